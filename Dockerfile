@@ -1,0 +1,32 @@
+# loyaltyd image: built on Debian 12, run on Debian 12 slim as a non-root user.
+FROM debian:bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc make cmake pkg-config \
+      libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt openapi.yaml ./
+COPY cmake cmake
+COPY include include
+COPY server server
+COPY sql sql
+COPY bench/CMakeLists.txt bench/hello.c bench/
+COPY tests tests
+RUN apt-get update && apt-get install -y --no-install-recommends libcmocka-dev \
+ && rm -rf /var/lib/apt/lists/* \
+ && cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+ && cmake --build build -j"$(nproc)" --target loyaltyd
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libmicrohttpd12 libjansson4 libpq5 libssl3 \
+      ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --no-create-home --shell /usr/sbin/nologin loyaltyd
+COPY --from=build /src/build/loyaltyd /usr/local/bin/loyaltyd
+USER loyaltyd
+ENV LOYALTYD_LISTEN=0.0.0.0:8080
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/loyaltyd"]
+CMD ["serve"]

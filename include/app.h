@@ -1,0 +1,22 @@
+/* app.h - what every request can reach: configuration read at start-up, the pool and the
+ * route table. Built once in main.c; nothing here changes after start-up except the
+ * in-flight counter used for graceful shutdown. */
+#ifndef LOYALTYD_APP_H
+#define LOYALTYD_APP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "db.h"
+#include "router.h"
+
+struct app {
+	struct config cfg;
+	struct pool *pool;
+	const struct route *routes;
+	size_t nroutes;
+	atomic_long in_flight; /* requests between their first callback and completion */
+};
+
+#endif

@@ -1,0 +1,91 @@
+/* db.h - the PostgreSQL connection pool and the only way code talks SQL.
+ *
+ * A pool holds LOYALTYD_DB_POOL connections, opened lazily and re-opened when broken, so
+ * a restart of PostgreSQL never needs a restart of loyaltyd. A connection (struct db) is
+ * used by one thread at a time: between pool_acquire() and pool_release().
+ *
+ * Statements are the files of sql/queries/, compiled in (embedded.h) and prepared once
+ * per connection on first use. Parameters only: SQL is never built from input. */
+#ifndef LOYALTYD_DB_H
+#define LOYALTYD_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "embedded_ids.h"
+
+enum db_status {
+	DB_OK = 0,
+	DB_UNAVAILABLE, /* cannot connect, connection lost, or the server shuts down */
+	DB_BUSY,        /* no free connection within LOYALTYD_DB_CHECKOUT_MS */
+	DB_CONFLICT,    /* unique violation (23505) */
+	DB_RETRY,       /* serialization failure or deadlock (40001, 40P01) */
+	DB_TIMEOUT,     /* statement or lock timeout (57014, 55P03) */
+	DB_ERROR        /* anything else: a bug or a schema mismatch; logged */
+};
+
+struct pool;
+struct db;
+
+/* Creates a pool for cfg (database_url, db_pool, timeouts); connects nobody yet.
+ * Returns 0 or -1. The caller frees with pool_free(). */
+__attribute__((warn_unused_result)) int pool_init(struct pool **out, const struct config *cfg);
+
+/* Closes every connection and frees the pool; connections must all be released. */
+void pool_free(struct pool *pool);
+
+/* Takes a connection, waiting up to the checkout timeout (DB_BUSY after it), connecting
+ * or re-connecting it when needed (DB_UNAVAILABLE when that fails). On DB_OK *out must
+ * be given back with pool_release(). */
+__attribute__((warn_unused_result)) enum db_status pool_acquire(struct pool *pool, struct db **out);
+
+/* Gives a connection back; a broken one is closed and re-opened on its next use. */
+void pool_release(struct pool *pool, struct db *db);
+
+struct pool_stats {
+	int size;               /* configured connections */
+	int open;               /* connections currently open */
+	int in_use;             /* checked out */
+	int waiting;            /* threads waiting for a connection */
+	unsigned long timeouts; /* checkouts that gave up (503) */
+	unsigned long reconnects;
+};
+
+/* Returns a consistent snapshot of the pool's gauges. */
+void pool_get_stats(struct pool *pool, struct pool_stats *out);
+
+/* Runs the prepared query q with text parameters (NULL = SQL NULL). On DB_OK, *res (when
+ * res is not NULL) is a result the caller must PQclear(); on any other status *res is
+ * NULL and the error was logged. */
+__attribute__((warn_unused_result)) enum db_status
+db_query(struct db *db, enum sql_query q, int nparams, const char *const *values, PGresult **res);
+
+/* Runs one fixed command without parameters (BEGIN, COMMIT, ROLLBACK, a migration). */
+__attribute__((warn_unused_result)) enum db_status db_command(struct db *db, const char *sql);
+
+/* The libpq connection of db, for code (migrations) that needs more than the above. */
+PGconn *db_conn(struct db *db);
+
+/* Marks db broken, so pool_release() closes it. */
+void db_mark_broken(struct db *db);
+
+/* A unit of work on one connection. Returns DB_OK to commit; anything else rolls back. */
+typedef enum db_status (*db_work_fn)(struct db *db, void *arg);
+
+/* Runs fn inside BEGIN … COMMIT on a pooled connection. A connection found broken at BEGIN
+ * is replaced and BEGIN retried; DB_RETRY from the work is retried up to 3 times. A COMMIT
+ * whose outcome is unknown (connection lost) answers DB_UNAVAILABLE and is never retried.
+ * Returns DB_OK only after COMMIT succeeded. */
+__attribute__((warn_unused_result)) enum db_status db_transaction(struct pool *pool, db_work_fn fn,
+                                                                  void *arg);
+
+/* Runs fn on a pooled connection without a transaction, for reads: a connection found
+ * broken is replaced and fn run once more. */
+__attribute__((warn_unused_result)) enum db_status db_read(struct pool *pool, db_work_fn fn,
+                                                           void *arg);
+
+/* Short name of a status for logs ("unavailable"). */
+const char *db_status_name(enum db_status st);
+
+#endif

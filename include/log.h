@@ -1,0 +1,24 @@
+/* log.h - one JSON object per line on stderr.
+ *
+ * Fields are a jansson object the caller builds; log_event() adds "ts", "level" and
+ * "msg". Internals (SQLSTATEs, libpq messages) are logged here and never sent to clients. */
+#ifndef LOYALTYD_LOG_H
+#define LOYALTYD_LOG_H
+
+#include <jansson.h>
+
+#include "config.h"
+
+/* Sets the lowest level written; called once at start-up. */
+void log_set_level(enum log_level level);
+
+/* Returns true when a line of this level would be written. */
+int log_enabled(enum log_level level);
+
+/* Writes one line. Steals fields (may be NULL), even when the level is filtered out. */
+void log_event(enum log_level level, const char *msg, json_t *fields);
+
+/* Shorthand: a line with msg and, when non-NULL, a "detail" string. */
+void log_msg(enum log_level level, const char *msg, const char *detail);
+
+#endif

@@ -1,0 +1,21 @@
+/* migrate.h - schema migrations: sql/migrations/NNNN_name.sql, compiled in, applied in
+ * order, each in its own transaction that also records it in schema_migrations. */
+#ifndef LOYALTYD_MIGRATE_H
+#define LOYALTYD_MIGRATE_H
+
+#include <stddef.h>
+
+/* Returns the version this binary expects: the highest NNNN compiled in. */
+int migrate_latest_version(void);
+
+/* Applies the missing migrations on database url. Two processes may run it at once: a
+ * session advisory lock makes the second wait and then find nothing to do. Returns the
+ * number applied (≥ 0), or -1 with a message in err. */
+__attribute__((warn_unused_result)) int migrate_run(const char *url, char *err, size_t errlen);
+
+/* Checks that the schema is exactly at migrate_latest_version(). Returns 0; -1 with a
+ * message in err saying whether the schema is behind (run migrate) or ahead; -2 when the
+ * database could not be reached. */
+__attribute__((warn_unused_result)) int migrate_check(const char *url, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,54 @@
+/* request.h - one HTTP request as handlers see it.
+ *
+ * Created by http.c on the first libmicrohttpd callback and freed when the connection
+ * reports the request complete; handlers only read it and answer through http.h. */
+#ifndef LOYALTYD_REQUEST_H
+#define LOYALTYD_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "body.h"
+#include "router.h"
+
+struct MHD_Connection;
+struct MHD_Response;
+struct app;
+
+#define REQUEST_ID_MAX 64
+#define REQUEST_MAX_HEADERS 8
+#define REQUEST_MAX_OWNED 16
+#define TENANT_ID_LEN 36 /* a UUID in text form */
+
+/* The caller behind a verified API key. */
+struct principal {
+	char tenant_id[TENANT_ID_LEN + 1];
+	char key_id[TENANT_ID_LEN + 1];
+	unsigned scopes; /* enum scope bits */
+};
+
+struct request {
+	struct app *app; /* configuration, pool (app.h) */
+	struct MHD_Connection *conn;
+	const char *method;        /* as sent; HEAD runs the GET handler */
+	const char *path;          /* raw path, still percent-encoded */
+	struct router_match match; /* route and decoded path parameters */
+	enum router_result match_result;
+	struct body body;
+	size_t discarded; /* bytes dropped after the body passed its limit */
+	bool authenticated;
+	struct principal who; /* valid when authenticated */
+	char request_id[REQUEST_ID_MAX + 1];
+	struct timespec started;
+	int status;      /* of the queued reply, 0 before */
+	size_t nheaders; /* extra reply headers (Allow, Retry-After, Location) */
+	struct {
+		char name[32];
+		char value[160];
+	} headers[REQUEST_MAX_HEADERS];
+	size_t nowned; /* decoded query values, freed with the request */
+	char *owned[REQUEST_MAX_OWNED];
+};
+
+#endif

@@ -1,0 +1,79 @@
+/* router.h - matching a method and a raw path against a static route table.
+ *
+ * Patterns are literal segments and {name} parameters ("/v1/keys/{id}"). Paths arrive
+ * still percent-encoded; segments are split first and decoded afterwards, so an encoded
+ * '/' (%2F) belongs to its parameter. HEAD matches GET routes. Pure code: no I/O. */
+#ifndef LOYALTYD_ROUTER_H
+#define LOYALTYD_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct request;
+
+/* Scopes of an API key (DESIGN.md §4). A route lists the scopes that may call it. */
+enum scope {
+	SCOPE_RESPOND = 1 << 0,
+	SCOPE_INGEST = 1 << 1,
+	SCOPE_READ = 1 << 2,
+	SCOPE_POINTS = 1 << 3,
+	SCOPE_ADMIN = 1 << 4,
+};
+#define SCOPE_ALL (SCOPE_RESPOND | SCOPE_INGEST | SCOPE_READ | SCOPE_POINTS | SCOPE_ADMIN)
+
+enum route_auth {
+	AUTH_NONE,       /* public: health, metrics, spec */
+	AUTH_KEY,        /* Bearer lk_… key holding one of the route's scopes */
+	AUTH_ADMIN_TOKEN /* Bearer LOYALTYD_ADMIN_TOKEN; the route is absent when unset */
+};
+
+/* A handler turns one request into exactly one reply (http.h, problem.h). Returns 0, or
+ * -1 when it could not queue a reply, in which case the caller answers 500. */
+typedef int (*route_handler)(struct request *req);
+
+struct route {
+	const char *method;  /* "GET", "POST", "PUT", "DELETE" */
+	const char *pattern; /* "/v1/keys/{id}" */
+	enum route_auth auth;
+	unsigned scopes; /* for AUTH_KEY: any one of these */
+	route_handler handler;
+};
+
+#define ROUTER_MAX_PARAMS 4
+#define ROUTER_MAX_PATH 2048
+
+enum router_result {
+	ROUTER_MATCH,     /* m->route and parameters are set */
+	ROUTER_NO_PATH,   /* 404 */
+	ROUTER_NO_METHOD, /* 405: m->allow lists the methods the path has */
+	ROUTER_BAD_PATH   /* 400: bad percent-encoding, NUL, or longer than ROUTER_MAX_PATH */
+};
+
+struct router_match {
+	const struct route *route;
+	size_t index; /* position of route in the table */
+	size_t nparams;
+	struct {
+		const char *name; /* points into the pattern; name_len bytes, not terminated */
+		size_t name_len;
+		const char *value; /* decoded, NUL-terminated, points into buf */
+	} params[ROUTER_MAX_PARAMS];
+	char allow[96]; /* "GET, HEAD, DELETE, OPTIONS" for every outcome but BAD_PATH */
+	char buf[ROUTER_MAX_PATH + 1];
+};
+
+/* Matches method and path (without query string) against table[0..n). The first route
+ * whose pattern and method both fit wins. Fills m; it owns no heap memory. */
+enum router_result router_match(const struct route *table, size_t n, const char *method,
+                                const char *path, struct router_match *m);
+
+/* Returns the decoded value of parameter name, or NULL when the route has no such one. */
+const char *router_param(const struct router_match *m, const char *name);
+
+/* Decodes %XX escapes of src[0..len) into dst (capacity dstcap, NUL-terminated). When
+ * plus_is_space, '+' becomes ' ' (query strings). Returns the decoded length, or -1 on a
+ * bad escape, an encoded NUL or lack of room. */
+long router_percent_decode(const char *src, size_t len, char *dst, size_t dstcap,
+                           bool plus_is_space);
+
+#endif

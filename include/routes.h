@@ -1,0 +1,13 @@
+/* routes.h - the route table of loyaltyd: every method, path, auth and scope. openapi.yaml
+ * must list exactly these (tests/unit/test_openapi_routes.c checks both directions). */
+#ifndef LOYALTYD_ROUTES_H
+#define LOYALTYD_ROUTES_H
+
+#include <stddef.h>
+
+#include "router.h"
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+#endif

@@ -1,0 +1,348 @@
+/* db.c - connection pool, prepared queries and the transaction helper. */
+#include "db.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "embedded.h"
+#include "log.h"
+
+struct db {
+	PGconn *conn;
+	bool broken;
+	bool lost; /* a connection was dropped as broken; the next open counts as a reconnect */
+	bool in_use;
+	bool prepared[SQL_QUERY_COUNT + 1];
+};
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t available;
+	struct db *conns;
+	int size;
+	int in_use;
+	int waiting;
+	unsigned long timeouts;
+	unsigned long reconnects;
+	long checkout_ms;
+	char url[CONFIG_STR_MAX];
+	char options[256];
+	char connect_timeout[16];
+};
+
+int pool_init(struct pool **out, const struct config *cfg)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	p->size = (int)cfg->db_pool;
+	p->conns = calloc((size_t)p->size, sizeof(*p->conns));
+	if (!p->conns) {
+		free(p);
+		return -1;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->available, NULL);
+	p->checkout_ms = cfg->db_checkout_ms;
+	snprintf(p->url, sizeof(p->url), "%s", cfg->database_url);
+	/* Server-side limits on every connection: a runaway query, a lock wait or a
+	 * transaction left open by a bug cannot hold a connection forever. */
+	snprintf(p->options, sizeof(p->options),
+	         "-c statement_timeout=%ld -c lock_timeout=%ld "
+	         "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC",
+	         cfg->db_statement_timeout_ms,
+	         cfg->db_statement_timeout_ms ? cfg->db_statement_timeout_ms : 10000L, 60000);
+	snprintf(p->connect_timeout, sizeof(p->connect_timeout), "%ld", cfg->db_connect_timeout_s);
+	*out = p;
+	return 0;
+}
+
+void pool_free(struct pool *pool)
+{
+	if (!pool)
+		return;
+	for (int i = 0; i < pool->size; i++)
+		if (pool->conns[i].conn)
+			PQfinish(pool->conns[i].conn);
+	pthread_cond_destroy(&pool->available);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool->conns);
+	free(pool);
+}
+
+/* Returns true when the idle connection is still usable. Reads whatever the server sent
+ * while it sat in the pool (a shutdown notice, EOF) without blocking. */
+static bool conn_alive(PGconn *conn)
+{
+	if (PQstatus(conn) != CONNECTION_OK)
+		return false;
+	if (PQconsumeInput(conn) == 0)
+		return false;
+	return PQstatus(conn) == CONNECTION_OK;
+}
+
+static enum db_status conn_open(struct pool *pool, struct db *db)
+{
+	const char *keys[] = {"dbname", "options", "connect_timeout", "application_name", NULL};
+	const char *vals[] = {pool->url, pool->options, pool->connect_timeout, "loyaltyd", NULL};
+	if (db->conn)
+		PQfinish(db->conn);
+	memset(db->prepared, 0, sizeof(db->prepared));
+	db->broken = false;
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+		return DB_OK;
+	log_msg(LOG_WARN, "database connection failed",
+	        db->conn ? PQerrorMessage(db->conn) : "out of memory");
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	return DB_UNAVAILABLE;
+}
+
+enum db_status pool_acquire(struct pool *pool, struct db **out)
+{
+	struct timespec deadline;
+	struct db *db = NULL;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += pool->checkout_ms / 1000;
+	deadline.tv_nsec += (pool->checkout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		/* Prefer an open connection, so idle ones are not reconnected needlessly. */
+		for (int i = 0; i < pool->size && !db; i++)
+			if (!pool->conns[i].in_use && pool->conns[i].conn)
+				db = &pool->conns[i];
+		for (int i = 0; i < pool->size && !db; i++)
+			if (!pool->conns[i].in_use)
+				db = &pool->conns[i];
+		if (db)
+			break;
+		pool->waiting++;
+		int rc = pthread_cond_timedwait(&pool->available, &pool->lock, &deadline);
+		pool->waiting--;
+		if (rc == ETIMEDOUT) {
+			pool->timeouts++;
+			pthread_mutex_unlock(&pool->lock);
+			return DB_BUSY;
+		}
+	}
+	db->in_use = true;
+	pool->in_use++;
+	pthread_mutex_unlock(&pool->lock);
+
+	/* Connecting happens outside the lock: it may take up to connect_timeout. */
+	if (db->conn == NULL || !conn_alive(db->conn)) {
+		if (db->conn)
+			db->lost = true;
+		if (conn_open(pool, db) != DB_OK) {
+			pool_release(pool, db);
+			return DB_UNAVAILABLE;
+		}
+		if (db->lost) {
+			db->lost = false;
+			pthread_mutex_lock(&pool->lock);
+			pool->reconnects++;
+			pthread_mutex_unlock(&pool->lock);
+		}
+	}
+	*out = db;
+	return DB_OK;
+}
+
+void pool_release(struct pool *pool, struct db *db)
+{
+	if (db->conn && (db->broken || PQstatus(db->conn) != CONNECTION_OK ||
+	                 PQtransactionStatus(db->conn) != PQTRANS_IDLE)) {
+		/* Never hand on a connection in an unknown state. */
+		PQfinish(db->conn);
+		db->conn = NULL;
+		db->lost = true;
+	}
+	pthread_mutex_lock(&pool->lock);
+	db->in_use = false;
+	pool->in_use--;
+	pthread_cond_signal(&pool->available);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void pool_get_stats(struct pool *pool, struct pool_stats *out)
+{
+	pthread_mutex_lock(&pool->lock);
+	out->size = pool->size;
+	out->open = 0;
+	for (int i = 0; i < pool->size; i++)
+		if (pool->conns[i].conn)
+			out->open++;
+	out->in_use = pool->in_use;
+	out->waiting = pool->waiting;
+	out->timeouts = pool->timeouts;
+	out->reconnects = pool->reconnects;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+PGconn *db_conn(struct db *db)
+{
+	return db->conn;
+}
+
+void db_mark_broken(struct db *db)
+{
+	db->broken = true;
+}
+
+const char *db_status_name(enum db_status st)
+{
+	static const char *const names[] = {"ok",    "unavailable", "busy", "conflict",
+	                                    "retry", "timeout",     "error"};
+	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "unknown";
+}
+
+/* The one place where SQLSTATEs become statuses (problem.c maps statuses to HTTP). */
+static enum db_status classify(struct db *db, const PGresult *res, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	enum db_status st = DB_ERROR;
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db->broken = true;
+		st = DB_UNAVAILABLE;
+	} else if (state == NULL) {
+		st = DB_ERROR;
+	} else if (strcmp(state, "23505") == 0) {
+		st = DB_CONFLICT;
+	} else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+		st = DB_RETRY;
+	} else if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0) {
+		st = DB_TIMEOUT;
+	} else if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+	           strcmp(state, "53300") == 0) {
+		/* connection exception, admin shutdown, crash recovery, too many connections */
+		db->broken = true;
+		st = DB_UNAVAILABLE;
+	}
+	if (st != DB_CONFLICT) {
+		json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "query", what, "status",
+		                      db_status_name(st), "sqlstate", state ? state : "", "detail",
+		                      res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		log_event(st == DB_ERROR ? LOG_ERROR : LOG_WARN, "database error", f);
+	}
+	return st;
+}
+
+static bool result_ok(const PGresult *res)
+{
+	ExecStatusType s = PQresultStatus(res);
+	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+enum db_status db_query(struct db *db, enum sql_query q, int nparams, const char *const *values,
+                        PGresult **res)
+{
+	const struct embedded_file *f = &embedded_queries[q];
+	PGresult *r = NULL;
+	enum db_status st = DB_OK;
+	if (res)
+		*res = NULL;
+	if (!db->prepared[q]) {
+		r = PQprepare(db->conn, f->name, f->data, 0, NULL);
+		if (!r || !result_ok(r)) {
+			st = classify(db, r, f->name);
+			goto out;
+		}
+		PQclear(r);
+		db->prepared[q] = true;
+	}
+	r = PQexecPrepared(db->conn, f->name, nparams, values, NULL, NULL, 0);
+	if (!r || !result_ok(r)) {
+		st = classify(db, r, f->name);
+		goto out;
+	}
+	if (res) {
+		*res = r;
+		r = NULL;
+	}
+out:
+	PQclear(r);
+	return st;
+}
+
+enum db_status db_command(struct db *db, const char *sql)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	enum db_status st = DB_OK;
+	if (!r || !result_ok(r))
+		st = classify(db, r, sql);
+	PQclear(r);
+	return st;
+}
+
+/* Acquires a connection and runs BEGIN (when begin is true) or nothing, replacing a
+ * connection that turns out broken once: nothing was sent that could have had an effect. */
+static enum db_status acquire_fresh(struct pool *pool, struct db **out, bool begin)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct db *db = NULL;
+		enum db_status st = pool_acquire(pool, &db);
+		if (st != DB_OK)
+			return st;
+		if (!begin) {
+			*out = db;
+			return DB_OK;
+		}
+		st = db_command(db, "BEGIN");
+		if (st == DB_OK) {
+			*out = db;
+			return DB_OK;
+		}
+		pool_release(pool, db);
+		if (st != DB_UNAVAILABLE)
+			return st;
+	}
+	return DB_UNAVAILABLE;
+}
+
+enum db_status db_transaction(struct pool *pool, db_work_fn fn, void *arg)
+{
+	enum db_status st = DB_ERROR;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct db *db = NULL;
+		st = acquire_fresh(pool, &db, true);
+		if (st != DB_OK)
+			return st;
+		st = fn(db, arg);
+		if (st == DB_OK) {
+			st = db_command(db, "COMMIT");
+		} else if (PQstatus(db->conn) == CONNECTION_OK) {
+			if (db_command(db, "ROLLBACK") != DB_OK)
+				db->broken = true;
+		}
+		pool_release(pool, db);
+		if (st != DB_RETRY)
+			return st;
+	}
+	return st;
+}
+
+enum db_status db_read(struct pool *pool, db_work_fn fn, void *arg)
+{
+	enum db_status st = DB_ERROR;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct db *db = NULL;
+		st = acquire_fresh(pool, &db, false);
+		if (st != DB_OK)
+			return st;
+		st = fn(db, arg);
+		pool_release(pool, db);
+		if (st != DB_UNAVAILABLE)
+			return st;
+	}
+	return st;
+}

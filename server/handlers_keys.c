@@ -1,0 +1,169 @@
+/* handlers_keys.c - POST/GET /v1/keys, DELETE /v1/keys/{id}. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "handlers.h"
+#include "http.h"
+#include "problem.h"
+#include "store_keys.h"
+#include "validate.h"
+
+static int bad_parameter(struct request *req, const char *name, const char *message)
+{
+	char detail[160];
+	json_t *errors = json_pack("[{s:s, s:s}]", "parameter", name, "message", message);
+	snprintf(detail, sizeof(detail), "%s: %s", name, message);
+	json_t *p = problem_new(400, "invalid-parameter", detail, errors);
+	return http_reply_json_type(req, 400, p, "application/problem+json") == 0 ? 1 : -1;
+}
+
+int handlers_page_params(struct request *req, int *limit, const char **cursor)
+{
+	const char *s = NULL;
+	*limit = 100;
+	*cursor = NULL;
+	if (http_query(req, "limit", &s) != 0)
+		return bad_parameter(req, "limit", "is malformed");
+	if (s) {
+		char *end = NULL;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (errno || end == s || *end || v < 1 || v > 1000)
+			return bad_parameter(req, "limit", "must be a whole number from 1 to 1000");
+		*limit = (int)v;
+	}
+	if (http_query(req, "cursor", &s) != 0)
+		return bad_parameter(req, "cursor", "is malformed");
+	if (s) {
+		size_t n = strlen(s);
+		if (n == 0 || n > 18 || strspn(s, "0123456789") != n)
+			return bad_parameter(req, "cursor",
+			                     "is not a cursor this service returned");
+		*cursor = s;
+	}
+	return 0;
+}
+
+struct create_args {
+	const char *tenant_id;
+	const char *name;
+	unsigned scopes;
+	json_t *key;
+};
+
+static enum db_status do_create(struct db *db, void *arg)
+{
+	struct create_args *a = arg;
+	json_decref(a->key);
+	a->key = NULL;
+	return keys_create(db, a->tenant_id, a->name, a->scopes, &a->key);
+}
+
+static unsigned parse_scopes(const json_t *body, json_t *errors)
+{
+	json_t *arr = json_object_get(body, "scopes");
+	unsigned scopes = 0;
+	size_t i;
+	json_t *v;
+	if (!arr) {
+		problem_error_add(errors, "/scopes", "is required");
+		return 0;
+	}
+	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > 5) {
+		problem_error_add(
+		    errors, "/scopes",
+		    "must be a non-empty array of respond, ingest, read, points, admin");
+		return 0;
+	}
+	json_array_foreach (arr, i, v) {
+		char ptr[32];
+		unsigned bit = json_is_string(v) ? auth_scope_from_name(json_string_value(v)) : 0;
+		snprintf(ptr, sizeof(ptr), "/scopes/%zu", i);
+		if (!bit)
+			problem_error_add(errors, ptr,
+			                  "must be one of respond, ingest, read, points, admin");
+		else if (scopes & bit)
+			problem_error_add(errors, ptr, "is listed twice");
+		scopes |= bit;
+	}
+	return scopes;
+}
+
+int handle_key_create(struct request *req)
+{
+	static const char *const fields[] = {"name", "scopes", NULL};
+	json_t *body = http_body_json(req);
+	json_t *errors = json_array();
+	struct create_args a = {req->who.tenant_id, NULL, 0, NULL};
+	int rc;
+	if (!body) {
+		json_decref(errors);
+		return 0;
+	}
+	if (validate_object(body, "", errors)) {
+		validate_known_fields(body, fields, "", errors);
+		a.name = validate_string(body, "name", "", 1, 100, true, errors);
+		a.scopes = parse_scopes(body, errors);
+	}
+	if (json_array_size(errors) > 0) {
+		rc = problem_invalid(req, errors);
+		goto out;
+	}
+	json_decref(errors);
+	enum db_status st = db_transaction(req->app->pool, do_create, &a);
+	if (st != DB_OK) {
+		json_decref(a.key);
+		rc = problem_db(req, st);
+		goto out;
+	}
+	char location[80];
+	snprintf(location, sizeof(location), "/v1/keys/%s",
+	         json_string_value(json_object_get(a.key, "id")));
+	http_header_add(req, "Location", location);
+	rc = http_reply_json(req, 201, a.key);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int handle_key_list(struct request *req)
+{
+	int limit;
+	const char *cursor;
+	json_t *page = NULL;
+	int rc = handlers_page_params(req, &limit, &cursor);
+	if (rc != 0)
+		return rc > 0 ? 0 : -1;
+	enum db_status st = keys_list(req->app->pool, req->who.tenant_id, cursor, limit, &page);
+	return st == DB_OK ? http_reply_json(req, 200, page) : problem_db(req, st);
+}
+
+/* Returns true for the canonical text form of a UUID. */
+static bool is_uuid(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	}
+	return true;
+}
+
+int handle_key_revoke(struct request *req)
+{
+	const char *id = router_param(&req->match, "id");
+	bool found = false;
+	if (!id || !is_uuid(id))
+		return problem_reply(req, 404, "not-found", "no such key");
+	enum db_status st = keys_revoke(req->app->pool, req->who.tenant_id, id, &found);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!found)
+		return problem_reply(req, 404, "not-found", "no such key");
+	return http_reply_empty(req, 204);
+}

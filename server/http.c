@@ -1,0 +1,506 @@
+/* http.c - libmicrohttpd glue. */
+#include "http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "log.h"
+#include "metrics.h"
+#include "problem.h"
+
+#define QUERY_VALUE_MAX 1024
+
+static double elapsed_seconds(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+void http_header_add(struct request *req, const char *name, const char *value)
+{
+	if (req->nheaders == REQUEST_MAX_HEADERS)
+		return;
+	snprintf(req->headers[req->nheaders].name, sizeof(req->headers[0].name), "%s", name);
+	snprintf(req->headers[req->nheaders].value, sizeof(req->headers[0].value), "%s", value);
+	req->nheaders++;
+}
+
+const char *http_request_header(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static void add_cors_headers(struct request *req, struct MHD_Response *resp)
+{
+	const char *origin = http_request_header(req, "Origin");
+	if (!origin || !config_cors_allowed(&req->app->cfg, origin))
+		return;
+	MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
+	MHD_add_response_header(resp, "Vary", "Origin");
+	MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+	                        "X-Request-Id, Retry-After, Location");
+}
+
+static int queue(struct request *req, int status, struct MHD_Response *resp,
+                 const char *content_type)
+{
+	if (!resp)
+		return -1;
+	if (req->status != 0) {
+		/* A second reply is a bug in a handler; the first one stands. */
+		log_msg(LOG_ERROR, "handler replied twice", req->path);
+		MHD_destroy_response(resp);
+		return -1;
+	}
+	if (content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	for (size_t i = 0; i < req->nheaders; i++)
+		MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
+	add_cors_headers(req, resp);
+	enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	if (r != MHD_YES)
+		return -1;
+	req->status = status;
+	return 0;
+}
+
+int http_reply_owned(struct request *req, int status, const char *content_type, char *data,
+                     size_t len)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(data);
+		return -1;
+	}
+	return queue(req, status, resp, content_type);
+}
+
+int http_reply_static(struct request *req, int status, const char *content_type, const char *data,
+                      size_t len)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
+	return queue(req, status, resp, content_type);
+}
+
+int http_reply_json_type(struct request *req, int status, json_t *json, const char *content_type)
+{
+	char *text = json ? json_dumps(json, JSON_COMPACT) : NULL;
+	json_decref(json);
+	if (!text)
+		return -1;
+	return http_reply_owned(req, status, content_type, text, strlen(text));
+}
+
+int http_reply_json(struct request *req, int status, json_t *json)
+{
+	return http_reply_json_type(req, status, json, "application/json");
+}
+
+int http_reply_empty(struct request *req, int status)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	return queue(req, status, resp, NULL);
+}
+
+int http_json_depth(const json_t *json)
+{
+	int deepest = 0;
+	if (json_is_object(json)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach ((json_t *)json, key, v) {
+			int d = http_json_depth(v);
+			if (d > deepest)
+				deepest = d;
+		}
+		return deepest + 1;
+	}
+	if (json_is_array(json)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach (json, i, v) {
+			int d = http_json_depth(v);
+			if (d > deepest)
+				deepest = d;
+		}
+		return deepest + 1;
+	}
+	return 0;
+}
+
+static bool is_json_media_type(const char *ct)
+{
+	static const char want[] = "application/json";
+	if (!ct || strncasecmp(ct, want, sizeof(want) - 1) != 0)
+		return false;
+	const char *rest = ct + sizeof(want) - 1;
+	while (*rest == ' ')
+		rest++;
+	return *rest == '\0' || *rest == ';';
+}
+
+json_t *http_body_json(struct request *req)
+{
+	json_error_t err;
+	char detail[256];
+	if (!is_json_media_type(http_request_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		problem_reply(req, 415, "unsupported-media-type",
+		              "the body must be sent as Content-Type: application/json");
+		return NULL;
+	}
+	if (req->body.len == 0) {
+		problem_reply(req, 400, "malformed-json", "the request body is empty");
+		return NULL;
+	}
+	/* JSON_REJECT_DUPLICATES: {"a":1,"a":2} has no single meaning; refuse it. */
+	json_t *root = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!root) {
+		snprintf(detail, sizeof(detail), "malformed JSON at line %d, column %d: %s",
+		         err.line, err.column, err.text);
+		problem_reply(req, 400, "malformed-json", detail);
+		return NULL;
+	}
+	if (http_json_depth(root) > HTTP_JSON_MAX_DEPTH) {
+		json_decref(root);
+		snprintf(detail, sizeof(detail), "JSON nested deeper than %d levels",
+		         HTTP_JSON_MAX_DEPTH);
+		problem_reply(req, 400, "malformed-json", detail);
+		return NULL;
+	}
+	return root;
+}
+
+int http_query(struct request *req, const char *name, const char **out)
+{
+	const char *raw = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	*out = NULL;
+	if (!raw)
+		return 0;
+	size_t len = strlen(raw);
+	if (len > QUERY_VALUE_MAX || req->nowned == REQUEST_MAX_OWNED)
+		return -1;
+	char *v = malloc(len + 1);
+	if (!v || router_percent_decode(raw, len, v, len + 1, true) < 0) {
+		free(v);
+		return -1;
+	}
+	req->owned[req->nowned++] = v;
+	*out = v;
+	return 0;
+}
+
+/* ---- request life cycle ---------------------------------------------------------- */
+
+static void request_id_init(struct request *req)
+{
+	const char *given = http_request_header(req, "X-Request-Id");
+	if (given) {
+		size_t n = strlen(given);
+		bool ok = n > 0 && n <= REQUEST_ID_MAX;
+		for (size_t i = 0; ok && i < n; i++) {
+			char c = given[i];
+			ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == ':';
+		}
+		if (ok) {
+			memcpy(req->request_id, given, n + 1);
+			return;
+		}
+	}
+	unsigned char rnd[12];
+	static const char hex[] = "0123456789abcdef";
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memset(rnd, 0, sizeof(rnd));
+	for (size_t i = 0; i < sizeof(rnd); i++) {
+		req->request_id[2 * i] = hex[rnd[i] >> 4];
+		req->request_id[2 * i + 1] = hex[rnd[i] & 15];
+	}
+	req->request_id[2 * sizeof(rnd)] = '\0';
+}
+
+static struct request *request_new(struct app *app, struct MHD_Connection *conn, const char *method,
+                                   const char *url)
+{
+	struct request *req = calloc(1, sizeof(*req));
+	if (!req)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &req->started);
+	req->app = app;
+	req->conn = conn;
+	req->method = method;
+	req->path = url;
+	body_init(&req->body, (size_t)app->cfg.max_body_bytes);
+	request_id_init(req);
+	req->match_result = router_match(app->routes, app->nroutes, method, url, &req->match);
+	atomic_fetch_add(&app->in_flight, 1);
+	return req;
+}
+
+static bool admin_token_ok(struct request *req)
+{
+	const char *auth = http_request_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *token = auth_bearer(auth);
+	unsigned char a[32], b[32];
+	if (!token)
+		return false;
+	/* Hash both so the comparison takes the same time whatever the lengths. */
+	EVP_Digest(token, strlen(token), a, NULL, EVP_sha256(), NULL);
+	EVP_Digest(req->app->cfg.admin_token, strlen(req->app->cfg.admin_token), b, NULL,
+	           EVP_sha256(), NULL);
+	return CRYPTO_memcmp(a, b, sizeof(a)) == 0;
+}
+
+static int reply_options(struct request *req)
+{
+	const char *origin = http_request_header(req, "Origin");
+	const char *want = http_request_header(req, "Access-Control-Request-Method");
+	http_header_add(req, "Allow", req->match.allow);
+	if (origin && want && config_cors_allowed(&req->app->cfg, origin)) {
+		http_header_add(req, "Access-Control-Allow-Methods", req->match.allow);
+		http_header_add(req, "Access-Control-Allow-Headers",
+		                "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
+		http_header_add(req, "Access-Control-Max-Age", "600");
+	}
+	return http_reply_empty(req, 204);
+}
+
+static int reply_too_big(struct request *req)
+{
+	char detail[96];
+	snprintf(detail, sizeof(detail), "the request body is larger than %ld bytes",
+	         req->app->cfg.max_body_bytes);
+	return problem_reply(req, 413, "body-too-large", detail);
+}
+
+/* Authenticates, authorises and runs the handler; always queues one reply. */
+static int dispatch(struct request *req)
+{
+	const struct route *route = req->match.route;
+	bool options = strcmp(req->method, "OPTIONS") == 0;
+
+	if (options && req->match_result != ROUTER_NO_PATH && req->match_result != ROUTER_BAD_PATH)
+		return reply_options(req);
+	switch (req->match_result) {
+	case ROUTER_NO_PATH:
+		return problem_reply(req, 404, "not-found", "no such resource");
+	case ROUTER_BAD_PATH:
+		return problem_reply(req, 400, "bad-path",
+		                     "the path has a malformed percent-encoding or is too long");
+	case ROUTER_NO_METHOD:
+		http_header_add(req, "Allow", req->match.allow);
+		return problem_reply(req, 405, "method-not-allowed",
+		                     "this resource does not support that method");
+	case ROUTER_MATCH:
+		break;
+	}
+	if (route->auth == AUTH_ADMIN_TOKEN) {
+		if (req->app->cfg.admin_token[0] == '\0')
+			return problem_reply(req, 404, "not-found", "no such resource");
+		if (!admin_token_ok(req)) {
+			http_header_add(req, "WWW-Authenticate", "Bearer");
+			return problem_reply(req, 401, "unauthorized",
+			                     "a valid admin token is required");
+		}
+	} else if (route->auth == AUTH_KEY) {
+		int rc = auth_check(req, route->scopes);
+		if (rc != 0)
+			return rc > 0 ? 0 : -1;
+	}
+	if (req->body.too_big)
+		return reply_too_big(req);
+	return route->handler(req);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+	struct app *app = cls;
+	struct request *req = *con_cls;
+	(void)version;
+
+	if (req == NULL) {
+		req = request_new(app, conn, method, url);
+		if (!req)
+			return MHD_NO;
+		*con_cls = req;
+		/* A declared body over the limit is refused before it is read. */
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl) {
+			char *end = NULL;
+			errno = 0;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (errno == 0 && end != cl && *end == '\0' &&
+			    n > (unsigned long long)app->cfg.max_body_bytes) {
+				req->body.too_big = true;
+				return reply_too_big(req) == 0 ? MHD_YES : MHD_NO;
+			}
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (req->status != 0)
+			return MHD_YES;
+		if (req->body.too_big) {
+			/* libmicrohttpd 0.9.75 refuses a reply queued while a body is arriving, so
+			 * a chunked body past the limit is read and dropped, and 413 follows its
+			 * end. Past twice the limit the connection is closed instead. */
+			req->discarded += n;
+			return req->discarded > req->body.max ? MHD_NO : MHD_YES;
+		}
+		if (body_append(&req->body, upload_data, n) != 0) {
+			if (!req->body.too_big)
+				return MHD_NO; /* out of memory */
+			req->discarded = req->body.max;
+		}
+		return MHD_YES;
+	}
+	if (req->status != 0)
+		return MHD_YES; /* already answered (413 on the first call) */
+	if (dispatch(req) != 0 && req->status == 0 &&
+	    problem_reply(req, 500, "internal", "an internal error occurred; it was logged") != 0)
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct app *app = cls;
+	struct request *req = *con_cls;
+	(void)conn;
+	if (!req)
+		return;
+	double seconds = elapsed_seconds(&req->started);
+	size_t route_index = req->match.route ? req->match.index : app->nroutes;
+	metrics_observe_request(route_index, req->status, seconds);
+	if (log_enabled(LOG_INFO)) {
+		json_t *f = json_pack(
+		    "{s:s, s:s, s:i, s:f, s:s, s:s}", "method", req->method, "route",
+		    req->match.route ? req->match.route->pattern : "unmatched", "status",
+		    req->status, "duration_ms", seconds * 1000.0, "request_id", req->request_id,
+		    "tenant", req->authenticated ? req->who.tenant_id : "");
+		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+			json_object_set_new(f, "aborted", json_true());
+		log_event(LOG_INFO, "request", f);
+	}
+	body_release(&req->body);
+	for (size_t i = 0; i < req->nowned; i++)
+		free(req->owned[i]);
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&app->in_flight, 1);
+}
+
+/* Leaves the path encoded: the router splits segments before decoding them, so that an
+ * encoded '/' stays inside its parameter. Query values are decoded by http_query(). */
+static size_t keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_msg(LOG_WARN, "libmicrohttpd", msg);
+}
+
+static void mhd_panic(void *cls, const char *file, unsigned int line, const char *reason)
+{
+	(void)cls;
+	fprintf(stderr,
+	        "{\"level\":\"error\",\"msg\":\"libmicrohttpd panic\",\"file\":\"%s\","
+	        "\"line\":%u,\"detail\":\"%s\"}\n",
+	        file ? file : "", line, reason ? reason : "");
+	abort();
+}
+
+static int listen_address(const char *host, int port, struct sockaddr_storage *out)
+{
+	struct addrinfo hints, *res = NULL;
+	char service[8];
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	snprintf(service, sizeof(service), "%d", port);
+	if (strcmp(host, "[::]") == 0 || strcmp(host, "[::1]") == 0) {
+		host = host[3] == '1' ? "::1" : "::";
+	}
+	if (getaddrinfo(host, service, &hints, &res) != 0 || !res)
+		return -1;
+	memcpy(out, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return 0;
+}
+
+int http_start(struct app *app, struct MHD_Daemon **out)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	if (listen_address(app->cfg.listen_host, app->cfg.listen_port, &ss) != 0) {
+		log_msg(LOG_ERROR, "cannot resolve listen address", app->cfg.listen);
+		return -1;
+	}
+	MHD_set_panic_func(mhd_panic, NULL);
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+	    flags, (uint16_t)app->cfg.listen_port, NULL, NULL, on_request, app,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)app->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)app->cfg.conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)app->cfg.conn_memory_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+	    NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+	if (!d) {
+		log_msg(LOG_ERROR, "cannot listen", app->cfg.listen);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+void http_stop(struct app *app, struct MHD_Daemon *daemon)
+{
+	MHD_socket fd = MHD_quiesce_daemon(daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	long waited_ms = 0, grace_ms = app->cfg.shutdown_grace_s * 1000;
+	while (atomic_load(&app->in_flight) > 0 && waited_ms < grace_ms) {
+		usleep(10000);
+		waited_ms += 10;
+	}
+	if (atomic_load(&app->in_flight) > 0)
+		log_msg(LOG_WARN, "shutdown grace period over", "in-flight requests are cut off");
+	MHD_stop_daemon(daemon);
+}

@@ -1,0 +1,179 @@
+/* main.c - the loyaltyd command: serve, migrate, tenant create, --version, --help. */
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "migrate.h"
+#include "routes.h"
+#include "store_tenants.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "usage: loyaltyd [serve]            run the HTTP service (default)\n"
+	        "       loyaltyd migrate            apply database migrations\n"
+	        "       loyaltyd tenant create NAME create a tenant and print its first API key\n"
+	        "       loyaltyd --version | --help\n");
+}
+
+static const char *env_get(const char *name)
+{
+	return getenv(name);
+}
+
+static int load_config(struct config *cfg)
+{
+	char err[256];
+	if (config_load(cfg, env_get, err, sizeof(err)) != 0) {
+		fprintf(stderr, "loyaltyd: %s\n", err);
+		return -1;
+	}
+	if (cfg->database_url[0] == '\0') {
+		fprintf(stderr, "loyaltyd: LOYALTYD_DATABASE_URL is required\n");
+		return -1;
+	}
+	log_set_level(cfg->log_level);
+	return 0;
+}
+
+/* Waits for the database (up to 30 s, for containers started together) and checks the
+ * schema. Returns 0, or -1 with the reason printed. */
+static int wait_for_schema(const struct config *cfg)
+{
+	char err[512];
+	for (int attempt = 0;; attempt++) {
+		int rc = migrate_check(cfg->database_url, err, sizeof(err));
+		if (rc == 0)
+			return 0;
+		if (rc == -1 || attempt >= 30) {
+			fprintf(stderr, "loyaltyd: %s\n", err);
+			return -1;
+		}
+		if (attempt == 0)
+			log_msg(LOG_WARN, "waiting for the database", err);
+		sleep(1);
+	}
+}
+
+static int cmd_migrate(void)
+{
+	struct config cfg;
+	char err[512];
+	if (load_config(&cfg) != 0)
+		return 2;
+	int applied = migrate_run(cfg.database_url, err, sizeof(err));
+	if (applied < 0) {
+		fprintf(stderr, "loyaltyd: %s\n", err);
+		return 1;
+	}
+	printf("schema at version %d (%d migration%s applied)\n", migrate_latest_version(), applied,
+	       applied == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_tenant_create(const char *name)
+{
+	struct config cfg;
+	struct pool *pool = NULL;
+	json_t *out = NULL;
+	int rc = 1;
+	if (load_config(&cfg) != 0)
+		return 2;
+	if (strlen(name) == 0 || strlen(name) > 200) {
+		fprintf(stderr, "loyaltyd: the tenant name must be 1 to 200 characters\n");
+		return 2;
+	}
+	if (wait_for_schema(&cfg) != 0)
+		return 1;
+	cfg.db_pool = 1;
+	if (pool_init(&pool, &cfg) != 0)
+		return 1;
+	enum db_status st = tenants_create(pool, name, &out);
+	if (st != DB_OK) {
+		fprintf(stderr, "loyaltyd: cannot create the tenant (%s)\n", db_status_name(st));
+		goto out;
+	}
+	char *text = json_dumps(out, JSON_INDENT(2));
+	if (text) {
+		printf("%s\n", text);
+		free(text);
+		rc = 0;
+	}
+out:
+	json_decref(out);
+	pool_free(pool);
+	return rc;
+}
+
+static int cmd_serve(void)
+{
+	static struct app app; /* lives for the whole process; threads point into it */
+	struct MHD_Daemon *daemon = NULL;
+	sigset_t stop;
+	int sig = 0, rc = 1;
+
+	if (load_config(&app.cfg) != 0)
+		return 2;
+	if (wait_for_schema(&app.cfg) != 0)
+		return 1;
+	app.routes = routes;
+	app.nroutes = routes_count;
+	if (pool_init(&app.pool, &app.cfg) != 0 || metrics_init(routes_count) != 0) {
+		fprintf(stderr, "loyaltyd: out of memory\n");
+		goto out;
+	}
+	/* Block the stop signals in every thread; this one waits for them with sigwait. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (http_start(&app, &daemon) != 0)
+		goto out;
+	json_t *f =
+	    json_pack("{s:s, s:s, s:i, s:i}", "listen", app.cfg.listen, "version", LOYALTYD_VERSION,
+	              "threads", (int)app.cfg.threads, "db_pool", (int)app.cfg.db_pool);
+	log_event(LOG_INFO, "listening", f);
+	sigwait(&stop, &sig);
+	log_msg(LOG_INFO, "shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_stop(&app, daemon);
+	rc = 0;
+	log_msg(LOG_INFO, "stopped", NULL);
+out:
+	pool_free(app.pool);
+	metrics_free();
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "serve";
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("loyaltyd %s\n", LOYALTYD_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		printf("\n");
+		config_print_help();
+		return 0;
+	}
+	if (strcmp(cmd, "serve") == 0 && argc <= 2)
+		return cmd_serve();
+	if (strcmp(cmd, "migrate") == 0 && argc == 2)
+		return cmd_migrate();
+	if (strcmp(cmd, "tenant") == 0 && argc == 4 && strcmp(argv[2], "create") == 0)
+		return cmd_tenant_create(argv[3]);
+	usage(stderr);
+	return 2;
+}

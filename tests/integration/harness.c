@@ -1,0 +1,401 @@
+/* harness.c - real server, real sockets. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "harness: %s\n", what);
+	exit(2);
+}
+
+long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		die("no free port");
+	int port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Servers still running and a cluster still stopped when a test fails are cleaned up
+ * at exit, so a failed assertion never leaves a process holding ctest's pipe. */
+#define MAX_SERVERS 16
+static pid_t running[MAX_SERVERS];
+static int pg_stopped;
+
+static void cleanup_at_exit(void)
+{
+	for (int i = 0; i < MAX_SERVERS; i++)
+		if (running[i] > 0) {
+			kill(running[i], SIGKILL);
+			waitpid(running[i], NULL, 0);
+		}
+	if (pg_stopped)
+		pg_ctl_action("start");
+}
+
+static void track(pid_t pid, pid_t replace)
+{
+	static int registered;
+	if (!registered) {
+		atexit(cleanup_at_exit);
+		registered = 1;
+	}
+	for (int i = 0; i < MAX_SERVERS; i++)
+		if (running[i] == replace) {
+			running[i] = pid;
+			return;
+		}
+}
+
+void server_start(struct server *s, const char *const *env)
+{
+	const char *url = getenv("LOYALTYD_TEST_DATABASE_URL");
+	if (!url)
+		die("LOYALTYD_TEST_DATABASE_URL is unset: run scripts/test.sh");
+	s->port = free_port();
+	snprintf(s->log_path, sizeof(s->log_path), "server-%d.log", s->port);
+	s->pid = fork();
+	if (s->pid < 0)
+		die("fork failed");
+	if (s->pid == 0) {
+		char listen[64];
+		snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
+		setenv("LOYALTYD_DATABASE_URL", url, 1);
+		setenv("LOYALTYD_LISTEN", listen, 1);
+		setenv("LOYALTYD_ADMIN_TOKEN", ADMIN_TOKEN, 1);
+		setenv("LOYALTYD_THREADS", "4", 1);
+		setenv("LOYALTYD_DB_POOL", "4", 1);
+		for (const char *const *e = env; e && *e; e++)
+			putenv(strdup(*e));
+		if (!freopen(s->log_path, "w", stderr) || !freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(LOYALTYD_BIN, LOYALTYD_BIN, "serve", (char *)NULL);
+		_exit(127);
+	}
+	track(s->pid, 0);
+	long deadline = now_ms() + 30000;
+	while (now_ms() < deadline) {
+		struct response r;
+		if (http(s->port, "GET", "/healthz", NULL, NULL, &r) == 0) {
+			int ok = r.status == 200;
+			response_free(&r);
+			if (ok)
+				return;
+		}
+		int status;
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+			fprintf(stderr, "harness: loyaltyd exited early; see %s\n", s->log_path);
+			exit(2);
+		}
+		usleep(50000);
+	}
+	die("loyaltyd did not become healthy within 30 s");
+}
+
+int server_stop(struct server *s)
+{
+	int status = 0;
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, SIGTERM);
+	if (waitpid(s->pid, &status, 0) != s->pid)
+		return -1;
+	track(0, s->pid);
+	s->pid = 0;
+	if (WIFEXITED(status)) {
+		if (WEXITSTATUS(status) != 0)
+			fprintf(stderr, "harness: loyaltyd exited with %d; see %s\n",
+			        WEXITSTATUS(status), s->log_path);
+		return WEXITSTATUS(status);
+	}
+	return -1;
+}
+
+void server_forget(struct server *s)
+{
+	track(0, s->pid);
+	s->pid = 0;
+}
+
+int conn_open(int port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)port),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timeval tv = {.tv_sec = 30};
+	int one = 1;
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int conn_send(int fd, const char *bytes, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(fd, bytes, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		bytes += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A tiny read buffer per connection read: responses are read byte-exact so a second
+ * response on the same connection is left in the socket. */
+static int read_byte(int fd, char *c)
+{
+	for (;;) {
+		ssize_t n = recv(fd, c, 1, 0);
+		if (n == 1)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return -1;
+	}
+}
+
+static int read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	char c;
+	while (read_byte(fd, &c) == 0) {
+		if (n + 1 >= cap)
+			return -1;
+		buf[n++] = c;
+		if (c == '\n') {
+			buf[n] = '\0';
+			return (int)n;
+		}
+	}
+	return -1;
+}
+
+static int read_exact(int fd, char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = recv(fd, buf, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int conn_read_response(int fd, struct response *r)
+{
+	char line[8192];
+	size_t headcap = 65536, headlen = 0;
+	memset(r, 0, sizeof(*r));
+	r->head = calloc(1, headcap);
+	for (;;) {
+		int n = read_line(fd, line, sizeof(line));
+		if (n < 0)
+			goto fail;
+		if ((size_t)n + headlen + 1 >= headcap)
+			goto fail;
+		memcpy(r->head + headlen, line, (size_t)n);
+		headlen += (size_t)n;
+		r->head[headlen] = '\0';
+		if (strcmp(line, "\r\n") == 0) {
+			/* skip interim 1xx responses */
+			if (strncmp(r->head, "HTTP/1.1 1", 10) == 0) {
+				headlen = 0;
+				continue;
+			}
+			break;
+		}
+	}
+	if (sscanf(r->head, "HTTP/1.%*d %d", &r->status) != 1)
+		goto fail;
+	const char *cl = response_header(r, "Content-Length");
+	const char *te = response_header(r, "Transfer-Encoding");
+	if (te && strcasecmp(te, "chunked") == 0) {
+		size_t cap = 1024;
+		r->body = malloc(cap);
+		for (;;) {
+			if (read_line(fd, line, sizeof(line)) < 0)
+				goto fail;
+			size_t chunk = strtoul(line, NULL, 16);
+			if (chunk == 0) {
+				read_line(fd, line, sizeof(line));
+				break;
+			}
+			if (r->body_len + chunk + 1 > cap) {
+				while (r->body_len + chunk + 1 > cap)
+					cap *= 2;
+				r->body = realloc(r->body, cap);
+			}
+			if (read_exact(fd, r->body + r->body_len, chunk) != 0)
+				goto fail;
+			r->body_len += chunk;
+			read_line(fd, line, sizeof(line));
+		}
+		r->body[r->body_len] = '\0';
+	} else {
+		size_t len = cl ? strtoul(cl, NULL, 10) : 0;
+		r->body = malloc(len + 1);
+		if (len && read_exact(fd, r->body, len) != 0)
+			goto fail;
+		r->body_len = len;
+		r->body[len] = '\0';
+	}
+	return 0;
+fail:
+	response_free(r);
+	return -1;
+}
+
+void response_free(struct response *r)
+{
+	free(r->head);
+	free(r->body);
+	r->head = r->body = NULL;
+}
+
+const char *response_header(const struct response *r, const char *name)
+{
+	static __thread char value[2048];
+	size_t nlen = strlen(name);
+	const char *p = r->head ? strchr(r->head, '\n') : NULL;
+	while (p && p[1]) {
+		p++;
+		if (strncasecmp(p, name, nlen) == 0 && p[nlen] == ':') {
+			const char *v = p + nlen + 1;
+			while (*v == ' ')
+				v++;
+			size_t n = strcspn(v, "\r\n");
+			if (n >= sizeof(value))
+				n = sizeof(value) - 1;
+			memcpy(value, v, n);
+			value[n] = '\0';
+			return value;
+		}
+		p = strchr(p, '\n');
+	}
+	return NULL;
+}
+
+json_t *response_json(const struct response *r)
+{
+	return r->body ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
+}
+
+int http_raw(int port, const char *bytes, size_t len, struct response *r)
+{
+	int fd = conn_open(port);
+	if (fd < 0)
+		return -1;
+	int rc = conn_send(fd, bytes, len) == 0 ? conn_read_response(fd, r) : -1;
+	close(fd);
+	return rc;
+}
+
+int http(int port, const char *method, const char *path, const char *const *headers,
+         const char *body, struct response *r)
+{
+	size_t blen = body ? strlen(body) : 0;
+	size_t cap = 4096 + blen + strlen(path);
+	char *req = malloc(cap);
+	size_t n = (size_t)snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n", method,
+	                            path, port);
+	for (const char *const *h = headers; h && *h; h++)
+		n += (size_t)snprintf(req + n, cap - n, "%s\r\n", *h);
+	if (body)
+		n += (size_t)snprintf(req + n, cap - n, "Content-Length: %zu\r\n", blen);
+	n += (size_t)snprintf(req + n, cap - n, "Connection: close\r\n\r\n");
+	if (body) {
+		memcpy(req + n, body, blen);
+		n += blen;
+	}
+	int rc = http_raw(port, req, n, r);
+	free(req);
+	return rc;
+}
+
+void create_tenant(int port, const char *name, char tenant_id[37], char key[64])
+{
+	struct response r;
+	char body[256];
+	const char *h[] = {"Authorization: Bearer " ADMIN_TOKEN, "Content-Type: application/json",
+	                   NULL};
+	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
+	if (http(port, "POST", "/v1/admin/tenants", h, body, &r) != 0 || r.status != 201)
+		die("cannot create a tenant");
+	json_t *j = response_json(&r);
+	snprintf(tenant_id, 37, "%s",
+	         json_string_value(json_object_get(json_object_get(j, "tenant"), "id")));
+	snprintf(key, 64, "%s",
+	         json_string_value(json_object_get(json_object_get(j, "api_key"), "secret")));
+	json_decref(j);
+	response_free(&r);
+}
+
+void create_key(int port, const char *admin_key, const char *scopes_json, char key[64],
+                char key_id[37])
+{
+	struct response r;
+	char auth[128], body[256];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_key);
+	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	snprintf(body, sizeof(body), "{\"name\":\"test key\",\"scopes\":%s}", scopes_json);
+	if (http(port, "POST", "/v1/keys", h, body, &r) != 0 || r.status != 201)
+		die("cannot create a key");
+	json_t *j = response_json(&r);
+	snprintf(key, 64, "%s", json_string_value(json_object_get(j, "secret")));
+	snprintf(key_id, 37, "%s", json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	response_free(&r);
+}
+
+int pg_ctl_action(const char *action)
+{
+	char cmd[1024];
+	const char *script = getenv("LOYALTYD_TEST_PG");
+	const char *dir = getenv("LOYALTYD_TEST_PGDIR");
+	if (!script || !dir)
+		die("LOYALTYD_TEST_PG/LOYALTYD_TEST_PGDIR unset: run scripts/test.sh");
+	snprintf(cmd, sizeof(cmd), "'%s' %s '%s' </dev/null >/dev/null", script, action, dir);
+	int rc = system(cmd);
+	if (rc == 0)
+		pg_stopped = strcmp(action, "stop") == 0;
+	return rc;
+}

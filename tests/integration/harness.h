@@ -1,0 +1,84 @@
+/* harness.h - integration test support: starts the real loyaltyd binary against the real
+ * test PostgreSQL (scripts/test.sh sets LOYALTYD_TEST_*), and speaks HTTP/1.1 to it over
+ * real sockets. The client is deliberately small and raw so tests can send exactly the
+ * bytes they mean, malformed ones included. */
+#ifndef LOYALTYD_TEST_HARNESS_H
+#define LOYALTYD_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define ADMIN_TOKEN "test-admin-token-0123456789"
+
+struct server {
+	pid_t pid;
+	int port;
+	char log_path[256];
+};
+
+/* Starts loyaltyd on a free port with the test database and ADMIN_TOKEN; env lists extra
+ * "NAME=value" settings (NULL-terminated, may be NULL). Waits until /healthz answers.
+ * Aborts the test program on failure. */
+void server_start(struct server *s, const char *const *env);
+
+/* Sends SIGTERM and waits; returns the exit status (0 expected: a clean stop with no
+ * sanitizer report), or -1 when it was killed by a signal. */
+int server_stop(struct server *s);
+
+/* Marks a server the test waited for itself as stopped. */
+void server_forget(struct server *s);
+
+struct response {
+	int status;
+	char *head; /* status line and headers, NUL-terminated */
+	char *body; /* NUL-terminated */
+	size_t body_len;
+};
+
+/* One request on a new connection. headers is a NULL-terminated list of "Name: value"
+ * lines (may be NULL); body may be NULL. Content-Length is added when body is given.
+ * Returns 0, or -1 when the connection failed. Release with response_free(). */
+int http(int port, const char *method, const char *path, const char *const *headers,
+         const char *body, struct response *r);
+
+/* Sends raw bytes on a new connection and reads one response. */
+int http_raw(int port, const char *bytes, size_t len, struct response *r);
+
+/* Opens a connection; returns the socket or -1. */
+int conn_open(int port);
+
+/* Writes all bytes; returns 0 or -1. */
+int conn_send(int fd, const char *bytes, size_t len);
+
+/* Reads exactly one response (Content-Length or chunked) from fd. Returns 0 or -1. */
+int conn_read_response(int fd, struct response *r);
+
+void response_free(struct response *r);
+
+/* Returns the value of a header of the response (case-insensitive name), copied into a
+ * static buffer, or NULL. */
+const char *response_header(const struct response *r, const char *name);
+
+/* Parses the body as JSON; returns a new reference or NULL. */
+json_t *response_json(const struct response *r);
+
+/* Creates a tenant through POST /v1/admin/tenants; writes its id and admin key. */
+void create_tenant(int port, const char *name, char tenant_id[37], char key[64]);
+
+/* Creates a key with the given scopes (a JSON array text, e.g. "[\"read\"]") using
+ * admin_key; writes the secret and id. */
+void create_key(int port, const char *admin_key, const char *scopes_json, char key[64],
+                char key_id[37]);
+
+/* Runs scripts/pg.sh ACTION on the test cluster ("stop", "start"). Returns its status. */
+int pg_ctl_action(const char *action);
+
+/* Returns a TCP port on 127.0.0.1 that was free a moment ago. */
+int free_port(void);
+
+/* Milliseconds since an arbitrary start. */
+long now_ms(void);
+
+#endif

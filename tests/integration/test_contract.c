@@ -1,0 +1,195 @@
+/* test_contract.c - a walk over every route of the route table through Prism
+ * (@stoplight/prism-cli) in proxy mode against the live server. Prism checks each answer
+ * against openapi.yaml and reports problems in an sl-violations header; any violation of
+ * a response fails the run (request violations are expected where the walk sends bad
+ * input on purpose). The walk must reach every route with a 2xx answer. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+#include "routes.h"
+
+enum who { NOBODY, ADMIN_TOKEN_AUTH, ADMIN_KEY, READ_KEY };
+
+struct step {
+	const char *method;
+	const char *path; /* "{key_id}" is replaced by the key the walk created */
+	enum who who;
+	const char *content_type;
+	const char *body;
+	int status;
+};
+
+static const struct step walk[] = {
+    {"GET", "/healthz", NOBODY, NULL, NULL, 200},
+    {"GET", "/readyz", NOBODY, NULL, NULL, 200},
+    {"GET", "/metrics", NOBODY, NULL, NULL, 200},
+    {"GET", "/openapi.yaml", NOBODY, NULL, NULL, 200},
+    {"POST", "/v1/admin/tenants", ADMIN_TOKEN_AUTH, "application/json", "{\"name\":\"Walk 2\"}",
+     201},
+    {"POST", "/v1/admin/tenants", ADMIN_TOKEN_AUTH, "application/json", "{\"name\":\"\"}", 422},
+    {"POST", "/v1/admin/tenants", ADMIN_TOKEN_AUTH, "application/json", "{\"name\":", 400},
+    {"POST", "/v1/admin/tenants", ADMIN_TOKEN_AUTH, "text/plain", "name", 415},
+    {"POST", "/v1/admin/tenants", NOBODY, "application/json", "{\"name\":\"x\"}", 401},
+    {"POST", "/v1/keys", ADMIN_KEY, "application/json",
+     "{\"name\":\"walk\",\"scopes\":[\"read\",\"points\"]}", 201},
+    {"POST", "/v1/keys", ADMIN_KEY, "application/json", "{\"name\":7,\"scopes\":[]}", 422},
+    {"POST", "/v1/keys", READ_KEY, "application/json", "{\"name\":\"x\",\"scopes\":[\"read\"]}",
+     403},
+    {"POST", "/v1/keys", NOBODY, "application/json", "{\"name\":\"x\",\"scopes\":[\"read\"]}", 401},
+    {"GET", "/v1/keys", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/keys?limit=1", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/keys?limit=0", ADMIN_KEY, NULL, NULL, 400},
+    {"GET", "/v1/keys", READ_KEY, NULL, NULL, 403},
+    {"DELETE", "/v1/keys/{key_id}", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/keys/00000000-0000-0000-0000-000000000000", ADMIN_KEY, NULL, NULL, 404},
+    {"DELETE", "/v1/keys/{key_id}", NOBODY, NULL, NULL, 401},
+};
+
+static struct server srv;
+static pid_t prism_pid;
+static int prism_port;
+static char admin_key[64], read_key[64], key_id[37];
+
+static void start_prism(void)
+{
+	char target[64], port[16];
+	const char *prism = getenv("LOYALTYD_TEST_PRISM");
+	const char *spec = getenv("LOYALTYD_TEST_OPENAPI");
+	assert_non_null(prism);
+	assert_non_null(spec);
+	prism_port = free_port();
+	snprintf(target, sizeof(target), "http://127.0.0.1:%d", srv.port);
+	snprintf(port, sizeof(port), "%d", prism_port);
+	prism_pid = fork();
+	if (prism_pid == 0) {
+		if (!freopen("prism.log", "w", stdout) || !freopen("prism.log", "a", stderr))
+			_exit(127);
+		execl(prism, prism, "proxy", spec, target, "-h", "127.0.0.1", "-p", port,
+		      (char *)NULL);
+		_exit(127);
+	}
+	long deadline = now_ms() + 60000;
+	while (now_ms() < deadline) {
+		struct response r;
+		if (http(prism_port, "GET", "/healthz", NULL, NULL, &r) == 0) {
+			int ok = r.status == 200;
+			response_free(&r);
+			if (ok)
+				return;
+		}
+		usleep(200000);
+	}
+	fail_msg("prism did not start; see prism.log");
+}
+
+static int setup(void **state)
+{
+	char tenant[37];
+	(void)state;
+	server_start(&srv, NULL);
+	create_tenant(srv.port, "Walk", tenant, admin_key);
+	create_key(srv.port, admin_key, "[\"read\"]", read_key, key_id);
+	start_prism();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (prism_pid > 0) {
+		kill(prism_pid, SIGTERM);
+		waitpid(prism_pid, NULL, 0);
+	}
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+/* Returns the number of sl-violations entries located in the response. */
+static size_t response_violations(const struct response *r, char *what, size_t whatlen)
+{
+	const char *header = response_header(r, "sl-violations");
+	size_t n = 0;
+	if (!header)
+		return 0;
+	json_t *list = json_loads(header, 0, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach (list, i, v) {
+		const char *where =
+		    json_string_value(json_array_get(json_object_get(v, "location"), 0));
+		if (where && strcmp(where, "response") == 0) {
+			snprintf(what, whatlen, "%s",
+			         json_string_value(json_object_get(v, "message")));
+			n++;
+		}
+	}
+	json_decref(list);
+	return n;
+}
+
+static void every_route_answers_as_the_spec_says(void **state)
+{
+	bool reached[256] = {false};
+	(void)state;
+	for (size_t s = 0; s < sizeof(walk) / sizeof(walk[0]); s++) {
+		const struct step *st = &walk[s];
+		char path[256], auth[128], ctype[96], what[512] = "";
+		const char *headers[4] = {NULL, NULL, NULL, NULL};
+		int nh = 0;
+		const char *hole = strstr(st->path, "{key_id}");
+		if (hole)
+			snprintf(path, sizeof(path), "%.*s%s%s", (int)(hole - st->path), st->path,
+			         key_id, hole + 8);
+		else
+			snprintf(path, sizeof(path), "%s", st->path);
+		if (st->who != NOBODY) {
+			snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+			         st->who == ADMIN_TOKEN_AUTH ? ADMIN_TOKEN
+			         : st->who == ADMIN_KEY      ? admin_key
+			                                     : read_key);
+			headers[nh++] = auth;
+		}
+		if (st->content_type) {
+			snprintf(ctype, sizeof(ctype), "Content-Type: %s", st->content_type);
+			headers[nh++] = ctype;
+		}
+		struct response r;
+		assert_int_equal(http(prism_port, st->method, path, headers, st->body, &r), 0);
+		if (r.status != st->status)
+			fail_msg("%s %s: status %d, expected %d: %s", st->method, path, r.status,
+			         st->status, r.body);
+		if (response_violations(&r, what, sizeof(what)) > 0)
+			fail_msg("%s %s answered %d against the spec: %s", st->method, path,
+			         r.status, what);
+		response_free(&r);
+
+		struct router_match m;
+		char bare[256];
+		snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(path, "?"), path);
+		if (router_match(routes, routes_count, st->method, bare, &m) == ROUTER_MATCH &&
+		    st->status >= 200 && st->status < 300)
+			reached[m.index] = true;
+	}
+	for (size_t i = 0; i < routes_count; i++)
+		if (!reached[i])
+			fail_msg("the contract walk never reached %s %s with a 2xx",
+			         routes[i].method, routes[i].pattern);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_route_answers_as_the_spec_says),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

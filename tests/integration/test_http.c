@@ -1,0 +1,458 @@
+/* test_http.c - the HTTP core against the real server: request ids, keep-alive, 404/405,
+ * HEAD/OPTIONS, CORS, body limits (declared and chunked), 415, malformed JSON, metrics,
+ * the served spec, the access log and graceful shutdown. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+static char tenant[37], admin_key[64], auth_header[96];
+
+static int setup(void **state)
+{
+	static const char *const env[] = {"LOYALTYD_MAX_BODY_BYTES=4096",
+	                                  "LOYALTYD_CORS_ORIGINS=https://shop.example", NULL};
+	(void)state;
+	server_start(&srv, env);
+	create_tenant(srv.port, "HTTP tests", tenant, admin_key);
+	snprintf(auth_header, sizeof(auth_header), "Authorization: Bearer %s", admin_key);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+static void assert_problem(const struct response *r, int status, const char *type)
+{
+	assert_int_equal(r->status, status);
+	assert_string_equal(response_header(r, "Content-Type"), "application/problem+json");
+	json_t *j = response_json(r);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "type")), type);
+	assert_int_equal(json_integer_value(json_object_get(j, "status")), status);
+	assert_non_null(json_string_value(json_object_get(j, "title")));
+	assert_non_null(json_string_value(json_object_get(j, "detail")));
+	json_decref(j);
+}
+
+static void healthz_answers_with_a_request_id(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(http(srv.port, "GET", "/healthz", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"status\":\"ok\"}");
+	const char *id = response_header(&r, "X-Request-Id");
+	assert_non_null(id);
+	assert_int_equal(strlen(id), 24);
+	assert_int_equal(strspn(id, "0123456789abcdef"), 24);
+	response_free(&r);
+}
+
+static void request_id_is_echoed_only_when_safe(void **state)
+{
+	struct response r;
+	const char *good[] = {"X-Request-Id: abc-123_x.y:z", NULL};
+	const char *bad[] = {"X-Request-Id: has space\"quote", NULL};
+	(void)state;
+	assert_int_equal(http(srv.port, "GET", "/healthz", good, NULL, &r), 0);
+	assert_string_equal(response_header(&r, "X-Request-Id"), "abc-123_x.y:z");
+	response_free(&r);
+	assert_int_equal(http(srv.port, "GET", "/healthz", bad, NULL, &r), 0);
+	assert_int_equal(strlen(response_header(&r, "X-Request-Id")), 24);
+	response_free(&r);
+}
+
+static void two_requests_share_one_connection(void **state)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+	struct response r1, r2;
+	(void)state;
+	int fd = conn_open(srv.port);
+	assert_true(fd >= 0);
+	assert_int_equal(conn_send(fd, req, sizeof(req) - 1), 0);
+	assert_int_equal(conn_read_response(fd, &r1), 0);
+	assert_int_equal(r1.status, 200);
+	assert_null(response_header(&r1, "Connection"));
+	assert_int_equal(conn_send(fd, req, sizeof(req) - 1), 0);
+	assert_int_equal(conn_read_response(fd, &r2), 0);
+	assert_int_equal(r2.status, 200);
+	char id1[64];
+	snprintf(id1, sizeof(id1), "%s", response_header(&r1, "X-Request-Id"));
+	assert_string_not_equal(id1, response_header(&r2, "X-Request-Id"));
+	response_free(&r1);
+	response_free(&r2);
+	close(fd);
+}
+
+static void unknown_path_is_404_problem(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(http(srv.port, "GET", "/v1/nothing-here", NULL, NULL, &r), 0);
+	assert_problem(&r, 404, "urn:loyaltyd:problem:not-found");
+	response_free(&r);
+}
+
+static void wrong_method_is_405_with_allow(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(http(srv.port, "PUT", "/v1/keys", NULL, "{}", &r), 0);
+	assert_problem(&r, 405, "urn:loyaltyd:problem:method-not-allowed");
+	assert_string_equal(response_header(&r, "Allow"), "POST, GET, HEAD, OPTIONS");
+	response_free(&r);
+	assert_int_equal(http(srv.port, "POST", "/healthz", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 405);
+	assert_string_equal(response_header(&r, "Allow"), "GET, HEAD, OPTIONS");
+	response_free(&r);
+}
+
+static void head_has_headers_and_no_body(void **state)
+{
+	struct response r;
+	(void)state;
+	int fd = conn_open(srv.port);
+	static const char req[] = "HEAD /healthz HTTP/1.1\r\nHost: t\r\n\r\n";
+	assert_int_equal(conn_send(fd, req, sizeof(req) - 1), 0);
+	/* read the head only: a HEAD reply has Content-Length but no body */
+	char buf[1024];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "HTTP/1.1 200"));
+	assert_non_null(strstr(buf, "Content-Length: 15\r\n"));
+	assert_string_equal(strstr(buf, "\r\n\r\n"), "\r\n\r\n");
+	(void)r;
+}
+
+static void options_lists_allowed_methods(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(http(srv.port, "OPTIONS", "/v1/keys/123", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	assert_string_equal(response_header(&r, "Allow"), "DELETE, OPTIONS");
+	assert_null(response_header(&r, "Access-Control-Allow-Origin"));
+	response_free(&r);
+}
+
+static void cors_preflight_from_allowed_origin(void **state)
+{
+	struct response r;
+	const char *h[] = {"Origin: https://shop.example", "Access-Control-Request-Method: POST",
+	                   "Access-Control-Request-Headers: authorization, content-type", NULL};
+	(void)state;
+	assert_int_equal(http(srv.port, "OPTIONS", "/v1/keys", h, NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	assert_string_equal(response_header(&r, "Access-Control-Allow-Origin"),
+	                    "https://shop.example");
+	assert_string_equal(response_header(&r, "Access-Control-Allow-Methods"),
+	                    "POST, GET, HEAD, OPTIONS");
+	assert_string_equal(response_header(&r, "Access-Control-Allow-Headers"),
+	                    "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
+	assert_string_equal(response_header(&r, "Access-Control-Max-Age"), "600");
+	assert_string_equal(response_header(&r, "Vary"), "Origin");
+	response_free(&r);
+}
+
+static void cors_refuses_other_origins(void **state)
+{
+	struct response r;
+	const char *h[] = {"Origin: https://evil.example", "Access-Control-Request-Method: POST",
+	                   NULL};
+	(void)state;
+	assert_int_equal(http(srv.port, "OPTIONS", "/v1/keys", h, NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	assert_null(response_header(&r, "Access-Control-Allow-Origin"));
+	assert_null(response_header(&r, "Access-Control-Allow-Methods"));
+	response_free(&r);
+}
+
+static void cors_headers_on_actual_request(void **state)
+{
+	struct response r;
+	const char *h[] = {"Origin: https://shop.example", NULL};
+	(void)state;
+	assert_int_equal(http(srv.port, "GET", "/healthz", h, NULL, &r), 0);
+	assert_string_equal(response_header(&r, "Access-Control-Allow-Origin"),
+	                    "https://shop.example");
+	assert_string_equal(response_header(&r, "Access-Control-Expose-Headers"),
+	                    "X-Request-Id, Retry-After, Location");
+	response_free(&r);
+}
+
+static void declared_body_over_limit_is_413_before_reading(void **state)
+{
+	struct response r;
+	char req[512];
+	(void)state;
+	/* the body is never sent: the answer must come from the headers alone */
+	int n = snprintf(req, sizeof(req),
+	                 "POST /v1/keys HTTP/1.1\r\nHost: t\r\n%s\r\n"
+	                 "Content-Type: application/json\r\nContent-Length: 4097\r\n\r\n",
+	                 auth_header);
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, &r), 0);
+	assert_problem(&r, 413, "urn:loyaltyd:problem:body-too-large");
+	json_t *j = response_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "detail")),
+	                    "the request body is larger than 4096 bytes");
+	json_decref(j);
+	response_free(&r);
+}
+
+static void chunked_body_growing_over_limit_is_413(void **state)
+{
+	struct response r;
+	char head[512], chunk[1100];
+	(void)state;
+	int fd = conn_open(srv.port);
+	int n = snprintf(head, sizeof(head),
+	                 "POST /v1/keys HTTP/1.1\r\nHost: t\r\n%s\r\n"
+	                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+	                 auth_header);
+	assert_int_equal(conn_send(fd, head, (size_t)n), 0);
+	/* five chunks of 1000 bytes: 5000 > 4096 */
+	memcpy(chunk, "3e8\r\n", 5);
+	memset(chunk + 5, ' ', 1000);
+	memcpy(chunk + 1005, "\r\n", 2);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(conn_send(fd, chunk, 1007), 0);
+	assert_int_equal(conn_send(fd, "0\r\n\r\n", 5), 0);
+	assert_int_equal(conn_read_response(fd, &r), 0);
+	close(fd);
+	assert_problem(&r, 413, "urn:loyaltyd:problem:body-too-large");
+	response_free(&r);
+}
+
+static void body_at_the_limit_is_accepted(void **state)
+{
+	struct response r;
+	char body[4097];
+	const char *h[] = {auth_header, "Content-Type: application/json", NULL};
+	(void)state;
+	/* a valid key creation padded with spaces to exactly 4096 bytes */
+	const char *json = "{\"name\":\"padded\",\"scopes\":[\"read\"]}";
+	size_t jl = strlen(json);
+	memcpy(body, json, jl);
+	memset(body + jl, ' ', 4096 - jl);
+	body[4096] = '\0';
+	assert_int_equal(http(srv.port, "POST", "/v1/keys", h, body, &r), 0);
+	assert_int_equal(r.status, 201);
+	response_free(&r);
+}
+
+static void non_json_body_is_415(void **state)
+{
+	struct response r;
+	const char *h[] = {auth_header, "Content-Type: text/plain", NULL};
+	const char *none[] = {auth_header, NULL};
+	(void)state;
+	assert_int_equal(http(srv.port, "POST", "/v1/keys", h, "name=x", &r), 0);
+	assert_problem(&r, 415, "urn:loyaltyd:problem:unsupported-media-type");
+	response_free(&r);
+	assert_int_equal(http(srv.port, "POST", "/v1/keys", none, "{}", &r), 0);
+	assert_int_equal(r.status, 415);
+	response_free(&r);
+}
+
+static void malformed_json_is_400(void **state)
+{
+	struct response r;
+	const char *h[] = {auth_header, "Content-Type: application/json; charset=utf-8", NULL};
+	(void)state;
+	assert_int_equal(http(srv.port, "POST", "/v1/keys", h, "{\"name\": ", &r), 0);
+	assert_problem(&r, 400, "urn:loyaltyd:problem:malformed-json");
+	response_free(&r);
+	/* duplicate keys have no single meaning */
+	assert_int_equal(
+	    http(srv.port, "POST", "/v1/keys", h, "{\"name\":\"a\",\"name\":\"b\"}", &r), 0);
+	assert_problem(&r, 400, "urn:loyaltyd:problem:malformed-json");
+	response_free(&r);
+	/* nesting deeper than 32 */
+	char deep[81];
+	memset(deep, '[', 40);
+	memset(deep + 40, ']', 40);
+	deep[80] = '\0';
+	assert_int_equal(http(srv.port, "POST", "/v1/keys", h, deep, &r), 0);
+	assert_problem(&r, 400, "urn:loyaltyd:problem:malformed-json");
+	response_free(&r);
+}
+
+static long metric_value(const char *text, const char *series)
+{
+	const char *p = strstr(text, series);
+	if (!p)
+		return 0;
+	return strtol(p + strlen(series), NULL, 10);
+}
+
+static void metrics_count_requests_by_route_and_status(void **state)
+{
+	struct response r;
+	static const char series[] =
+	    "loyaltyd_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} ";
+	(void)state;
+	assert_int_equal(http(srv.port, "GET", "/metrics", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(response_header(&r, "Content-Type"),
+	                    "text/plain; version=0.0.4; charset=utf-8");
+	long before = metric_value(r.body, series);
+	response_free(&r);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(http(srv.port, "GET", "/healthz", NULL, NULL, &r), 0);
+		response_free(&r);
+	}
+	assert_int_equal(http(srv.port, "GET", "/metrics", NULL, NULL, &r), 0);
+	assert_int_equal(metric_value(r.body, series), before + 3);
+	assert_non_null(strstr(r.body, "# TYPE loyaltyd_http_request_duration_seconds histogram"));
+	assert_non_null(strstr(r.body,
+	                       "loyaltyd_http_request_duration_seconds_bucket{method=\"GET\","
+	                       "route=\"/healthz\",le=\"+Inf\"}"));
+	assert_non_null(strstr(r.body, "loyaltyd_db_pool_size 4\n"));
+	assert_non_null(strstr(r.body, "loyaltyd_db_pool_in_use 0\n"));
+	assert_non_null(strstr(r.body, "loyaltyd_db_pool_waiting 0\n"));
+	assert_non_null(strstr(r.body, "route=\"unmatched\",status=\"404\"} "));
+	response_free(&r);
+}
+
+static void served_spec_is_the_repository_file(void **state)
+{
+	struct response r;
+	(void)state;
+	const char *path = getenv("LOYALTYD_TEST_OPENAPI");
+	assert_non_null(path);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *want = malloc((size_t)len + 1);
+	assert_int_equal(fread(want, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	assert_int_equal(http(srv.port, "GET", "/openapi.yaml", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(response_header(&r, "Content-Type"), "application/yaml");
+	assert_int_equal(r.body_len, (size_t)len);
+	assert_memory_equal(r.body, want, (size_t)len);
+	free(want);
+	response_free(&r);
+}
+
+static void readyz_reports_schema_version(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(http(srv.port, "GET", "/readyz", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *j = response_json(&r);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "ready");
+	assert_true(json_integer_value(json_object_get(j, "schema_version")) >= 1);
+	json_decref(j);
+	response_free(&r);
+}
+
+/* Runs last: stops the shared server with a request still arriving, and reads the log. */
+static void graceful_shutdown_finishes_in_flight_request(void **state)
+{
+	struct response r;
+	char head[512];
+	(void)state;
+	int fd = conn_open(srv.port);
+	const char *body = "{\"name\":\"late\",\"scopes\":[\"read\"]}";
+	int n = snprintf(head, sizeof(head),
+	                 "POST /v1/keys HTTP/1.1\r\nHost: t\r\n%s\r\nX-Request-Id: in-flight-1\r\n"
+	                 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+	                 auth_header, strlen(body));
+	assert_int_equal(conn_send(fd, head, (size_t)n), 0);
+	assert_int_equal(conn_send(fd, body, 10), 0);
+	usleep(200000); /* the request is now in flight */
+	kill(srv.pid, SIGTERM);
+	usleep(300000);
+	/* new connections are refused while the old request finishes */
+	assert_true(conn_open(srv.port) < 0);
+	assert_int_equal(conn_send(fd, body + 10, strlen(body) - 10), 0);
+	assert_int_equal(conn_read_response(fd, &r), 0);
+	close(fd);
+	assert_int_equal(r.status, 201);
+	response_free(&r);
+	int status;
+	assert_int_equal(waitpid(srv.pid, &status, 0), srv.pid);
+	server_forget(&srv);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	/* one JSON access-log line per request, with the fields operators filter on */
+	FILE *f = fopen(srv.log_path, "r");
+	char line[4096];
+	int found = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *rid = json_string_value(json_object_get(j, "request_id"));
+		if (rid && strcmp(rid, "in-flight-1") == 0) {
+			found = 1;
+			assert_string_equal(json_string_value(json_object_get(j, "msg")),
+			                    "request");
+			assert_string_equal(json_string_value(json_object_get(j, "method")),
+			                    "POST");
+			assert_string_equal(json_string_value(json_object_get(j, "route")),
+			                    "/v1/keys");
+			assert_int_equal(json_integer_value(json_object_get(j, "status")), 201);
+			assert_string_equal(json_string_value(json_object_get(j, "tenant")),
+			                    tenant);
+			assert_true(json_is_real(json_object_get(j, "duration_ms")));
+		}
+		json_decref(j);
+	}
+	fclose(f);
+	assert_true(found);
+}
+
+static int teardown_stopped(void **state)
+{
+	(void)state;
+	return srv.pid == 0 ? 0 : (server_stop(&srv) == 0 ? 0 : -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(healthz_answers_with_a_request_id),
+	    cmocka_unit_test(request_id_is_echoed_only_when_safe),
+	    cmocka_unit_test(two_requests_share_one_connection),
+	    cmocka_unit_test(unknown_path_is_404_problem),
+	    cmocka_unit_test(wrong_method_is_405_with_allow),
+	    cmocka_unit_test(head_has_headers_and_no_body),
+	    cmocka_unit_test(options_lists_allowed_methods),
+	    cmocka_unit_test(cors_preflight_from_allowed_origin),
+	    cmocka_unit_test(cors_refuses_other_origins),
+	    cmocka_unit_test(cors_headers_on_actual_request),
+	    cmocka_unit_test(declared_body_over_limit_is_413_before_reading),
+	    cmocka_unit_test(chunked_body_growing_over_limit_is_413),
+	    cmocka_unit_test(body_at_the_limit_is_accepted),
+	    cmocka_unit_test(non_json_body_is_415),
+	    cmocka_unit_test(malformed_json_is_400),
+	    cmocka_unit_test(metrics_count_requests_by_route_and_status),
+	    cmocka_unit_test(served_spec_is_the_repository_file),
+	    cmocka_unit_test(readyz_reports_schema_version),
+	    cmocka_unit_test(graceful_shutdown_finishes_in_flight_request),
+	};
+	(void)teardown;
+	return cmocka_run_group_tests(tests, setup, teardown_stopped);
+}
