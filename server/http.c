@@ -7,6 +7,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +210,17 @@ int http_query(struct request *req, const char *name, const char **out)
 
 /* ---- request life cycle ---------------------------------------------------------- */
 
+static char request_id_prefix[13];
+
+static void request_id_prefix_init(void)
+{
+	unsigned char rnd[6];
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memset(rnd, 0, sizeof(rnd));
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(request_id_prefix + 2 * i, 3, "%02x", rnd[i]);
+}
+
 static void request_id_init(struct request *req)
 {
 	const char *given = http_request_header(req, "X-Request-Id");
@@ -224,15 +237,14 @@ static void request_id_init(struct request *req)
 			return;
 		}
 	}
-	unsigned char rnd[12];
-	static const char hex[] = "0123456789abcdef";
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		memset(rnd, 0, sizeof(rnd));
-	for (size_t i = 0; i < sizeof(rnd); i++) {
-		req->request_id[2 * i] = hex[rnd[i] >> 4];
-		req->request_id[2 * i + 1] = hex[rnd[i] & 15];
-	}
-	req->request_id[2 * sizeof(rnd)] = '\0';
+	/* A random prefix per process and a counter: distinct ids without a syscall or a
+	 * lock per request (ids need not be secret, only distinct). */
+	static atomic_ulong counter;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, request_id_prefix_init);
+	unsigned long n = atomic_fetch_add_explicit(&counter, 1, memory_order_relaxed);
+	snprintf(req->request_id, sizeof(req->request_id), "%s%012lx", request_id_prefix,
+	         n & 0xffffffffffffUL);
 }
 
 static struct request *request_new(struct app *app, struct MHD_Connection *conn, const char *method,
@@ -394,16 +406,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	double seconds = elapsed_seconds(&req->started);
 	size_t route_index = req->match.route ? req->match.index : app->nroutes;
 	metrics_observe_request(route_index, req->status, seconds);
-	if (log_enabled(LOG_INFO)) {
-		json_t *f = json_pack(
-		    "{s:s, s:s, s:i, s:f, s:s, s:s}", "method", req->method, "route",
-		    req->match.route ? req->match.route->pattern : "unmatched", "status",
-		    req->status, "duration_ms", seconds * 1000.0, "request_id", req->request_id,
-		    "tenant", req->authenticated ? req->who.tenant_id : "");
-		if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
-			json_object_set_new(f, "aborted", json_true());
-		log_event(LOG_INFO, "request", f);
-	}
+	struct log_access entry = {
+	    .method = req->method,
+	    .route = req->match.route ? req->match.route->pattern : "unmatched",
+	    .status = req->status,
+	    .duration_ms = seconds * 1000.0,
+	    .request_id = req->request_id,
+	    .tenant = req->authenticated ? req->who.tenant_id : "",
+	    .aborted = toe != MHD_REQUEST_TERMINATED_COMPLETED_OK,
+	};
+	log_access(&entry);
 	body_release(&req->body);
 	for (size_t i = 0; i < req->nowned; i++)
 		free(req->owned[i]);

@@ -16,6 +16,8 @@ static enum db_status do_create(struct db *db, void *arg)
 	PGresult *res = NULL;
 	json_t *key = NULL;
 	const char *params[] = {a->name};
+	json_decref(*a->out); /* from an attempt that was retried */
+	*a->out = NULL;
 	enum db_status st = db_query(db, SQL_TENANT_INSERT, 1, params, &res);
 	if (st != DB_OK)
 		return st;

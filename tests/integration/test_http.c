@@ -30,12 +30,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
-}
-
 static void assert_problem(const struct response *r, int status, const char *type)
 {
 	assert_int_equal(r->status, status);
@@ -453,6 +447,5 @@ int main(void)
 	    cmocka_unit_test(readyz_reports_schema_version),
 	    cmocka_unit_test(graceful_shutdown_finishes_in_flight_request),
 	};
-	(void)teardown;
 	return cmocka_run_group_tests(tests, setup, teardown_stopped);
 }
