@@ -486,14 +486,20 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	/* The logger comes first so that every message of libmicrohttpd goes through it. */
+	/* clang-format off */
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, (uint16_t)app->cfg.listen_port, NULL, NULL, on_request, app,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)app->cfg.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)app->cfg.conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)app->cfg.conn_memory_bytes, MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
-	    NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+		flags, (uint16_t)app->cfg.listen_port, NULL, NULL, on_request, app,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.conn_timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)app->cfg.conn_memory_bytes,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+		MHD_OPTION_END);
+	/* clang-format on */
 	if (!d) {
 		log_msg(LOG_ERROR, "cannot listen", app->cfg.listen);
 		return -1;

@@ -34,8 +34,9 @@ static int teardown(void **state)
 static int call(const char *method, const char *path, const char *key, const char *body,
                 struct response *r)
 {
-	char auth[128];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	char auth[128] = "";
+	if (key)
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
 	const char *h[] = {auth, "Content-Type: application/json", NULL};
 	const char *none[] = {"Content-Type: application/json", NULL};
 	return http(srv.port, method, path, key ? h : none, body, r);
