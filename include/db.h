@@ -61,6 +61,11 @@ void pool_get_stats(struct pool *pool, struct pool_stats *out);
 __attribute__((warn_unused_result)) enum db_status
 db_query(struct db *db, enum sql_query q, int nparams, const char *const *values, PGresult **res);
 
+/* Runs q and copies the first column of its first row into *value (malloc'd; the caller
+ * frees), or sets *value to NULL when there is no row or the value is SQL NULL. */
+__attribute__((warn_unused_result)) enum db_status
+db_value(struct db *db, enum sql_query q, int nparams, const char *const *values, char **value);
+
 /* Runs one fixed command without parameters (BEGIN, COMMIT, ROLLBACK, a migration). */
 __attribute__((warn_unused_result)) enum db_status db_command(struct db *db, const char *sql);
 

@@ -4,6 +4,7 @@
 #ifndef LOYALTYD_HANDLERS_H
 #define LOYALTYD_HANDLERS_H
 
+#include "cursor.h"
 #include "request.h"
 
 int handle_healthz(struct request *req);
@@ -17,8 +18,37 @@ int handle_key_create(struct request *req);
 int handle_key_list(struct request *req);
 int handle_key_revoke(struct request *req);
 
-/* Parses ?limit= (1..1000, default 100) and ?cursor= (digits). Returns 0, or 1 after
- * queuing a 400 naming the parameter. */
-int handlers_page_params(struct request *req, int *limit, const char **cursor);
+int handle_customer_put(struct request *req);
+int handle_customer_get(struct request *req);
+int handle_customer_list(struct request *req);
+int handle_customer_erase(struct request *req);
+int handle_customer_export(struct request *req);
+int handle_customer_events(struct request *req);
+int handle_events_post(struct request *req);
+
+/* ---- shared by handlers (handlers_common.c) ---- */
+
+/* ?limit= and ?cursor= of a list. */
+struct page_params {
+	int limit;               /* 1..1000, default 100 */
+	char cursor[CURSOR_MAX]; /* decoded payload, "" when absent */
+};
+
+/* Parses ?limit= and ?cursor=. Returns 0, or 1 after queuing a 400 naming the parameter. */
+int handlers_page_params(struct request *req, struct page_params *p);
+
+/* Queues a 400 naming query parameter name. Returns 1 (0 < -1 when it could not queue). */
+int handlers_bad_parameter(struct request *req, const char *name, const char *message);
+
+/* Parses query parameter name as an RFC 3339 time or a date (midnight UTC), 1970–2100,
+ * into out (RFC 3339, "" when absent). Returns 0, or 1 after queuing a 400. */
+int handlers_time_param(struct request *req, const char *name, char out[32]);
+
+/* Reads path parameter name as an id of 1 to 128 characters of valid UTF-8. Returns it,
+ * or NULL after queuing a 404 (such an id cannot exist). */
+const char *handlers_external_id(struct request *req, const char *name);
+
+/* Returns a new empty array to collect validation errors into. */
+#define handlers_errors() json_array()
 
 #endif

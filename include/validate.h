@@ -13,6 +13,10 @@
 /* Writes base + "/" + key (escaped per RFC 6901) into out. */
 void validate_pointer(char *out, size_t outlen, const char *base, const char *key);
 
+/* Returns true when s is well-formed UTF-8: no overlong forms, no surrogates, nothing
+ * above U+10FFFF. */
+bool validate_utf8(const char *s);
+
 /* Counts the Unicode code points of a valid UTF-8 string. */
 size_t validate_utf8_chars(const char *s);
 

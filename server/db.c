@@ -274,6 +274,23 @@ out:
 	return st;
 }
 
+enum db_status db_value(struct db *db, enum sql_query q, int nparams, const char *const *values,
+                        char **value)
+{
+	PGresult *res = NULL;
+	*value = NULL;
+	enum db_status st = db_query(db, q, nparams, values, &res);
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		*value = strdup(PQgetvalue(res, 0, 0));
+		if (!*value)
+			st = DB_ERROR;
+	}
+	PQclear(res);
+	return st;
+}
+
 enum db_status db_command(struct db *db, const char *sql)
 {
 	PGresult *r = PQexec(db->conn, sql);

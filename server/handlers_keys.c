@@ -11,42 +11,6 @@
 #include "store_keys.h"
 #include "validate.h"
 
-static int bad_parameter(struct request *req, const char *name, const char *message)
-{
-	char detail[160];
-	json_t *errors = json_pack("[{s:s, s:s}]", "parameter", name, "message", message);
-	snprintf(detail, sizeof(detail), "%s: %s", name, message);
-	json_t *p = problem_new(400, "invalid-parameter", detail, errors);
-	return http_reply_json_type(req, 400, p, "application/problem+json") == 0 ? 1 : -1;
-}
-
-int handlers_page_params(struct request *req, int *limit, const char **cursor)
-{
-	const char *s = NULL;
-	*limit = 100;
-	*cursor = NULL;
-	if (http_query(req, "limit", &s) != 0)
-		return bad_parameter(req, "limit", "is malformed");
-	if (s) {
-		char *end = NULL;
-		errno = 0;
-		long v = strtol(s, &end, 10);
-		if (errno || end == s || *end || v < 1 || v > 1000)
-			return bad_parameter(req, "limit", "must be a whole number from 1 to 1000");
-		*limit = (int)v;
-	}
-	if (http_query(req, "cursor", &s) != 0)
-		return bad_parameter(req, "cursor", "is malformed");
-	if (s) {
-		size_t n = strlen(s);
-		if (n == 0 || n > 18 || strspn(s, "0123456789") != n)
-			return bad_parameter(req, "cursor",
-			                     "is not a cursor this service returned");
-		*cursor = s;
-	}
-	return 0;
-}
-
 struct create_args {
 	const char *tenant_id;
 	const char *name;
@@ -131,13 +95,18 @@ out:
 
 int handle_key_list(struct request *req)
 {
-	int limit;
-	const char *cursor;
+	struct page_params p;
 	json_t *page = NULL;
-	int rc = handlers_page_params(req, &limit, &cursor);
+	int rc = handlers_page_params(req, &p);
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
-	enum db_status st = keys_list(req->app->pool, req->who.tenant_id, cursor, limit, &page);
+	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+		return handlers_bad_parameter(req, "cursor",
+		                              "is not a cursor this service returned") > 0
+		           ? 0
+		           : -1;
+	enum db_status st = keys_list(req->app->pool, req->who.tenant_id,
+	                              p.cursor[0] ? p.cursor : NULL, p.limit, &page);
 	return st == DB_OK ? http_reply_json(req, 200, page) : problem_db(req, st);
 }
 

@@ -12,6 +12,14 @@ const struct route routes[] = {
     {"POST", "/v1/keys", AUTH_KEY, SCOPE_ADMIN, handle_key_create},
     {"GET", "/v1/keys", AUTH_KEY, SCOPE_ADMIN, handle_key_list},
     {"DELETE", "/v1/keys/{id}", AUTH_KEY, SCOPE_ADMIN, handle_key_revoke},
+    {"GET", "/v1/customers", AUTH_KEY, SCOPE_READ, handle_customer_list},
+    {"PUT", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_INGEST, handle_customer_put},
+    {"GET", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_READ, handle_customer_get},
+    {"DELETE", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_ADMIN, handle_customer_erase},
+    {"GET", "/v1/customers/{external_id}/export", AUTH_KEY, SCOPE_READ, handle_customer_export},
+    {"GET", "/v1/customers/{external_id}/events", AUTH_KEY, SCOPE_READ, handle_customer_events},
+    {"POST", "/v1/events", AUTH_KEY, SCOPE_INGEST, handle_events_post},
+
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "auth.h"
+#include "cursor.h"
+
+#include "cursor.h"
 
 struct lookup_args {
 	const char *prefix;
@@ -106,9 +109,11 @@ static enum db_status do_list(struct db *db, void *arg)
 	json_t *data = json_array();
 	for (int i = 0; i < shown; i++)
 		json_array_append_new(data, key_json(res, i, true));
-	*a->page =
-	    json_pack("{s:o, s:o}", "data", data, "next_cursor",
-	              rows > a->limit ? json_string(PQgetvalue(res, shown - 1, 6)) : json_null());
+	char cursor[CURSOR_MAX];
+	if (rows > a->limit)
+		cursor_encode(PQgetvalue(res, shown - 1, 6), cursor);
+	*a->page = json_pack("{s:o, s:o}", "data", data, "next_cursor",
+	                     rows > a->limit ? json_string(cursor) : json_null());
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 static void die(const char *what)
 {
 	fprintf(stderr, "harness: %s\n", what);
@@ -384,6 +386,23 @@ void create_key(int port, const char *admin_key, const char *scopes_json, char k
 	snprintf(key_id, 37, "%s", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
 	response_free(&r);
+}
+
+long db_long(const char *sql, const char *param)
+{
+	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	const char *params[] = {param};
+	if (PQstatus(c) != CONNECTION_OK)
+		die("cannot connect to the test database");
+	PGresult *r = PQexecParams(c, sql, param ? 1 : 0, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		fprintf(stderr, "harness: %s: %s\n", sql, PQerrorMessage(c));
+		exit(2);
+	}
+	long v = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	PQfinish(c);
+	return v;
 }
 
 int pg_ctl_action(const char *action)

@@ -75,7 +75,12 @@ void create_key(int port, const char *admin_key, const char *scopes_json, char k
 /* Runs scripts/pg.sh ACTION on the test cluster ("stop", "start"). Returns its status. */
 int pg_ctl_action(const char *action);
 
+/* Runs sql with one text parameter $1 on the test database and returns the first column
+ * of the first row as a number (a count). Aborts on error. */
+long db_long(const char *sql, const char *param);
+
 /* Returns a TCP port on 127.0.0.1 that was free a moment ago. */
+
 int free_port(void);
 
 /* Milliseconds since an arbitrary start. */

@@ -54,12 +54,48 @@ static const struct step walk[] = {
     {"DELETE", "/v1/keys/{key_id}", ADMIN_KEY, NULL, NULL, 204},
     {"DELETE", "/v1/keys/00000000-0000-0000-0000-000000000000", ADMIN_KEY, NULL, NULL, 404},
     {"DELETE", "/v1/keys/{key_id}", NOBODY, NULL, NULL, 401},
+    {"PUT", "/v1/customers/walk%2F1", ADMIN_KEY, "application/json",
+     "{\"email\":\"w@example.com\",\"name\":\"Walker\",\"tags\":[\"a\"],\"birthday\":"
+     "\"1990-01-01\",\"signup_at\":\"2026-01-01T00:00:00Z\",\"attributes\":{\"k\":1},"
+     "\"phone\":\"+1 555\"}",
+     201},
+    {"PUT", "/v1/customers/walk%2F1", ADMIN_KEY, "application/json", "{\"name\":\"Walker\"}", 200},
+    {"PUT", "/v1/customers/walk%2F1", ADMIN_KEY, "application/json", "{\"email\":\"x\"}", 422},
+    {"PUT", "/v1/customers/walk%2F1", READ_KEY, "application/json", "{}", 403},
+    {"GET", "/v1/customers/walk%2F1", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers/nobody", ADMIN_KEY, NULL, NULL, 404},
+    {"GET", "/v1/customers", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers?limit=1&tag=a", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers?created_after=x", READ_KEY, NULL, NULL, 400},
+    {"POST", "/v1/events", ADMIN_KEY, "application/json",
+     "{\"id\":\"w1\",\"customer_id\":\"walk/1\",\"type\":\"order\",\"occurred_at\":"
+     "\"2026-01-02T00:00:00Z\",\"amount\":\"9.99\",\"currency\":\"EUR\",\"order_id\":\"o1\","
+     "\"properties\":{\"p\":true}}",
+     200},
+    {"POST", "/v1/events", ADMIN_KEY, "application/json",
+     "{\"events\":[{\"customer_id\":\"walk/1\",\"type\":\"visit\",\"occurred_at\":"
+     "\"2026-01-03T00:00:00Z\"},{\"id\":\"w1\",\"customer_id\":\"walk/1\",\"type\":"
+     "\"visit\",\"occurred_at\":\"2026-01-03T00:00:00Z\"}]}",
+     200},
+    {"POST", "/v1/events", ADMIN_KEY, "application/json",
+     "{\"customer_id\":\"walk/1\",\"type\":\"order\",\"occurred_at\":\"2026-01-02T00:00:00Z\"}",
+     422},
+    {"POST", "/v1/events", READ_KEY, "application/json", "{}", 403},
+    {"GET", "/v1/customers/walk%2F1/events", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers/walk%2F1/events?limit=1&type=visit", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers/walk%2F1/events?from=bad", READ_KEY, NULL, NULL, 400},
+    {"GET", "/v1/customers/nobody/events", READ_KEY, NULL, NULL, 404},
+    {"GET", "/v1/customers/walk%2F1/export", READ_KEY, NULL, NULL, 200},
+    {"DELETE", "/v1/customers/walk%2F1", READ_KEY, NULL, NULL, 403},
+    {"DELETE", "/v1/customers/walk%2F1", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/customers/walk%2F1", ADMIN_KEY, NULL, NULL, 404},
+    {"GET", "/v1/customers/walk%2F1/export", READ_KEY, NULL, NULL, 404},
 };
 
 static struct server srv;
 static pid_t prism_pid;
 static int prism_port;
-static char admin_key[64], read_key[64], key_id[37];
+static char admin_key[64], read_key[64], read_key_id[37], key_id[37];
 
 static void start_prism(void)
 {
@@ -99,7 +135,10 @@ static int setup(void **state)
 	(void)state;
 	server_start(&srv, NULL);
 	create_tenant(srv.port, "Walk", tenant, admin_key);
-	create_key(srv.port, admin_key, "[\"read\"]", read_key, key_id);
+	char victim[64];
+	create_key(srv.port, admin_key, "[\"read\"]", read_key, read_key_id);
+	create_key(srv.port, admin_key, "[\"points\"]", victim, key_id); /* revoked by the walk */
+
 	start_prism();
 	return 0;
 }

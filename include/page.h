@@ -1,0 +1,15 @@
+/* page.h - list answers {"data": [...], "next_cursor": …} assembled from JSON texts that
+ * PostgreSQL rendered, without parsing them again. */
+#ifndef LOYALTYD_PAGE_H
+#define LOYALTYD_PAGE_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+/* Renders rows [0, min(rows, limit)) of column json_col of res as the data array. When res
+ * has more rows than limit, next_cursor is the cursor of payload (cursor.h), else null.
+ * Returns a malloc'd text the caller frees (or hands to http_reply_owned), NULL when out
+ * of memory. */
+char *page_render(const PGresult *res, int json_col, int limit, const char *payload, size_t *len);
+
+#endif

@@ -1,0 +1,202 @@
+/* event_input.c - validation and normalisation of events. */
+#include "event_input.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "currency.h"
+#include "http.h"
+#include "problem.h"
+#include "timefmt.h"
+#include "validate.h"
+
+static const char *const event_fields[] = {"id",          "customer_id", "type",
+                                           "occurred_at", "amount",      "currency",
+                                           "order_id",    "properties",  NULL};
+
+bool event_input_type_ok(const char *type)
+{
+	size_t n = strlen(type);
+	if (n < 1 || n > 64 || type[0] < 'a' || type[0] > 'z')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = type[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+const char *event_input_amount(const json_t *v, char *out)
+{
+	char text[64];
+	if (json_is_string(v)) {
+		snprintf(text, sizeof(text), "%s", json_string_value(v));
+		if (json_string_length(v) >= sizeof(text))
+			return "must be a decimal with at most 13 digits before and 4 after the "
+			       "point";
+	} else if (json_is_integer(v)) {
+		snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		double d = json_real_value(v);
+		if (!isfinite(d) || d < 0 || d >= 1e13)
+			return "must be a decimal with at most 13 digits before and 4 after the "
+			       "point";
+		/* 15 significant digits round-trip what the client wrote (19.99 → "19.99") */
+		snprintf(text, sizeof(text), "%.15g", d);
+	} else {
+		return "must be a decimal string such as \"19.99\" or a number";
+	}
+	if (text[0] == '-')
+		return "must be 0 or more";
+	size_t n = strlen(text), i = 0, intdigits = 0, fracdigits = 0;
+	while (i < n && text[i] >= '0' && text[i] <= '9') {
+		i++;
+		intdigits++;
+	}
+	if (i < n && text[i] == '.') {
+		i++;
+		while (i < n && text[i] >= '0' && text[i] <= '9') {
+			i++;
+			fracdigits++;
+		}
+		if (fracdigits == 0)
+			i = n + 1; /* "12." is not a decimal */
+	}
+	if (i != n || intdigits == 0 || intdigits > 13 || fracdigits > 4)
+		return "must be a decimal with at most 13 digits before and 4 after the point";
+	memcpy(out, text, n + 1);
+	return NULL;
+}
+
+/* Validates one event at pointer base; on success adds its normalised form to out. */
+static void parse_event(const json_t *ev, const char *base, json_t *out, json_t *errors)
+{
+	char ptr[96], buf[32];
+	size_t errors_before = json_array_size(errors);
+	if (!validate_object(ev, base, errors))
+		return;
+	validate_known_fields(ev, event_fields, base, errors);
+	json_t *norm = json_object();
+
+	const char *id = validate_string(ev, "id", base, 1, EVENT_ID_MAX_CHARS, false, errors);
+	const char *customer =
+	    validate_string(ev, "customer_id", base, 1, EVENT_ID_MAX_CHARS, true, errors);
+	const char *type = validate_string(ev, "type", base, 1, 64, true, errors);
+	if (type && !event_input_type_ok(type)) {
+		validate_pointer(ptr, sizeof(ptr), base, "type");
+		problem_error_add(errors, ptr,
+		                  "must be order, refund, visit, review, referral, signup, "
+		                  "support_ticket, membership_purchased or a custom type "
+		                  "[a-z][a-z0-9_]{0,63}");
+		type = NULL;
+	}
+	const char *when = validate_string(ev, "occurred_at", base, 1, 64, true, errors);
+	if (when) {
+		int64_t us;
+		validate_pointer(ptr, sizeof(ptr), base, "occurred_at");
+		if (timefmt_parse_rfc3339(when, &us) != 0) {
+			problem_error_add(errors, ptr,
+			                  "must be an RFC 3339 time such as 2026-03-01T12:00:00Z");
+		} else if (!timefmt_in_range(us)) {
+			problem_error_add(errors, ptr, "must be from 1970 to 2100");
+		} else {
+			char norm_time[32];
+			timefmt_format(us, norm_time);
+			json_object_set_new(norm, "occurred_at", json_string(norm_time));
+		}
+	}
+	bool money_type = type && (strcmp(type, "order") == 0 || strcmp(type, "refund") == 0);
+	json_t *amount = json_object_get(ev, "amount");
+	bool has_amount = amount && !json_is_null(amount);
+	validate_pointer(ptr, sizeof(ptr), base, "amount");
+	if (has_amount) {
+		const char *msg = event_input_amount(amount, buf);
+		if (msg)
+			problem_error_add(errors, ptr, msg);
+		else
+			json_object_set_new(norm, "amount", json_string(buf));
+	} else if (money_type) {
+		problem_error_add(errors, ptr, "is required for order and refund events");
+	}
+	json_t *currency = json_object_get(ev, "currency");
+	bool has_currency = currency && !json_is_null(currency);
+	validate_pointer(ptr, sizeof(ptr), base, "currency");
+	if (has_currency) {
+		if (!json_is_string(currency) || !currency_is_valid(json_string_value(currency)))
+			problem_error_add(errors, ptr, "must be an ISO 4217 code such as EUR");
+		else
+			json_object_set_new(norm, "currency", json_copy(currency));
+	} else if (has_amount) {
+		problem_error_add(errors, ptr, "is required with an amount");
+	}
+	if (has_currency && !has_amount && !money_type) {
+		validate_pointer(ptr, sizeof(ptr), base, "amount");
+		problem_error_add(errors, ptr, "is required with a currency");
+	}
+	const char *order = validate_string(ev, "order_id", base, 1, 128, false, errors);
+	if (!order && type && strcmp(type, "refund") == 0 && !json_object_get(ev, "order_id")) {
+		validate_pointer(ptr, sizeof(ptr), base, "order_id");
+		problem_error_add(errors, ptr, "is required for a refund: the order it refunds");
+	}
+	json_t *props = json_object_get(ev, "properties");
+	if (props && !json_is_null(props)) {
+		validate_pointer(ptr, sizeof(ptr), base, "properties");
+		char *text = json_is_object(props) ? json_dumps(props, JSON_COMPACT) : NULL;
+		if (!json_is_object(props))
+			problem_error_add(errors, ptr, "must be a JSON object");
+		else if (!text || strlen(text) > EVENT_PROPERTIES_MAX_BYTES)
+			problem_error_add(errors, ptr, "must be at most 16384 bytes as JSON");
+		else if (http_json_depth(props) > EVENT_PROPERTIES_MAX_DEPTH)
+			problem_error_add(errors, ptr, "must be nested at most 8 levels deep");
+		else
+			json_object_set(norm, "properties", props);
+		free(text);
+	}
+	if (json_array_size(errors) > errors_before) {
+		json_decref(norm);
+		return;
+	}
+	if (id)
+		json_object_set_new(norm, "id", json_string(id));
+	json_object_set_new(norm, "customer_id", json_string(customer));
+	json_object_set_new(norm, "type", json_string(type));
+	if (order)
+		json_object_set_new(norm, "order_id", json_string(order));
+	json_array_append_new(out, norm);
+}
+
+json_t *event_input_parse(const json_t *body, json_t *errors)
+{
+	static const char *const batch_fields[] = {"events", NULL};
+	json_t *out = json_array();
+	if (!validate_object(body, "", errors))
+		goto fail;
+	json_t *events = json_object_get(body, "events");
+	if (!events) {
+		parse_event(body, "", out, errors);
+	} else {
+		char msg[96];
+		validate_known_fields(body, batch_fields, "", errors);
+		size_t n = json_array_size(events);
+		if (!json_is_array(events) || n == 0 || n > EVENTS_MAX_BATCH) {
+			snprintf(msg, sizeof(msg), "must be an array of 1 to %d events%s",
+			         EVENTS_MAX_BATCH,
+			         n > EVENTS_MAX_BATCH ? " (send larger sets in batches)" : "");
+			problem_error_add(errors, "/events", msg);
+			goto fail;
+		}
+		for (size_t i = 0; i < n && json_array_size(errors) < EVENT_ERRORS_MAX; i++) {
+			char base[32];
+			snprintf(base, sizeof(base), "/events/%zu", i);
+			parse_event(json_array_get(events, i), base, out, errors);
+		}
+	}
+	if (json_array_size(errors) == 0)
+		return out;
+fail:
+	json_decref(out);
+	return NULL;
+}

@@ -1,0 +1,72 @@
+/* handlers_common.c - query and path parameters shared by handlers. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "http.h"
+#include "problem.h"
+#include "timefmt.h"
+#include "validate.h"
+
+int handlers_bad_parameter(struct request *req, const char *name, const char *message)
+{
+	char detail[160];
+	json_t *errors = json_pack("[{s:s, s:s}]", "parameter", name, "message", message);
+	snprintf(detail, sizeof(detail), "%s: %s", name, message);
+	json_t *p = problem_new(400, "invalid-parameter", detail, errors);
+	return http_reply_json_type(req, 400, p, "application/problem+json") == 0 ? 1 : -1;
+}
+
+int handlers_page_params(struct request *req, struct page_params *p)
+{
+	const char *s = NULL;
+	p->limit = 100;
+	p->cursor[0] = '\0';
+	if (http_query(req, "limit", &s) != 0)
+		return handlers_bad_parameter(req, "limit", "is malformed");
+	if (s) {
+		char *end = NULL;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (errno || end == s || *end || v < 1 || v > 1000)
+			return handlers_bad_parameter(req, "limit",
+			                              "must be a whole number from 1 to 1000");
+		p->limit = (int)v;
+	}
+	if (http_query(req, "cursor", &s) != 0)
+		return handlers_bad_parameter(req, "cursor", "is malformed");
+	if (s && cursor_decode(s, p->cursor, sizeof(p->cursor)) != 0)
+		return handlers_bad_parameter(req, "cursor",
+		                              "is not a cursor this service returned");
+	return 0;
+}
+
+int handlers_time_param(struct request *req, const char *name, char out[32])
+{
+	const char *s = NULL;
+	int64_t us;
+	out[0] = '\0';
+	if (http_query(req, name, &s) != 0)
+		return handlers_bad_parameter(req, name, "is malformed");
+	if (!s)
+		return 0;
+	if ((timefmt_parse_rfc3339(s, &us) != 0 && timefmt_parse_date(s, &us) != 0) ||
+	    !timefmt_in_range(us))
+		return handlers_bad_parameter(
+		    req, name, "must be an RFC 3339 time or a date YYYY-MM-DD from 1970 to 2100");
+	timefmt_format(us, out);
+	return 0;
+}
+
+const char *handlers_external_id(struct request *req, const char *name)
+{
+	const char *id = router_param(&req->match, name);
+	if (!id || !validate_utf8(id) || validate_utf8_chars(id) < 1 ||
+	    validate_utf8_chars(id) > 128) {
+		problem_reply(req, 404, "not-found", "no such customer");
+		return NULL;
+	}
+	return id;
+}

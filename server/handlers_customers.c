@@ -1,0 +1,161 @@
+/* handlers_customers.c - /v1/customers: upsert, read, list, erase, export, events. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "customer_input.h"
+#include "event_input.h"
+#include "handlers.h"
+#include "http.h"
+#include "problem.h"
+#include "store_customers.h"
+#include "store_events.h"
+#include "validate.h"
+
+/* A helper's 1 (reply queued) is a handler's 0. */
+#define DONE(rc) ((rc) < 0 ? -1 : 0)
+
+static int reply_text(struct request *req, int status, char *json)
+{
+	return http_reply_owned(req, status, "application/json", json, strlen(json));
+}
+
+int handle_customer_put(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	struct customer_input in;
+	json_t *errors, *body;
+	char *json = NULL;
+	bool created = false;
+	int rc;
+	if (!id)
+		return 0;
+	if (!(body = http_body_json(req)))
+		return 0;
+	errors = handlers_errors();
+	if (customer_input_parse(body, &in, errors) != 0) {
+		rc = problem_invalid(req, errors);
+		goto out;
+	}
+	json_decref(errors);
+	enum db_status st =
+	    customers_upsert(req->app->pool, req->who.tenant_id, id, &in, &created, &json);
+	rc = st == DB_OK ? reply_text(req, created ? 201 : 200, json) : problem_db(req, st);
+out:
+	customer_input_release(&in);
+	json_decref(body);
+	return rc;
+}
+
+int handle_customer_get(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	char *json = NULL;
+	if (!id)
+		return 0;
+	enum db_status st = customers_get(req->app->pool, req->who.tenant_id, id, &json);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!json)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return reply_text(req, 200, json);
+}
+
+int handle_customer_list(struct request *req)
+{
+	struct page_params p;
+	struct customer_filter f = {0};
+	char created_after[32];
+	char *page = NULL;
+	size_t len = 0;
+	int rc;
+	if ((rc = handlers_page_params(req, &p)) != 0 ||
+	    (rc = handlers_time_param(req, "created_after", created_after)) != 0)
+		return DONE(rc);
+	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+		return DONE(
+		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
+	if (http_query(req, "tag", &f.tag) != 0)
+		return DONE(handlers_bad_parameter(req, "tag", "is malformed"));
+	if (http_query(req, "email", &f.email) != 0)
+		return DONE(handlers_bad_parameter(req, "email", "is malformed"));
+	if ((f.tag && !validate_utf8(f.tag)) || (f.email && !validate_utf8(f.email)))
+		return DONE(handlers_bad_parameter(req, f.tag ? "tag" : "email", "is not UTF-8"));
+	f.after_id = p.cursor[0] ? p.cursor : NULL;
+	f.created_after = created_after[0] ? created_after : NULL;
+	f.limit = p.limit;
+	enum db_status st = customers_list(req->app->pool, req->who.tenant_id, &f, &page, &len);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	return http_reply_owned(req, 200, "application/json", page, len);
+}
+
+int handle_customer_erase(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	bool found = false;
+	if (!id)
+		return 0;
+	enum db_status st = customers_erase(req->app->pool, req->who.tenant_id, id, &found);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!found)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return http_reply_empty(req, 204);
+}
+
+int handle_customer_export(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	char *json = NULL;
+	if (!id)
+		return 0;
+	enum db_status st = customers_export(req->app->pool, req->who.tenant_id, id, &json);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!json)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return reply_text(req, 200, json);
+}
+
+int handle_customer_events(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	struct page_params p;
+	struct event_filter f = {0};
+	char from[32], to[32], after_time[32];
+	char *page = NULL;
+	size_t len = 0;
+	bool found = false;
+	int rc;
+	if (!id)
+		return 0;
+	if ((rc = handlers_page_params(req, &p)) != 0 ||
+	    (rc = handlers_time_param(req, "from", from)) != 0 ||
+	    (rc = handlers_time_param(req, "to", to)) != 0)
+		return DONE(rc);
+	if (http_query(req, "type", &f.type) != 0 || (f.type && !event_input_type_ok(f.type)))
+		return DONE(handlers_bad_parameter(req, "type", "must be an event type"));
+	if (p.cursor[0]) {
+		/* payload: "<RFC 3339 occurred_at>|<id>" */
+		char *bar = strchr(p.cursor, '|');
+		size_t tlen = bar ? (size_t)(bar - p.cursor) : 0;
+		if (!bar || tlen >= sizeof(after_time) ||
+		    strspn(bar + 1, "0123456789") != strlen(bar + 1) || bar[1] == '\0')
+			return DONE(handlers_bad_parameter(
+			    req, "cursor", "is not a cursor this service returned"));
+		memcpy(after_time, p.cursor, tlen);
+		after_time[tlen] = '\0';
+		f.after_time = after_time;
+		f.after_id = bar + 1;
+	}
+	f.from = from[0] ? from : NULL;
+	f.to = to[0] ? to : NULL;
+	f.limit = p.limit;
+	enum db_status st =
+	    events_list(req->app->pool, req->who.tenant_id, id, &f, &page, &len, &found);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!found)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return http_reply_owned(req, 200, "application/json", page, len);
+}

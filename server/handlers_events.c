@@ -1,0 +1,38 @@
+/* handlers_events.c - POST /v1/events: one event or a batch, all or nothing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_input.h"
+#include "handlers.h"
+#include "http.h"
+#include "problem.h"
+#include "store_events.h"
+
+int handle_events_post(struct request *req)
+{
+	json_t *body = http_body_json(req);
+	json_t *errors, *events;
+	long accepted = 0;
+	int rc;
+	if (!body)
+		return 0;
+	errors = handlers_errors();
+	events = event_input_parse(body, errors);
+	json_decref(body);
+	if (!events)
+		return problem_invalid(req, errors);
+	json_decref(errors);
+	size_t n = json_array_size(events);
+	char *text = json_dumps(events, JSON_COMPACT);
+	json_decref(events);
+	if (!text)
+		return -1;
+	enum db_status st = events_ingest(req->app->pool, req->who.tenant_id, text, &accepted);
+	free(text);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	rc = http_reply_json(req, 200,
+	                     json_pack("{s:I, s:I}", "accepted", (json_int_t)accepted, "duplicates",
+	                               (json_int_t)((long)n - accepted)));
+	return rc;
+}

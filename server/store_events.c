@@ -1,0 +1,86 @@
+/* store_events.c - events. */
+#include "store_events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+struct ingest_args {
+	const char *tenant_id, *events_json;
+	long *accepted;
+};
+
+static enum db_status do_ingest(struct db *db, void *arg)
+{
+	struct ingest_args *a = arg;
+	const char *params[] = {a->tenant_id, a->events_json};
+	char *count = NULL;
+	/* Two statements: the second runs on a new snapshot, so it sees a customer another
+	 * transaction created after the first began (ON CONFLICT DO NOTHING skipped it). */
+	enum db_status st = db_query(db, SQL_EVENTS_CUSTOMERS_UPSERT, 2, params, NULL);
+	if (st != DB_OK)
+		return st;
+	st = db_value(db, SQL_EVENTS_INSERT, 2, params, &count);
+	if (st != DB_OK)
+		return st;
+	*a->accepted = count ? strtol(count, NULL, 10) : 0;
+	free(count);
+	return DB_OK;
+}
+
+enum db_status events_ingest(struct pool *pool, const char *tenant_id, const char *events_json,
+                             long *accepted)
+{
+	struct ingest_args a = {tenant_id, events_json, accepted};
+	*accepted = 0;
+	return db_transaction(pool, do_ingest, &a);
+}
+
+struct list_args {
+	const char *tenant_id, *external_id;
+	const struct event_filter *f;
+	char **page;
+	size_t *len;
+	bool *found;
+};
+
+static enum db_status do_list(struct db *db, void *arg)
+{
+	struct list_args *a = arg;
+	const struct event_filter *f = a->f;
+	char limit[16], *customer = NULL;
+	PGresult *res = NULL;
+	const char *who[] = {a->tenant_id, a->external_id};
+	enum db_status st = db_value(db, SQL_CUSTOMER_ID, 2, who, &customer);
+	if (st != DB_OK || !customer) {
+		*a->found = false;
+		return st;
+	}
+	*a->found = true;
+	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
+	const char *params[] = {a->tenant_id, customer,      a->external_id, f->type, f->from,
+	                        f->to,        f->after_time, f->after_id,    limit};
+	st = db_query(db, SQL_EVENTS_LIST, 9, params, &res);
+	free(customer);
+	if (st != DB_OK)
+		return st;
+	char payload[96] = "";
+	if (PQntuples(res) > f->limit)
+		snprintf(payload, sizeof(payload), "%s|%s", PQgetvalue(res, f->limit - 1, 0),
+		         PQgetvalue(res, f->limit - 1, 1));
+	free(*a->page);
+	*a->page = page_render(res, 2, f->limit, payload[0] ? payload : NULL, a->len);
+	PQclear(res);
+	return *a->page ? DB_OK : DB_ERROR;
+}
+
+enum db_status events_list(struct pool *pool, const char *tenant_id, const char *external_id,
+                           const struct event_filter *f, char **page, size_t *len, bool *found)
+{
+	struct list_args a = {tenant_id, external_id, f, page, len, found};
+	*page = NULL;
+	*found = false;
+	return db_read(pool, do_list, &a);
+}

@@ -1,0 +1,310 @@
+/* test_customers.c - /v1/customers against the real server and database: upsert with
+ * exact bodies, validation with pointers, list filters and cursors, GDPR erase and export,
+ * and a second tenant that must not reach the first tenant's customer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+static char tenant_a[37], key_a[64], tenant_b[37], key_b[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	server_start(&srv, NULL);
+	create_tenant(srv.port, "Customers A", tenant_a, key_a);
+	create_tenant(srv.port, "Customers B", tenant_b, key_b);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+static int call(const char *key, const char *method, const char *path, const char *body,
+                struct response *r)
+{
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	return http(srv.port, method, path, h, body, r);
+}
+
+static json_t *without_times(json_t *c)
+{
+	json_object_del(c, "created_at");
+	json_object_del(c, "updated_at");
+	return c;
+}
+
+static void assert_json(json_t *got, const char *want_text)
+{
+	json_t *want = json_loads(want_text, 0, NULL);
+	assert_non_null(want);
+	if (!json_equal(got, want)) {
+		char *g = json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS);
+		fail_msg("got  %s\nwant %s", g, want_text);
+	}
+	json_decref(want);
+}
+
+static void put_creates_then_replaces(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(
+	    call(key_a, "PUT", "/v1/customers/cust%2F42",
+	         "{\"email\":\"Ana@Example.com\",\"name\":\"Ana Horvat\","
+	         "\"phone\":\"+385 91 123 4567\",\"signup_at\":\"2025-06-01T09:30:00+02:00\","
+	         "\"birthday\":\"1988-02-29\",\"attributes\":{\"city\":\"Split\"},"
+	         "\"tags\":[\"vip\",\"newsletter\"]}",
+	         &r),
+	    0);
+	assert_int_equal(r.status, 201);
+	json_t *c = response_json(&r);
+	assert_true(json_is_string(json_object_get(c, "created_at")));
+	assert_json(
+	    without_times(c),
+	    "{\"external_id\":\"cust/42\",\"email\":\"Ana@Example.com\",\"name\":\"Ana Horvat\","
+	    "\"phone\":\"+385 91 123 4567\",\"signup_at\":\"2025-06-01T07:30:00.000000Z\","
+	    "\"birthday\":\"1988-02-29\",\"attributes\":{\"city\":\"Split\"},"
+	    "\"tags\":[\"vip\",\"newsletter\"]}");
+	json_decref(c);
+	response_free(&r);
+
+	/* PUT replaces: what is not sent becomes null */
+	assert_int_equal(call(key_a, "PUT", "/v1/customers/cust%2F42", "{\"name\":\"Ana H.\"}", &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	c = response_json(&r);
+	assert_json(
+	    without_times(c),
+	    "{\"external_id\":\"cust/42\",\"email\":null,\"name\":\"Ana H.\",\"phone\":null,"
+	    "\"signup_at\":null,\"birthday\":null,\"attributes\":{},\"tags\":[]}");
+	json_decref(c);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers/cust%2F42", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"Ana H.\""));
+	response_free(&r);
+}
+
+static void invalid(const char *body, const char *pointer, const char *message)
+{
+	struct response r;
+	long before = db_long("SELECT count(*) FROM customers WHERE tenant_id = $1", tenant_a);
+	assert_int_equal(call(key_a, "PUT", "/v1/customers/invalid-one", body, &r), 0);
+	json_t *j = response_json(&r);
+	json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+	if (r.status != 422 || json_array_size(json_object_get(j, "errors")) != 1 ||
+	    strcmp(json_string_value(json_object_get(e, "pointer")), pointer) != 0 ||
+	    strcmp(json_string_value(json_object_get(e, "message")), message) != 0)
+		fail_msg("%s\n got %d %s\nwant %s: %s", body, r.status, r.body, pointer, message);
+	json_decref(j);
+	response_free(&r);
+	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1", tenant_a),
+	                 before);
+}
+
+static void every_customer_rule_answers_422(void **state)
+{
+	(void)state;
+	invalid("{\"email\":\"not-an-address\"}", "/email", "must be an e-mail address");
+	invalid("{\"email\":\"a b@example.com\"}", "/email", "must be an e-mail address");
+	invalid("{\"name\":\"\"}", "/name", "must be 1 to 200 characters long");
+	invalid("{\"phone\":\"call me\"}", "/phone", "may hold only digits, spaces and + - ( ) .");
+	invalid("{\"signup_at\":\"2025-06-01\"}", "/signup_at",
+	        "must be an RFC 3339 time from 1970 to 2100");
+	invalid("{\"birthday\":\"1988-02-30\"}", "/birthday",
+	        "must be a date YYYY-MM-DD from 1900 to 2999");
+	invalid("{\"attributes\":[1,2]}", "/attributes", "must be a JSON object");
+	invalid("{\"tags\":\"vip\"}", "/tags", "must be an array of at most 64 tags");
+	invalid("{\"tags\":[\"vip\",\"vip\"]}", "/tags/1", "is listed twice");
+	invalid("{\"tags\":[\"\"]}", "/tags/0", "must be a string of 1 to 64 characters");
+	invalid("{\"nickname\":\"x\"}", "/nickname", "unknown field");
+	char tags[1024] = "{\"tags\":[";
+	for (int i = 0; i < 65; i++)
+		snprintf(tags + strlen(tags), sizeof(tags) - strlen(tags), "%s\"t%d\"",
+		         i ? "," : "", i);
+	strcat(tags, "]}");
+	invalid(tags, "/tags", "must be an array of at most 64 tags");
+}
+
+static void list_filters_and_cursor(void **state)
+{
+	struct response r;
+	(void)state;
+	const char *bodies[] = {"{\"email\":\"z1@shop.example\",\"tags\":[\"gold\"]}",
+	                        "{\"email\":\"Z2@Shop.Example\",\"tags\":[\"gold\",\"b2b\"]}",
+	                        "{\"email\":\"z3@shop.example\"}"};
+	for (int i = 0; i < 3; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/v1/customers/list-%d", i);
+		assert_int_equal(call(key_a, "PUT", path, bodies[i], &r), 0);
+		assert_int_equal(r.status, 201);
+		response_free(&r);
+	}
+	assert_int_equal(call(key_a, "GET", "/v1/customers?tag=gold", NULL, &r), 0);
+	json_t *page = response_json(&r);
+	assert_int_equal(json_array_size(json_object_get(page, "data")), 2);
+	json_decref(page);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers?email=z2%40shop.example", NULL, &r), 0);
+	page = response_json(&r);
+	assert_int_equal(json_array_size(json_object_get(page, "data")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(page, "data"), 0), "external_id")),
+	                    "list-1");
+	json_decref(page);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers?tag=gold&limit=1", NULL, &r), 0);
+	page = response_json(&r);
+	char path[200];
+	snprintf(path, sizeof(path), "/v1/customers?tag=gold&limit=1&cursor=%s",
+	         json_string_value(json_object_get(page, "next_cursor")));
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(page, "data"), 0), "external_id")),
+	                    "list-0");
+	json_decref(page);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", path, NULL, &r), 0);
+	page = response_json(&r);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(page, "data"), 0), "external_id")),
+	                    "list-1");
+	assert_true(json_is_null(json_object_get(page, "next_cursor")));
+	json_decref(page);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers?created_after=2100-01-01", NULL, &r), 0);
+	assert_string_equal(r.body, "{\"data\":[],\"next_cursor\":null}");
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers?created_after=soon", NULL, &r), 0);
+	assert_int_equal(r.status, 400);
+	response_free(&r);
+}
+
+static void another_tenant_cannot_reach_the_customer(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(call(key_a, "POST", "/v1/events",
+	                      "{\"customer_id\":\"private\",\"type\":\"visit\",\"occurred_at\":"
+	                      "\"2026-01-01T00:00:00Z\"}",
+	                      &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	const char *paths[] = {"/v1/customers/private", "/v1/customers/private/export",
+	                       "/v1/customers/private/events", NULL};
+	for (int i = 0; paths[i]; i++) {
+		assert_int_equal(call(key_b, "GET", paths[i], NULL, &r), 0);
+		if (r.status != 404)
+			fail_msg("tenant B read %s: %d", paths[i], r.status);
+		response_free(&r);
+	}
+	assert_int_equal(call(key_b, "DELETE", "/v1/customers/private", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(call(key_b, "GET", "/v1/customers?limit=1000", NULL, &r), 0);
+	assert_null(strstr(r.body, "private"));
+	response_free(&r);
+	/* B writing the same external id makes B's own customer, A's stays untouched */
+	assert_int_equal(call(key_b, "PUT", "/v1/customers/private", "{\"name\":\"B's\"}", &r), 0);
+	assert_int_equal(r.status, 201);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers/private", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *a_view = response_json(&r);
+	assert_true(json_is_null(json_object_get(a_view, "name")));
+	json_decref(a_view);
+	response_free(&r);
+
+	assert_int_equal(db_long("SELECT count(*) FROM events e JOIN customers c ON c.tenant_id = "
+	                         "e.tenant_id AND c.id = e.customer_id WHERE c.external_id = "
+	                         "'private' AND e.tenant_id = $1",
+	                         tenant_a),
+	                 1);
+}
+
+static void erase_then_export_shows_nothing(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(
+	    call(key_a, "PUT", "/v1/customers/leaving", "{\"email\":\"gone@example.com\"}", &r), 0);
+	response_free(&r);
+	assert_int_equal(
+	    call(key_a, "POST", "/v1/events",
+	         "{\"events\":[{\"id\":\"l-1\",\"customer_id\":\"leaving\",\"type\":\"order\","
+	         "\"occurred_at\":\"2026-02-01T10:00:00Z\",\"amount\":\"12.50\",\"currency\":"
+	         "\"EUR\",\"order_id\":\"77\"},{\"customer_id\":\"leaving\",\"type\":"
+	         "\"review\",\"occurred_at\":\"2026-02-03T10:00:00Z\",\"properties\":"
+	         "{\"stars\":4}}]}",
+	         &r),
+	    0);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving/export", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *doc = response_json(&r);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_object_get(doc, "customer"), "email")),
+	    "gone@example.com");
+	json_t *events = json_object_get(doc, "events");
+	assert_int_equal(json_array_size(events), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "amount")),
+	                    "12.50");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "type")),
+	                    "review");
+	json_decref(doc);
+	response_free(&r);
+
+	/* erasing needs the admin scope */
+	char ingest_key[64], ingest_id[37];
+	create_key(srv.port, key_a, "[\"ingest\",\"read\"]", ingest_key, ingest_id);
+	assert_int_equal(call(ingest_key, "DELETE", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+
+	assert_int_equal(call(key_a, "DELETE", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving/export", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(call(key_a, "DELETE", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND client_id = 'l-1'",
+	            tenant_a),
+	    0);
+	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
+	                         "email = 'gone@example.com'",
+	                         tenant_a),
+	                 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(put_creates_then_replaces),
+	    cmocka_unit_test(every_customer_rule_answers_422),
+	    cmocka_unit_test(list_filters_and_cursor),
+	    cmocka_unit_test(another_tenant_cannot_reach_the_customer),
+	    cmocka_unit_test(erase_then_export_shows_nothing),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
