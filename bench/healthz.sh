@@ -30,7 +30,7 @@ scripts/pg.sh init "$work/pg" "$(scripts/free_port.sh)"
 scripts/pg.sh start "$work/pg"
 scripts/pg.sh psql "$work/pg" postgres -c "CREATE DATABASE loyaltyd"
 export LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$work/pg" loyaltyd)
-build-bench/loyaltyd migrate >/dev/null
+build-bench/loyaltyd migrate >/dev/null 2>&1
 
 lport=$(scripts/free_port.sh)
 hport=$(scripts/free_port.sh)

@@ -14,6 +14,8 @@
 struct app {
 	struct config cfg;
 	struct pool *pool;
+	struct ingester *ingest; /* group commit of small event requests (ingest.h) */
+
 	const struct route *routes;
 	size_t nroutes;
 	atomic_long in_flight; /* requests between their first callback and completion */

@@ -29,6 +29,8 @@ struct config {
 	long db_statement_timeout_ms; /* LOYALTYD_DB_STATEMENT_TIMEOUT_MS */
 	long db_connect_timeout_s;    /* LOYALTYD_DB_CONNECT_TIMEOUT_S */
 	long shutdown_grace_s;        /* LOYALTYD_SHUTDOWN_GRACE_S: wait for in-flight requests */
+	long ingest_workers;          /* LOYALTYD_INGEST_WORKERS: group-commit threads (0: off) */
+	long ingest_linger_us;        /* LOYALTYD_INGEST_LINGER_US: wait for company */
 };
 
 /* Looks a variable up; returns NULL when unset. getenv in production, a table in tests. */

@@ -90,7 +90,28 @@ __attribute__((warn_unused_result)) enum db_status db_transaction(struct pool *p
 __attribute__((warn_unused_result)) enum db_status db_read(struct pool *pool, db_work_fn fn,
                                                            void *arg);
 
+/* One statement of a pipeline. */
+struct db_step {
+	enum sql_query q;
+	int nparams;
+	const char *const *values;
+	PGresult **res; /* receives the result on DB_OK (caller PQclears); may be NULL */
+};
+
+/* Runs steps[0..n) as one implicit transaction in a single round trip (libpq pipeline
+ * mode: every statement, then one Sync). The statements commit together when the Sync is
+ * answered, or roll back together on the first error. Returns DB_OK only after the
+ * commit; DB_UNAVAILABLE when the connection broke, in which case the outcome is unknown
+ * and the caller must not retry blindly. Must not be called inside BEGIN … COMMIT. */
+__attribute__((warn_unused_result)) enum db_status db_pipeline(struct db *db, struct db_step *steps,
+                                                               size_t n);
+
+/* Acquires a connection, runs db_pipeline() on it and releases it. */
+__attribute__((warn_unused_result)) enum db_status db_pipeline_run(struct pool *pool,
+                                                                   struct db_step *steps, size_t n);
+
 /* Short name of a status for logs ("unavailable"). */
+
 const char *db_status_name(enum db_status st);
 
 #endif

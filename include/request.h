@@ -6,6 +6,7 @@
 #define LOYALTYD_REQUEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -31,9 +32,8 @@ struct principal {
 struct request {
 	struct app *app; /* configuration, pool (app.h) */
 	struct MHD_Connection *conn;
-	const char *method;        /* as sent; HEAD runs the GET handler */
-	const char *path;          /* raw path, still percent-encoded */
-	struct router_match match; /* route and decoded path parameters */
+	const char *method; /* as sent; HEAD runs the GET handler */
+	const char *path;   /* raw path, still percent-encoded */
 	enum router_result match_result;
 	struct body body;
 	size_t discarded; /* bytes dropped after the body passed its limit */
@@ -43,12 +43,17 @@ struct request {
 	struct timespec started;
 	int status;      /* of the queued reply, 0 before */
 	size_t nheaders; /* extra reply headers (Allow, Retry-After, Location) */
+	size_t nowned;   /* decoded query values, freed with the request */
+	char *owned[REQUEST_MAX_OWNED];
+	/* The large members last: request_new() zeroes only what comes before them. */
+	struct router_match match; /* route and decoded path parameters */
 	struct {
 		char name[32];
 		char value[160];
 	} headers[REQUEST_MAX_HEADERS];
-	size_t nowned; /* decoded query values, freed with the request */
-	char *owned[REQUEST_MAX_OWNED];
 };
+
+/* Bytes of struct request that start zeroed; the rest is written before it is read. */
+#define REQUEST_ZEROED offsetof(struct request, match)
 
 #endif

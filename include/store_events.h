@@ -7,12 +7,14 @@
 
 #include "db.h"
 
-/* Stores a validated, normalised batch (event_input.h) in one transaction with a constant
- * number of statements whatever its size: the customers it names are created first, then
- * the events, skipping any whose client id the tenant already has. *accepted is the
- * number stored; the rest were duplicates. DB_OK only after COMMIT. */
+/* Stores a set of validated, normalised events (event_input.h) in one transaction with
+ * two statements whatever its size: the customers it names are created first, then the
+ * events, skipping any whose client id the tenant already has. events_json is a JSON array
+ * whose elements carry "t" (their tenant, from the API key) and "j" (the number, below
+ * nrequests, of the request they came from); accepted[j] receives how many of request j
+ * were stored. DB_OK only after COMMIT. */
 __attribute__((warn_unused_result)) enum db_status
-events_ingest(struct pool *pool, const char *tenant_id, const char *events_json, long *accepted);
+events_store(struct pool *pool, const char *events_json, long *accepted, size_t nrequests);
 
 struct event_filter {
 	const char *type;

@@ -8,6 +8,8 @@
 
 #include "apikey.h"
 #include "http.h"
+#include "keycache.h"
+
 #include "problem.h"
 #include "store_keys.h"
 
@@ -94,23 +96,26 @@ int auth_check(struct request *req, unsigned scopes)
 		return unauthorized(req, "an API key is required: Authorization: Bearer lk_…");
 	if (!apikey_well_formed(key))
 		return unauthorized(req, "the API key is not valid");
-	memcpy(prefix, key, APIKEY_PREFIX_LEN);
-	prefix[APIKEY_PREFIX_LEN] = '\0';
-	enum db_status st = keys_lookup(req->app->pool, prefix, cand, &n);
-	if (st != DB_OK)
-		return problem_db(req, st) == 0 ? 1 : -1;
 	apikey_hash(key, hash);
-	const struct key_candidate *found = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (CRYPTO_memcmp(hash, cand[i].hash, APIKEY_HASH_LEN) == 0)
-			found = &cand[i];
-	if (!found)
-		return unauthorized(req, "the API key is not valid");
-	memcpy(req->who.tenant_id, found->tenant_id, sizeof(req->who.tenant_id));
-	memcpy(req->who.key_id, found->id, sizeof(req->who.key_id));
-	req->who.scopes = found->scopes;
+	if (!keycache_get(hash, &req->who)) {
+		memcpy(prefix, key, APIKEY_PREFIX_LEN);
+		prefix[APIKEY_PREFIX_LEN] = '\0';
+		enum db_status st = keys_lookup(req->app->pool, prefix, cand, &n);
+		if (st != DB_OK)
+			return problem_db(req, st) == 0 ? 1 : -1;
+		const struct key_candidate *found = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (CRYPTO_memcmp(hash, cand[i].hash, APIKEY_HASH_LEN) == 0)
+				found = &cand[i];
+		if (!found)
+			return unauthorized(req, "the API key is not valid");
+		memcpy(req->who.tenant_id, found->tenant_id, sizeof(req->who.tenant_id));
+		memcpy(req->who.key_id, found->id, sizeof(req->who.key_id));
+		req->who.scopes = found->scopes;
+		keycache_put(hash, &req->who);
+	}
 	req->authenticated = true;
-	if ((found->scopes & scopes) == 0) {
+	if ((req->who.scopes & scopes) == 0) {
 		char detail[128];
 		json_t *names = auth_scopes_json(scopes);
 		char *list = json_dumps(names, JSON_COMPACT);

@@ -25,7 +25,7 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_DATABASE_URL", STR(database_url), "", 0, 0,
      "libpq connection URI (required for serve and migrate)"},
     {"LOYALTYD_LISTEN", STR(listen), "127.0.0.1:8080", 0, 0, "address and port to listen on"},
-    {"LOYALTYD_THREADS", NUM(threads), "16", 1, 1024, "HTTP worker threads"},
+    {"LOYALTYD_THREADS", NUM(threads), "32", 1, 1024, "HTTP worker threads"},
     {"LOYALTYD_DB_POOL", NUM(db_pool), "16", 1, 1024, "PostgreSQL connections in the pool"},
     {"LOYALTYD_MAX_BODY_BYTES", NUM(max_body_bytes), "10485760", 1024, 1073741824,
      "largest request body accepted (413 above)"},
@@ -47,6 +47,10 @@ static const struct config_entry config_table[] = {
      "timeout of one connection attempt to PostgreSQL"},
     {"LOYALTYD_SHUTDOWN_GRACE_S", NUM(shutdown_grace_s), "30", 0, 3600,
      "on SIGTERM, how long in-flight requests may take to finish"},
+    {"LOYALTYD_INGEST_WORKERS", NUM(ingest_workers), "4", 0, 64,
+     "threads that store small event requests together (group commit; 0: off)"},
+    {"LOYALTYD_INGEST_LINGER_US", NUM(ingest_linger_us), "1000", 0, 100000,
+     "how long a group commit waits for more small requests (microseconds)"},
 };
 
 static int parse_long(const char *s, long min, long max, long *out)

@@ -243,6 +243,20 @@ static bool result_ok(const PGresult *res)
 	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
+/* Prepares q on db unless it is prepared already. */
+static enum db_status ensure_prepared(struct db *db, enum sql_query q)
+{
+	const struct embedded_file *f = &embedded_queries[q];
+	if (db->prepared[q])
+		return DB_OK;
+	PGresult *r = PQprepare(db->conn, f->name, f->data, 0, NULL);
+	enum db_status st = r && result_ok(r) ? DB_OK : classify(db, r, f->name);
+	PQclear(r);
+	if (st == DB_OK)
+		db->prepared[q] = true;
+	return st;
+}
+
 enum db_status db_query(struct db *db, enum sql_query q, int nparams, const char *const *values,
                         PGresult **res)
 {
@@ -251,15 +265,8 @@ enum db_status db_query(struct db *db, enum sql_query q, int nparams, const char
 	enum db_status st = DB_OK;
 	if (res)
 		*res = NULL;
-	if (!db->prepared[q]) {
-		r = PQprepare(db->conn, f->name, f->data, 0, NULL);
-		if (!r || !result_ok(r)) {
-			st = classify(db, r, f->name);
-			goto out;
-		}
-		PQclear(r);
-		db->prepared[q] = true;
-	}
+	if ((st = ensure_prepared(db, q)) != DB_OK)
+		return st;
 	r = PQexecPrepared(db->conn, f->name, nparams, values, NULL, NULL, 0);
 	if (!r || !result_ok(r)) {
 		st = classify(db, r, f->name);
@@ -291,7 +298,85 @@ enum db_status db_value(struct db *db, enum sql_query q, int nparams, const char
 	return st;
 }
 
+enum db_status db_pipeline(struct db *db, struct db_step *steps, size_t n)
+{
+	enum db_status st = DB_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (steps[i].res)
+			*steps[i].res = NULL;
+		if ((st = ensure_prepared(db, steps[i].q)) != DB_OK)
+			return st;
+	}
+	if (PQenterPipelineMode(db->conn) != 1) {
+		db->broken = true;
+		return DB_UNAVAILABLE;
+	}
+	bool sent = true;
+	for (size_t i = 0; i < n && sent; i++)
+		sent = PQsendQueryPrepared(db->conn, embedded_queries[steps[i].q].name,
+		                           steps[i].nparams, steps[i].values, NULL, NULL, 0) == 1;
+	if (!sent || PQpipelineSync(db->conn) != 1) {
+		/* nothing reached the server as a whole: the connection is unusable anyway */
+		db->broken = true;
+		return DB_UNAVAILABLE;
+	}
+	/* One result (then NULL) per statement, then the Sync's. */
+	for (size_t i = 0; i < n; i++) {
+		PGresult *r = PQgetResult(db->conn);
+		if (!r) {
+			st = classify(db, NULL, "pipeline");
+			if (st != DB_UNAVAILABLE)
+				st = DB_UNAVAILABLE;
+			db->broken = true;
+			goto out;
+		}
+		ExecStatusType s = PQresultStatus(r);
+		if (s == PGRES_PIPELINE_ABORTED) {
+			PQclear(r);
+		} else if (!result_ok(r)) {
+			if (st == DB_OK)
+				st = classify(db, r, embedded_queries[steps[i].q].name);
+			PQclear(r);
+		} else if (steps[i].res && st == DB_OK) {
+			*steps[i].res = r;
+		} else {
+			PQclear(r);
+		}
+		while ((r = PQgetResult(db->conn)) != NULL)
+			PQclear(r);
+	}
+	PGresult *sync = PQgetResult(db->conn);
+	if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
+		/* the commit's outcome is unknown */
+		db->broken = true;
+		st = DB_UNAVAILABLE;
+	}
+	PQclear(sync);
+out:
+	if (db->broken || PQexitPipelineMode(db->conn) != 1)
+		db->broken = true;
+	if (st != DB_OK)
+		for (size_t i = 0; i < n; i++)
+			if (steps[i].res && *steps[i].res) {
+				PQclear(*steps[i].res);
+				*steps[i].res = NULL;
+			}
+	return st;
+}
+
+enum db_status db_pipeline_run(struct pool *pool, struct db_step *steps, size_t n)
+{
+	struct db *db = NULL;
+	enum db_status st = pool_acquire(pool, &db);
+	if (st != DB_OK)
+		return st;
+	st = db_pipeline(db, steps, n);
+	pool_release(pool, db);
+	return st;
+}
+
 enum db_status db_command(struct db *db, const char *sql)
+
 {
 	PGresult *r = PQexec(db->conn, sql);
 	enum db_status st = DB_OK;

@@ -5,8 +5,8 @@
 #include "event_input.h"
 #include "handlers.h"
 #include "http.h"
+#include "ingest.h"
 #include "problem.h"
-#include "store_events.h"
 
 int handle_events_post(struct request *req)
 {
@@ -23,12 +23,9 @@ int handle_events_post(struct request *req)
 		return problem_invalid(req, errors);
 	json_decref(errors);
 	size_t n = json_array_size(events);
-	char *text = json_dumps(events, JSON_COMPACT);
+	enum db_status st = ingester_submit(req->app->ingest, req->app->pool, req->who.tenant_id,
+	                                    events, &accepted);
 	json_decref(events);
-	if (!text)
-		return -1;
-	enum db_status st = events_ingest(req->app->pool, req->who.tenant_id, text, &accepted);
-	free(text);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	rc = http_reply_json(req, 200,

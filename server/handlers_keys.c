@@ -7,6 +7,8 @@
 #include "auth.h"
 #include "handlers.h"
 #include "http.h"
+#include "keycache.h"
+
 #include "problem.h"
 #include "store_keys.h"
 #include "validate.h"
@@ -132,6 +134,8 @@ int handle_key_revoke(struct request *req)
 	enum db_status st = keys_revoke(req->app->pool, req->who.tenant_id, id, &found);
 	if (st != DB_OK)
 		return problem_db(req, st);
+	/* Our own cache at once; other processes on the NOTIFY the revocation sent. */
+	keycache_clear();
 	if (!found)
 		return problem_reply(req, 404, "not-found", "no such key");
 	return http_reply_empty(req, 204);

@@ -250,9 +250,12 @@ static void request_id_init(struct request *req)
 static struct request *request_new(struct app *app, struct MHD_Connection *conn, const char *method,
                                    const char *url)
 {
-	struct request *req = calloc(1, sizeof(*req));
+	/* malloc, not calloc: the path buffer and the header slots need no zeroing */
+	struct request *req = malloc(sizeof(*req));
 	if (!req)
 		return NULL;
+	memset(req, 0, REQUEST_ZEROED);
+
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	req->app = app;
 	req->conn = conn;

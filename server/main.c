@@ -11,6 +11,8 @@
 #include "config.h"
 #include "db.h"
 #include "http.h"
+#include "ingest.h"
+#include "keycache.h"
 #include "log.h"
 #include "metrics.h"
 #include "migrate.h"
@@ -128,7 +130,10 @@ static int cmd_serve(void)
 		return 1;
 	app.routes = routes;
 	app.nroutes = routes_count;
-	if (pool_init(&app.pool, &app.cfg) != 0 || metrics_init(routes_count) != 0) {
+	if (pool_init(&app.pool, &app.cfg) != 0 || metrics_init(routes_count) != 0 ||
+	    (app.cfg.ingest_workers > 0 &&
+	     ingester_start(&app.ingest, app.pool, (int)app.cfg.ingest_workers,
+	                    app.cfg.db_checkout_ms, app.cfg.ingest_linger_us) != 0)) {
 		fprintf(stderr, "loyaltyd: out of memory\n");
 		goto out;
 	}
@@ -138,7 +143,7 @@ static int cmd_serve(void)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (http_start(&app, &daemon) != 0)
+	if (keycache_listen_start(app.cfg.database_url) != 0 || http_start(&app, &daemon) != 0)
 		goto out;
 	json_t *f =
 	    json_pack("{s:s, s:s, s:i, s:i}", "listen", app.cfg.listen, "version", LOYALTYD_VERSION,
@@ -147,9 +152,13 @@ static int cmd_serve(void)
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_stop(&app, daemon);
+	ingester_stop(app.ingest); /* after the daemon: no request waits on it any more */
+	app.ingest = NULL;
 	rc = 0;
 	log_msg(LOG_INFO, "stopped", NULL);
 out:
+	keycache_listen_stop();
+	ingester_stop(app.ingest);
 	pool_free(app.pool);
 	metrics_free();
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest.h"
 #include "sbuf.h"
 
 static const int tracked_status[] = {0,   200, 201, 204, 400, 401, 403, 404, 405,
@@ -161,6 +162,24 @@ char *metrics_render(struct app *app, size_t *len)
 	    "loyaltyd_db_reconnects_total %lu\n",
 	    atomic_load(&app->in_flight), ps.size, ps.open, ps.in_use, ps.waiting, ps.timeouts,
 	    ps.reconnects);
+	struct ingest_stats is;
+	ingester_get_stats(app->ingest, &is);
+	rc |= sbuf_printf(
+	    &b,
+	    "# HELP loyaltyd_ingest_groups_total Transactions that stored small event requests "
+	    "together.\n"
+	    "# TYPE loyaltyd_ingest_groups_total counter\n"
+	    "loyaltyd_ingest_groups_total %lu\n"
+	    "# HELP loyaltyd_ingest_requests_total Event requests stored by group commit.\n"
+	    "# TYPE loyaltyd_ingest_requests_total counter\n"
+	    "loyaltyd_ingest_requests_total %lu\n"
+	    "# HELP loyaltyd_ingest_retried_total Requests stored alone after their group failed.\n"
+	    "# TYPE loyaltyd_ingest_retried_total counter\n"
+	    "loyaltyd_ingest_retried_total %lu\n"
+	    "# HELP loyaltyd_ingest_queued Event requests waiting for a group commit.\n"
+	    "# TYPE loyaltyd_ingest_queued gauge\n"
+	    "loyaltyd_ingest_queued %zu\n",
+	    is.groups, is.requests, is.retried, is.queued);
 	if (rc != 0) {
 		sbuf_release(&b);
 		return NULL;

@@ -7,35 +7,29 @@
 
 #include "page.h"
 
-struct ingest_args {
-	const char *tenant_id, *events_json;
-	long *accepted;
-};
-
-static enum db_status do_ingest(struct db *db, void *arg)
+enum db_status events_store(struct pool *pool, const char *events_json, long *accepted,
+                            size_t nrequests)
 {
-	struct ingest_args *a = arg;
-	const char *params[] = {a->tenant_id, a->events_json};
-	char *count = NULL;
-	/* Two statements: the second runs on a new snapshot, so it sees a customer another
-	 * transaction created after the first began (ON CONFLICT DO NOTHING skipped it). */
-	enum db_status st = db_query(db, SQL_EVENTS_CUSTOMERS_UPSERT, 2, params, NULL);
+	const char *params[] = {events_json};
+	PGresult *res = NULL;
+	/* Both statements and the commit in one round trip (one implicit transaction). The
+	 * second statement runs on a new snapshot, so it sees a customer another transaction
+	 * created after the first began (whose ON CONFLICT DO NOTHING skipped it). */
+	struct db_step steps[] = {
+	    {SQL_EVENTS_CUSTOMERS_UPSERT, 1, params, NULL},
+	    {SQL_EVENTS_INSERT, 1, params, &res},
+	};
+	enum db_status st = db_pipeline_run(pool, steps, 2);
 	if (st != DB_OK)
 		return st;
-	st = db_value(db, SQL_EVENTS_INSERT, 2, params, &count);
-	if (st != DB_OK)
-		return st;
-	*a->accepted = count ? strtol(count, NULL, 10) : 0;
-	free(count);
+	memset(accepted, 0, nrequests * sizeof(long));
+	for (int i = 0; i < PQntuples(res); i++) {
+		long j = strtol(PQgetvalue(res, i, 0), NULL, 10);
+		if (j >= 0 && (size_t)j < nrequests)
+			accepted[j] = strtol(PQgetvalue(res, i, 1), NULL, 10);
+	}
+	PQclear(res);
 	return DB_OK;
-}
-
-enum db_status events_ingest(struct pool *pool, const char *tenant_id, const char *events_json,
-                             long *accepted)
-{
-	struct ingest_args a = {tenant_id, events_json, accepted};
-	*accepted = 0;
-	return db_transaction(pool, do_ingest, &a);
 }
 
 struct list_args {

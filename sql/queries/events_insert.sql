@@ -1,15 +1,30 @@
--- Stores a batch of validated events in its order; an event whose client id is known (from
--- an earlier batch or earlier in this one) is skipped. Answers how many were stored.
-WITH stored AS (
+-- Stores a set of validated events in their order; an event whose client id its tenant
+-- already has (from an earlier transaction or earlier in this set) is skipped. $1 is as
+-- for events_customers_upsert. Answers, for each request number "j" that stored any
+-- event, how many it stored: events without a client id are always stored; a stored
+-- client id belongs to the first element of the set that carried it.
+WITH input AS (
+    SELECT e.doc, e.ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord)
+), stored AS (
     INSERT INTO events (tenant_id, customer_id, client_id, type, occurred_at, amount,
                         currency, order_id, properties)
-    SELECT $1::uuid, c.id, e.doc->>'id', e.doc->>'type', (e.doc->>'occurred_at')::timestamptz,
-           (e.doc->>'amount')::numeric, e.doc->>'currency', e.doc->>'order_id',
-           e.doc->'properties'
-    FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(doc, ord)
-    JOIN customers c ON c.tenant_id = $1::uuid AND c.external_id = e.doc->>'customer_id'
-    ORDER BY e.ord
+    SELECT c.tenant_id, c.id, i.doc->>'id', i.doc->>'type', (i.doc->>'occurred_at')::timestamptz,
+           (i.doc->>'amount')::numeric, i.doc->>'currency', i.doc->>'order_id',
+           i.doc->'properties'
+    FROM input i
+    JOIN customers c ON c.tenant_id = (i.doc->>'t')::uuid AND c.external_id = i.doc->>'customer_id'
+    ORDER BY i.ord
     ON CONFLICT (tenant_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-    RETURNING 1
+    RETURNING tenant_id, client_id
+), firsts AS (
+    SELECT DISTINCT ON ((doc->>'t')::uuid, doc->>'id') (doc->>'t')::uuid AS t, doc->>'id' AS id,
+           doc->>'j' AS j
+    FROM input WHERE doc ? 'id'
+    ORDER BY (doc->>'t')::uuid, doc->>'id', ord
 )
-SELECT count(*) FROM stored
+SELECT j, count(*) FROM (
+    SELECT f.j FROM stored s JOIN firsts f ON f.t = s.tenant_id AND f.id = s.client_id
+    UNION ALL
+    SELECT doc->>'j' FROM input WHERE NOT doc ? 'id'
+) AS per_request (j)
+GROUP BY j

@@ -35,7 +35,8 @@ static void defaults_apply_when_unset(void **state)
 	assert_int_equal(load(NULL, &cfg, err, sizeof(err)), 0);
 	assert_string_equal(cfg.listen_host, "127.0.0.1");
 	assert_int_equal(cfg.listen_port, 8080);
-	assert_int_equal(cfg.threads, 16);
+	assert_int_equal(cfg.threads, 32);
+	assert_int_equal(cfg.ingest_workers, 4);
 	assert_int_equal(cfg.db_pool, 16);
 	assert_int_equal(cfg.max_body_bytes, 10485760);
 	assert_string_equal(cfg.admin_token, "");

@@ -1,0 +1,31 @@
+-- wrk script: POST /v1/events with one event per request and a unique client id per
+-- request (thread number + counter), spread over 1,000 customers.
+local counter = 0
+local thread_no = 0
+local threads = {}
+
+function setup(thread)
+  thread_no = thread_no + 1
+  thread:set("tid", thread_no)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  key = os.getenv("BENCH_KEY")
+  prefix = os.getenv("BENCH_PREFIX") or "w"
+end
+
+function request()
+  counter = counter + 1
+  local body = string.format(
+    '{"id":"%s-%d-%d","customer_id":"c%d","type":"visit","occurred_at":"2026-01-01T00:00:00Z"}',
+    prefix, tid, counter, counter % 1000)
+  return wrk.format("POST", "/v1/events",
+    {["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}, body)
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    io.stderr:write("status " .. status .. ": " .. body .. "\n")
+  end
+end
