@@ -12,8 +12,16 @@ WITH input AS (
            (i.doc->>'amount')::numeric, i.doc->>'currency', i.doc->>'order_id',
            i.doc->'properties'
     FROM input i
-    JOIN customers c ON c.tenant_id = (i.doc->>'t')::uuid AND c.external_id = i.doc->>'customer_id'
+    -- LATERAL: one index probe per event, whatever the planner guesses of the input's size
+    -- (a hash join would scan every customer of every tenant)
+    CROSS JOIN LATERAL (
+        SELECT tenant_id, id FROM customers
+        WHERE tenant_id = (i.doc->>'t')::uuid AND external_id = i.doc->>'customer_id'
+        LIMIT 1 -- unique anyway; keeps the planner from flattening this into a hash join
+    ) AS c
+
     ORDER BY i.ord
+
     ON CONFLICT (tenant_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
     RETURNING tenant_id, client_id
 ), firsts AS (
