@@ -24,10 +24,4 @@ bool apikey_well_formed(const char *key);
 /* SHA-256 of the key's characters. */
 void apikey_hash(const char *key, unsigned char out[APIKEY_HASH_LEN]);
 
-/* Lowercase hex of n bytes into out (2n+1 bytes). */
-void apikey_hex(const unsigned char *in, size_t n, char *out);
-
-/* Parses 2n hex characters into out. Returns 0 or -1. */
-int apikey_unhex(const char *hex, unsigned char *out, size_t n);
-
 #endif

@@ -19,6 +19,16 @@ static int reply_text(struct request *req, int status, char *json)
 	return http_reply_owned(req, status, "application/json", json, strlen(json));
 }
 
+/* The answer of a read that may find nothing: its JSON, 404, or the database's problem. */
+static int reply_found(struct request *req, enum db_status st, char *json)
+{
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!json)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return reply_text(req, 200, json);
+}
+
 int handle_customer_put(struct request *req)
 {
 	const char *id = handlers_external_id(req, "external_id");
@@ -53,11 +63,7 @@ int handle_customer_get(struct request *req)
 	if (!id)
 		return 0;
 	enum db_status st = customers_get(req->app->pool, req->who.tenant_id, id, &json);
-	if (st != DB_OK)
-		return problem_db(req, st);
-	if (!json)
-		return problem_reply(req, 404, "not-found", "no such customer");
-	return reply_text(req, 200, json);
+	return reply_found(req, st, json);
 }
 
 int handle_customer_list(struct request *req)
@@ -110,11 +116,7 @@ int handle_customer_export(struct request *req)
 	if (!id)
 		return 0;
 	enum db_status st = customers_export(req->app->pool, req->who.tenant_id, id, &json);
-	if (st != DB_OK)
-		return problem_db(req, st);
-	if (!json)
-		return problem_reply(req, 404, "not-found", "no such customer");
-	return reply_text(req, 200, json);
+	return reply_found(req, st, json);
 }
 
 int handle_customer_events(struct request *req)

@@ -386,7 +386,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (body_append(&req->body, upload_data, n) != 0) {
 			if (!req->body.too_big)
 				return MHD_NO; /* out of memory */
-			req->discarded = req->body.max;
+			req->discarded = n;    /* the bytes before this piece were the limit */
 		}
 		return MHD_YES;
 	}

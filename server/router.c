@@ -4,16 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hex.h"
 
 long router_percent_decode(const char *src, size_t len, char *dst, size_t dstcap,
                            bool plus_is_space)
@@ -24,7 +15,7 @@ long router_percent_decode(const char *src, size_t len, char *dst, size_t dstcap
 		if (c == '%') {
 			if (i + 2 >= len)
 				return -1;
-			int hi = hexval(src[i + 1]), lo = hexval(src[i + 2]);
+			int hi = hex_value(src[i + 1]), lo = hex_value(src[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = (char)(hi * 16 + lo);

@@ -7,8 +7,7 @@
 
 #include "auth.h"
 #include "cursor.h"
-
-#include "cursor.h"
+#include "hex.h"
 
 struct lookup_args {
 	const char *prefix;
@@ -29,7 +28,7 @@ static enum db_status do_lookup(struct db *db, void *arg)
 		struct key_candidate *c = &a->out[*a->n];
 		snprintf(c->id, sizeof(c->id), "%s", PQgetvalue(res, i, 0));
 		snprintf(c->tenant_id, sizeof(c->tenant_id), "%s", PQgetvalue(res, i, 1));
-		if (apikey_unhex(PQgetvalue(res, i, 2), c->hash, APIKEY_HASH_LEN) != 0)
+		if (hex_decode(PQgetvalue(res, i, 2), c->hash, APIKEY_HASH_LEN) != 0)
 			continue;
 		c->scopes = auth_scopes_parse_pg(PQgetvalue(res, i, 3));
 		(*a->n)++;
@@ -73,7 +72,7 @@ enum db_status keys_create(struct db *db, const char *tenant_id, const char *nam
 	memcpy(prefix, secret, APIKEY_PREFIX_LEN);
 	prefix[APIKEY_PREFIX_LEN] = '\0';
 	apikey_hash(secret, hash);
-	apikey_hex(hash, APIKEY_HASH_LEN, hash_hex);
+	hex_encode(hash, APIKEY_HASH_LEN, hash_hex);
 	auth_scopes_pg(scopes, scopes_pg, sizeof(scopes_pg));
 	const char *params[] = {tenant_id, name, prefix, hash_hex, scopes_pg};
 	enum db_status st = db_query(db, SQL_KEY_INSERT, 5, params, &res);

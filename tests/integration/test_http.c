@@ -1,6 +1,7 @@
 /* test_http.c - the HTTP core against the real server: request ids, keep-alive, 404/405,
  * HEAD/OPTIONS, CORS, body limits (declared and chunked), 415, malformed JSON, metrics,
  * the served spec, the access log and graceful shutdown. */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -221,16 +224,54 @@ static void chunked_body_growing_over_limit_is_413(void **state)
 	                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
 	                 auth_header);
 	assert_int_equal(conn_send(fd, head, (size_t)n), 0);
-	/* five chunks of 1000 bytes: 5000 > 4096 */
+	/* seven chunks of 1000 bytes, sent one by one: 7000 > 4096, and the ones after the
+	 * limit are read and dropped (up to twice the limit) so that 413 can be answered */
 	memcpy(chunk, "3e8\r\n", 5);
 	memset(chunk + 5, ' ', 1000);
 	memcpy(chunk + 1005, "\r\n", 2);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 7; i++) {
 		assert_int_equal(conn_send(fd, chunk, 1007), 0);
+		usleep(20000);
+	}
 	assert_int_equal(conn_send(fd, "0\r\n\r\n", 5), 0);
 	assert_int_equal(conn_read_response(fd, &r), 0);
 	close(fd);
 	assert_problem(&r, 413, "urn:loyaltyd:problem:body-too-large");
+	response_free(&r);
+}
+
+static void endless_chunked_body_is_cut_off(void **state)
+{
+	char head[512], chunk[1100], buf[256];
+	(void)state;
+	int fd = conn_open(srv.port);
+	int n = snprintf(head, sizeof(head),
+	                 "POST /v1/keys HTTP/1.1\r\nHost: t\r\n%s\r\n"
+	                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+	                 auth_header);
+	assert_int_equal(conn_send(fd, head, (size_t)n), 0);
+	memcpy(chunk, "3e8\r\n", 5);
+	memset(chunk + 5, ' ', 1000);
+	memcpy(chunk + 1005, "\r\n", 2);
+	/* past twice the limit the server stops reading: the connection is closed, and a
+	 * client that goes on sending sees its writes fail or gets EOF */
+	int sent = 0;
+	for (int i = 0; i < 64 && conn_send(fd, chunk, 1007) == 0; i++) {
+		sent++;
+		usleep(5000);
+	}
+	/* closed means EOF or a reset; silence (a timeout) would mean it is still reading */
+	struct timeval tv = {.tv_sec = 3};
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ssize_t got = recv(fd, buf, sizeof(buf), 0);
+	int err = errno;
+	close(fd);
+	if (sent == 64 && !(got == 0 || (got < 0 && (err == ECONNRESET || err == EPIPE))))
+		fail_msg("the server kept the connection: recv %zd, %s", got, strerror(err));
+	/* the server is fine afterwards */
+	struct response r;
+	assert_int_equal(http(srv.port, "GET", "/healthz", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
 	response_free(&r);
 }
 
@@ -439,6 +480,7 @@ int main(void)
 	    cmocka_unit_test(cors_headers_on_actual_request),
 	    cmocka_unit_test(declared_body_over_limit_is_413_before_reading),
 	    cmocka_unit_test(chunked_body_growing_over_limit_is_413),
+	    cmocka_unit_test(endless_chunked_body_is_cut_off),
 	    cmocka_unit_test(body_at_the_limit_is_accepted),
 	    cmocka_unit_test(non_json_body_is_415),
 	    cmocka_unit_test(malformed_json_is_400),

@@ -10,6 +10,7 @@
 
 #include "apikey.h"
 #include "auth.h"
+#include "hex.h"
 #include "router.h"
 
 static void generated_keys_are_well_formed_and_distinct(void **state)
@@ -41,15 +42,15 @@ static void hash_is_sha256_of_the_key(void **state)
 	char hex[2 * APIKEY_HASH_LEN + 1];
 	(void)state;
 	apikey_hash("abc", h);
-	apikey_hex(h, sizeof(h), hex);
+	hex_encode(h, sizeof(h), hex);
 	/* FIPS 180-2 test vector */
 	assert_string_equal(hex,
 	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	unsigned char back[APIKEY_HASH_LEN];
-	assert_int_equal(apikey_unhex(hex, back, sizeof(back)), 0);
+	assert_int_equal(hex_decode(hex, back, sizeof(back)), 0);
 	assert_memory_equal(back, h, sizeof(h));
-	assert_int_equal(apikey_unhex("zz", back, 1), -1);
-	assert_int_equal(apikey_unhex("abc", back, 1), -1);
+	assert_int_equal(hex_decode("zz", back, 1), -1);
+	assert_int_equal(hex_decode("abc", back, 1), -1);
 }
 
 static void bearer_header_is_parsed(void **state)
