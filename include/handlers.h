@@ -25,6 +25,11 @@ int handle_customer_erase(struct request *req);
 int handle_customer_export(struct request *req);
 int handle_customer_events(struct request *req);
 int handle_events_post(struct request *req);
+int handle_survey_create(struct request *req);
+int handle_survey_list(struct request *req);
+int handle_survey_get(struct request *req);
+int handle_response_create(struct request *req);
+int handle_response_list(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 
@@ -47,6 +52,10 @@ int handlers_time_param(struct request *req, const char *name, char out[32]);
 /* Reads path parameter name as an id of 1 to 128 characters of valid UTF-8. Returns it,
  * or NULL after queuing a 404 (such an id cannot exist). */
 const char *handlers_external_id(struct request *req, const char *name);
+
+/* Reads path parameter name as a UUID. Returns it, or NULL after queuing a 404 with
+ * detail (an id of another form cannot exist). */
+const char *handlers_uuid(struct request *req, const char *name, const char *detail);
 
 /* Returns a new empty array to collect validation errors into. */
 #define handlers_errors() json_array()

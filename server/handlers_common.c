@@ -70,3 +70,18 @@ const char *handlers_external_id(struct request *req, const char *name)
 	}
 	return id;
 }
+
+const char *handlers_uuid(struct request *req, const char *name, const char *detail)
+{
+	const char *s = router_param(&req->match, name);
+	bool ok = s && strlen(s) == 36;
+	for (int i = 0; ok && i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		ok = dash ? s[i] == '-' : strchr("0123456789abcdefABCDEF", s[i]) != NULL;
+	}
+	if (!ok) {
+		problem_reply(req, 404, "not-found", detail);
+		return NULL;
+	}
+	return s;
+}

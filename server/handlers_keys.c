@@ -112,25 +112,12 @@ int handle_key_list(struct request *req)
 	return st == DB_OK ? http_reply_json(req, 200, page) : problem_db(req, st);
 }
 
-/* Returns true for the canonical text form of a UUID. */
-static bool is_uuid(const char *s)
-{
-	if (strlen(s) != 36)
-		return false;
-	for (int i = 0; i < 36; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? s[i] != '-' : !strchr("0123456789abcdefABCDEF", s[i]))
-			return false;
-	}
-	return true;
-}
-
 int handle_key_revoke(struct request *req)
 {
-	const char *id = router_param(&req->match, "id");
+	const char *id = handlers_uuid(req, "id", "no such key");
 	bool found = false;
-	if (!id || !is_uuid(id))
-		return problem_reply(req, 404, "not-found", "no such key");
+	if (!id)
+		return 0;
 	enum db_status st = keys_revoke(req->app->pool, req->who.tenant_id, id, &found);
 	if (st != DB_OK)
 		return problem_db(req, st);

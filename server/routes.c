@@ -19,6 +19,12 @@ const struct route routes[] = {
     {"GET", "/v1/customers/{external_id}/export", AUTH_KEY, SCOPE_READ, handle_customer_export},
     {"GET", "/v1/customers/{external_id}/events", AUTH_KEY, SCOPE_READ, handle_customer_events},
     {"POST", "/v1/events", AUTH_KEY, SCOPE_INGEST, handle_events_post},
+    {"POST", "/v1/surveys", AUTH_KEY, SCOPE_ADMIN, handle_survey_create},
+    {"GET", "/v1/surveys", AUTH_KEY, SCOPE_READ, handle_survey_list},
+    {"GET", "/v1/surveys/{id}", AUTH_KEY, SCOPE_READ, handle_survey_get},
+    {"POST", "/v1/surveys/{id}/responses", AUTH_KEY, SCOPE_RESPOND | SCOPE_INGEST,
+     handle_response_create},
+    {"GET", "/v1/surveys/{id}/responses", AUTH_KEY, SCOPE_READ, handle_response_list},
 
 };
 

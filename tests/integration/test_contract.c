@@ -90,12 +90,53 @@ static const struct step walk[] = {
     {"DELETE", "/v1/customers/walk%2F1", ADMIN_KEY, NULL, NULL, 204},
     {"DELETE", "/v1/customers/walk%2F1", ADMIN_KEY, NULL, NULL, 404},
     {"GET", "/v1/customers/walk%2F1/export", READ_KEY, NULL, NULL, 404},
+    {"POST", "/v1/surveys", ADMIN_KEY, "application/json",
+     "{\"name\":\"CSAT\",\"kind\":\"csat\",\"question\":\"Happy?\"}", 201},
+    {"POST", "/v1/surveys", ADMIN_KEY, "application/json", "{\"name\":\"x\",\"kind\":\"ces\"}",
+     422},
+    {"POST", "/v1/surveys", READ_KEY, "application/json", "{}", 403},
+    {"GET", "/v1/surveys", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/surveys?limit=1", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/surveys/{survey_id}", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/surveys/00000000-0000-0000-0000-000000000000", READ_KEY, NULL, NULL, 404},
+    {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json",
+     "{\"id\":\"wr1\",\"customer_id\":\"walker\",\"score\":9,\"comment\":\"Great\","
+     "\"channel\":\"web\",\"answers\":[\"fast\"],\"responded_at\":\"2026-05-01T00:00:00Z\"}",
+     201},
+    {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json",
+     "{\"id\":\"wr1\",\"score\":9}", 200},
+    {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json", "{\"score\":3}",
+     201},
+    {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json", "{\"score\":12}",
+     422},
+    {"GET", "/v1/surveys/{survey_id}/responses", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/surveys/{survey_id}/responses?category=promoter&has_comment=true&q=great&limit=1",
+     READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/surveys/{survey_id}/responses?category=fan", READ_KEY, NULL, NULL, 400},
 };
 
 static struct server srv;
 static pid_t prism_pid;
 static int prism_port;
-static char admin_key[64], read_key[64], read_key_id[37], key_id[37];
+static char admin_key[64], read_key[64], read_key_id[37], key_id[37], survey_id[37];
+
+/* Replaces {key_id} and {survey_id} in a step's path with the ids the walk made. */
+static void fill_path(const char *pattern, char *out, size_t cap)
+{
+	static const struct {
+		const char *hole;
+		const char *value;
+	} holes[] = {{"{key_id}", key_id}, {"{survey_id}", survey_id}};
+	snprintf(out, cap, "%s", pattern);
+	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
+		char *at = strstr(out, holes[i].hole);
+		if (!at)
+			continue;
+		char rest[256];
+		snprintf(rest, sizeof(rest), "%s", at + strlen(holes[i].hole));
+		snprintf(at, cap - (size_t)(at - out), "%s%s", holes[i].value, rest);
+	}
+}
 
 static void start_prism(void)
 {
@@ -138,6 +179,21 @@ static int setup(void **state)
 	char victim[64];
 	create_key(srv.port, admin_key, "[\"read\"]", read_key, read_key_id);
 	create_key(srv.port, admin_key, "[\"points\"]", victim, key_id); /* revoked by the walk */
+	struct response r;
+	const char *h[] = {NULL, "Content-Type: application/json", NULL};
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_key);
+	h[0] = auth;
+	if (http(srv.port, "POST", "/v1/surveys", h,
+	         "{\"name\":\"Walk\",\"kind\":\"nps\",\"question\":\"Q?\",\"follow_up_questions\":["
+	         "\"Why?\"]}",
+	         &r) != 0 ||
+	    r.status != 201)
+		return -1;
+	json_t *j = response_json(&r);
+	snprintf(survey_id, sizeof(survey_id), "%s", json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	response_free(&r);
 
 	start_prism();
 	return 0;
@@ -185,12 +241,7 @@ static void every_route_answers_as_the_spec_says(void **state)
 		char path[256], auth[128], ctype[96], what[512] = "";
 		const char *headers[4] = {NULL, NULL, NULL, NULL};
 		int nh = 0;
-		const char *hole = strstr(st->path, "{key_id}");
-		if (hole)
-			snprintf(path, sizeof(path), "%.*s%s%s", (int)(hole - st->path), st->path,
-			         key_id, hole + 8);
-		else
-			snprintf(path, sizeof(path), "%s", st->path);
+		fill_path(st->path, path, sizeof(path));
 		if (st->who != NOBODY) {
 			snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
 			         st->who == ADMIN_TOKEN_AUTH ? ADMIN_TOKEN

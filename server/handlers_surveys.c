@@ -1,0 +1,292 @@
+/* handlers_surveys.c - /v1/surveys and their responses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "http.h"
+#include "problem.h"
+#include "store_surveys.h"
+#include "timefmt.h"
+#include "validate.h"
+
+#define DONE(rc) ((rc) < 0 ? -1 : 0)
+#define SURVEY_FOLLOW_UPS_MAX 10
+#define RESPONSE_COMMENT_MAX 4000
+
+static int reply_text(struct request *req, int status, char *json)
+{
+	return http_reply_owned(req, status, "application/json", json, strlen(json));
+}
+
+int handle_survey_create(struct request *req)
+{
+	static const char *const fields[] = {"name", "kind", "question", "follow_up_questions",
+	                                     NULL};
+	json_t *body = http_body_json(req);
+	json_t *errors;
+	char *follow_text = NULL, *json = NULL;
+	int rc;
+	if (!body)
+		return 0;
+	errors = handlers_errors();
+	const char *name = NULL, *kind = NULL, *question = NULL;
+	json_t *follow = NULL;
+	if (validate_object(body, "", errors)) {
+		validate_known_fields(body, fields, "", errors);
+		name = validate_string(body, "name", "", 1, 200, true, errors);
+		kind = validate_string(body, "kind", "", 1, 8, true, errors);
+		if (kind && strcmp(kind, "nps") != 0 && strcmp(kind, "csat") != 0)
+			problem_error_add(errors, "/kind", "must be nps or csat");
+		question = validate_string(body, "question", "", 1, 500, true, errors);
+		follow = json_object_get(body, "follow_up_questions");
+		if (follow && !json_is_null(follow)) {
+			size_t i;
+			json_t *q;
+			if (!json_is_array(follow) ||
+			    json_array_size(follow) > SURVEY_FOLLOW_UPS_MAX)
+				problem_error_add(errors, "/follow_up_questions",
+				                  "must be an array of at most 10 questions");
+			else
+				json_array_foreach (follow, i, q) {
+					char ptr[48];
+					snprintf(ptr, sizeof(ptr), "/follow_up_questions/%zu", i);
+					size_t n = json_is_string(q)
+					               ? validate_utf8_chars(json_string_value(q))
+					               : 0;
+					if (n < 1 || n > 500)
+						problem_error_add(
+						    errors, ptr,
+						    "must be a question of 1 to 500 characters");
+				}
+		}
+	}
+	if (json_array_size(errors) > 0) {
+		rc = problem_invalid(req, errors);
+		goto out;
+	}
+	json_decref(errors);
+	follow_text = follow && json_is_array(follow) ? json_dumps(follow, JSON_COMPACT) : NULL;
+	enum db_status st = surveys_create(req->app->pool, req->who.tenant_id, kind, name, question,
+	                                   follow_text ? follow_text : "[]", &json);
+	rc = st == DB_OK ? reply_text(req, 201, json) : problem_db(req, st);
+out:
+	free(follow_text);
+	json_decref(body);
+	return rc;
+}
+
+int handle_survey_list(struct request *req)
+{
+	struct page_params p;
+	char *page = NULL;
+	size_t len = 0;
+	int rc = handlers_page_params(req, &p);
+	if (rc != 0)
+		return DONE(rc);
+	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+		return DONE(
+		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
+	enum db_status st = surveys_list(req->app->pool, req->who.tenant_id,
+	                                 p.cursor[0] ? p.cursor : NULL, p.limit, &page, &len);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	return http_reply_owned(req, 200, "application/json", page, len);
+}
+
+/* Finds the survey of the path; NULL after queuing the reply when there is none. */
+static const char *find_survey(struct request *req, char **json, struct survey_info *info)
+{
+	const char *id = handlers_uuid(req, "id", "no such survey");
+	if (!id)
+		return NULL;
+	enum db_status st = surveys_get(req->app->pool, req->who.tenant_id, id, json, info);
+	if (st != DB_OK) {
+		problem_db(req, st);
+		return NULL;
+	}
+	if (!*json) {
+		problem_reply(req, 404, "not-found", "no such survey");
+		return NULL;
+	}
+	return id;
+}
+
+int handle_survey_get(struct request *req)
+{
+	char *json = NULL;
+	if (!find_survey(req, &json, NULL))
+		return req->status ? 0 : -1;
+	return reply_text(req, 200, json);
+}
+
+/* Validates an answer for a survey of info's kind; fills in. Returns 0 or -1 (errors). */
+static int parse_response(const json_t *body, const struct survey_info *info,
+                          struct response_input *in, json_t *errors)
+{
+	static const char *const fields[] = {"id",      "customer_id", "score",        "comment",
+	                                     "channel", "answers",     "responded_at", NULL};
+	static const char *const channels[] = {"email", "web", "in_app", "sms", "other", NULL};
+	bool nps = strcmp(info->kind, "nps") == 0;
+	memset(in, 0, sizeof(*in));
+	in->channel = "other";
+	if (!validate_object(body, "", errors))
+		return -1;
+	validate_known_fields(body, fields, "", errors);
+	in->client_id = validate_string(body, "id", "", 1, 128, false, errors);
+	in->customer_id = validate_string(body, "customer_id", "", 1, 128, false, errors);
+	json_t *score = json_object_get(body, "score");
+	json_int_t lo = nps ? 0 : 1, hi = nps ? 10 : 5;
+	if (!score || json_is_null(score))
+		problem_error_add(errors, "/score", "is required");
+	else if (!json_is_integer(score) || json_integer_value(score) < lo ||
+	         json_integer_value(score) > hi)
+		problem_error_add(errors, "/score",
+		                  nps ? "must be a whole number from 0 to 10"
+		                      : "must be a whole number from 1 to 5");
+	else
+		snprintf(in->score, sizeof(in->score), "%d", (int)json_integer_value(score));
+	in->comment = validate_string(body, "comment", "", 0, RESPONSE_COMMENT_MAX, false, errors);
+	const char *channel = validate_string(body, "channel", "", 1, 16, false, errors);
+	if (channel) {
+		bool known = false;
+		for (const char *const *c = channels; *c && !known; c++)
+			known = strcmp(*c, channel) == 0;
+		if (!known)
+			problem_error_add(errors, "/channel",
+			                  "must be email, web, in_app, sms or other");
+		else
+			in->channel = channel;
+	}
+	json_t *answers = json_object_get(body, "answers");
+	if (answers && !json_is_null(answers)) {
+		size_t i;
+		json_t *a;
+		char msg[96];
+		if (!json_is_array(answers) ||
+		    json_array_size(answers) > (size_t)info->follow_ups) {
+			snprintf(
+			    msg, sizeof(msg),
+			    "must be an array of at most %d answer(s), one per follow-up question",
+
+			    info->follow_ups);
+			problem_error_add(errors, "/answers", msg);
+		} else {
+			json_array_foreach (answers, i, a) {
+				char ptr[32];
+				snprintf(ptr, sizeof(ptr), "/answers/%zu", i);
+				if (!json_is_null(a) && (!json_is_string(a) ||
+				                         validate_utf8_chars(json_string_value(a)) >
+				                             RESPONSE_COMMENT_MAX))
+					problem_error_add(
+					    errors, ptr,
+					    "must be a text of at most 4000 characters or null");
+			}
+			if (json_array_size(errors) == 0)
+				in->answers = json_dumps(answers, JSON_COMPACT);
+		}
+	}
+	const char *when = validate_string(body, "responded_at", "", 1, 64, false, errors);
+	if (when) {
+		int64_t us;
+		if (timefmt_parse_rfc3339(when, &us) != 0 || !timefmt_in_range(us))
+			problem_error_add(errors, "/responded_at",
+			                  "must be an RFC 3339 time from 1970 to 2100");
+		else
+			timefmt_format(us, in->responded_at);
+	}
+	return json_array_size(errors) ? -1 : 0;
+}
+
+int handle_response_create(struct request *req)
+{
+	char *survey = NULL, *json = NULL;
+	struct survey_info info;
+	struct response_input in;
+	bool stored = false;
+	int rc;
+	const char *id = find_survey(req, &survey, &info);
+	free(survey);
+	if (!id)
+		return req->status ? 0 : -1;
+	json_t *body = http_body_json(req);
+	if (!body)
+		return 0;
+	json_t *errors = handlers_errors();
+	if (parse_response(body, &info, &in, errors) != 0) {
+		rc = problem_invalid(req, errors);
+		goto out;
+	}
+	json_decref(errors);
+	enum db_status st = responses_create(req->app->pool, req->who.tenant_id, id, info.kind, &in,
+	                                     &stored, &json);
+	rc = st == DB_OK ? reply_text(req, stored ? 201 : 200, json) : problem_db(req, st);
+out:
+	free(in.answers);
+	json_decref(body);
+	return rc;
+}
+
+int handle_response_list(struct request *req)
+{
+	struct page_params p;
+	struct response_filter f = {0};
+	struct survey_info info;
+	char from[32], to[32], after_time[32], *survey = NULL, *page = NULL;
+	const char *category = NULL;
+	size_t len = 0;
+	int rc;
+	const char *id = find_survey(req, &survey, &info);
+	free(survey);
+	if (!id)
+		return req->status ? 0 : -1;
+	if ((rc = handlers_page_params(req, &p)) != 0 ||
+	    (rc = handlers_time_param(req, "from", from)) != 0 ||
+	    (rc = handlers_time_param(req, "to", to)) != 0)
+		return DONE(rc);
+	if (http_query(req, "category", &category) != 0)
+		return DONE(handlers_bad_parameter(req, "category", "is malformed"));
+	if (category) {
+		if (strcmp(info.kind, "nps") != 0)
+			return DONE(
+			    handlers_bad_parameter(req, "category", "applies to NPS surveys only"));
+		if (strcmp(category, "promoter") == 0)
+			f.score_min = "9";
+		else if (strcmp(category, "passive") == 0)
+			f.score_min = "7", f.score_max = "8";
+		else if (strcmp(category, "detractor") == 0)
+			f.score_max = "6";
+		else
+			return DONE(handlers_bad_parameter(
+			    req, "category", "must be promoter, passive or detractor"));
+	}
+	if (http_query(req, "has_comment", &f.has_comment) != 0 ||
+	    (f.has_comment && strcmp(f.has_comment, "true") != 0 &&
+	     strcmp(f.has_comment, "false") != 0))
+		return DONE(handlers_bad_parameter(req, "has_comment", "must be true or false"));
+	if (http_query(req, "channel", &f.channel) != 0 || (f.channel && strlen(f.channel) > 16))
+		return DONE(handlers_bad_parameter(req, "channel", "is malformed"));
+	if (http_query(req, "q", &f.q) != 0 || (f.q && (!validate_utf8(f.q) || strlen(f.q) > 400)))
+		return DONE(
+		    handlers_bad_parameter(req, "q", "must be UTF-8 text of at most 400 bytes"));
+	if (p.cursor[0]) {
+		char *bar = strchr(p.cursor, '|');
+		size_t tlen = bar ? (size_t)(bar - p.cursor) : 0;
+		if (!bar || tlen >= sizeof(after_time) || bar[1] == '\0' ||
+		    strspn(bar + 1, "0123456789") != strlen(bar + 1))
+			return DONE(handlers_bad_parameter(
+			    req, "cursor", "is not a cursor this service returned"));
+		memcpy(after_time, p.cursor, tlen);
+		after_time[tlen] = '\0';
+		f.after_time = after_time;
+		f.after_id = bar + 1;
+	}
+	f.from = from[0] ? from : NULL;
+	f.to = to[0] ? to : NULL;
+	f.limit = p.limit;
+	enum db_status st =
+	    responses_list(req->app->pool, req->who.tenant_id, id, info.kind, &f, &page, &len);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	return http_reply_owned(req, 200, "application/json", page, len);
+}
