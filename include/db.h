@@ -22,6 +22,7 @@ enum db_status {
 	DB_CONFLICT,    /* unique violation (23505) */
 	DB_RETRY,       /* serialization failure or deadlock (40001, 40P01) */
 	DB_TIMEOUT,     /* statement or lock timeout (57014, 55P03) */
+	DB_INVALID,     /* a data exception (class 22), e.g. an unknown time zone */
 	DB_ERROR        /* anything else: a bug or a schema mismatch; logged */
 };
 
@@ -60,6 +61,10 @@ void pool_get_stats(struct pool *pool, struct pool_stats *out);
  * NULL and the error was logged. */
 __attribute__((warn_unused_result)) enum db_status
 db_query(struct db *db, enum sql_query q, int nparams, const char *const *values, PGresult **res);
+
+/* Runs the report r (sql/reports/, prepared once per connection) like db_query(). */
+__attribute__((warn_unused_result)) enum db_status
+db_report(struct db *db, enum sql_report r, int nparams, const char *const *values, PGresult **res);
 
 /* Runs q and copies the first column of its first row into *value (malloc'd; the caller
  * frees), or sets *value to NULL when there is no row or the value is SQL NULL. */

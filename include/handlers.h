@@ -30,6 +30,8 @@ int handle_survey_list(struct request *req);
 int handle_survey_get(struct request *req);
 int handle_response_create(struct request *req);
 int handle_response_list(struct request *req);
+int handle_report_nps(struct request *req);
+int handle_report_csat(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 

@@ -17,6 +17,7 @@ struct db {
 	bool lost; /* a connection was dropped as broken; the next open counts as a reconnect */
 	bool in_use;
 	bool prepared[SQL_QUERY_COUNT + 1];
+	bool prepared_reports[SQL_REPORT_COUNT + 1];
 };
 
 struct pool {
@@ -92,6 +93,7 @@ static enum db_status conn_open(struct pool *pool, struct db *db)
 	if (db->conn)
 		PQfinish(db->conn);
 	memset(db->prepared, 0, sizeof(db->prepared));
+	memset(db->prepared_reports, 0, sizeof(db->prepared_reports));
 	db->broken = false;
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
@@ -201,8 +203,8 @@ void db_mark_broken(struct db *db)
 
 const char *db_status_name(enum db_status st)
 {
-	static const char *const names[] = {"ok",    "unavailable", "busy", "conflict",
-	                                    "retry", "timeout",     "error"};
+	static const char *const names[] = {"ok",    "unavailable", "busy",    "conflict",
+	                                    "retry", "timeout",     "invalid", "error"};
 	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "unknown";
 }
 
@@ -222,6 +224,8 @@ static enum db_status classify(struct db *db, const PGresult *res, const char *w
 		st = DB_RETRY;
 	} else if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0) {
 		st = DB_TIMEOUT;
+	} else if (strncmp(state, "22", 2) == 0) {
+		st = DB_INVALID;
 	} else if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
 	           strcmp(state, "53300") == 0) {
 		/* connection exception, admin shutdown, crash recovery, too many connections */
@@ -279,6 +283,37 @@ enum db_status db_query(struct db *db, enum sql_query q, int nparams, const char
 out:
 	PQclear(r);
 	return st;
+}
+
+enum db_status db_report(struct db *db, enum sql_report r, int nparams, const char *const *values,
+                         PGresult **res)
+{
+	const struct embedded_file *f = &embedded_reports[r];
+	char name[96];
+	PGresult *out = NULL;
+	enum db_status st = DB_OK;
+	if (res)
+		*res = NULL;
+	snprintf(name, sizeof(name), "report_%s", f->name);
+	if (!db->prepared_reports[r]) {
+		out = PQprepare(db->conn, name, f->data, 0, NULL);
+		st = out && result_ok(out) ? DB_OK : classify(db, out, f->name);
+		PQclear(out);
+		if (st != DB_OK)
+			return st;
+		db->prepared_reports[r] = true;
+	}
+	out = PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0);
+	if (!out || !result_ok(out)) {
+		st = classify(db, out, f->name);
+		PQclear(out);
+		return st;
+	}
+	if (res)
+		*res = out;
+	else
+		PQclear(out);
+	return DB_OK;
 }
 
 enum db_status db_value(struct db *db, enum sql_query q, int nparams, const char *const *values,

@@ -106,6 +106,9 @@ int problem_db(struct request *req, enum db_status st)
 		                                   : "the database is unavailable; retry shortly");
 	case DB_CONFLICT:
 		return problem_reply(req, 409, "conflict", "the resource already exists");
+	case DB_INVALID:
+		return problem_reply(req, 400, "invalid-parameter",
+		                     "a parameter has an invalid value");
 	case DB_OK:
 	case DB_ERROR:
 		break;

@@ -25,6 +25,8 @@ const struct route routes[] = {
     {"POST", "/v1/surveys/{id}/responses", AUTH_KEY, SCOPE_RESPOND | SCOPE_INGEST,
      handle_response_create},
     {"GET", "/v1/surveys/{id}/responses", AUTH_KEY, SCOPE_READ, handle_response_list},
+    {"GET", "/v1/reports/nps", AUTH_KEY, SCOPE_READ, handle_report_nps},
+    {"GET", "/v1/reports/csat", AUTH_KEY, SCOPE_READ, handle_report_csat},
 
 };
 

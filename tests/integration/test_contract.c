@@ -113,6 +113,15 @@ static const struct step walk[] = {
     {"GET", "/v1/surveys/{survey_id}/responses?category=promoter&has_comment=true&q=great&limit=1",
      READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/surveys/{survey_id}/responses?category=fan", READ_KEY, NULL, NULL, 400},
+    {"GET", "/v1/reports/nps", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/nps?from=2026-04-01&to=2026-06-01&interval=week&tz=Europe/Zagreb",
+     READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/nps?survey_id={survey_id}&dedupe=latest&from=2026-04-01&to=2026-06-01",
+     READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/nps?interval=year", READ_KEY, NULL, NULL, 400},
+    {"GET", "/v1/reports/csat?from=2026-01-01&to=2026-03-01&interval=month", READ_KEY, NULL, NULL,
+     200},
+    {"GET", "/v1/reports/csat?survey_id={survey_id}", READ_KEY, NULL, NULL, 400},
 };
 
 static struct server srv;
