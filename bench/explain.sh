@@ -4,22 +4,11 @@
 # million events, generated in SQL. Prints each plan; bench/RESULTS.md keeps them.
 #   bench/explain.sh [EVENTS]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/common.sh"
 events=${1:-5000000}
 
-scripts/deps.sh test >/dev/null
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_SANITIZE=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target loyaltyd >/dev/null
-work=$(mktemp -d /tmp/loyaltyd-explain.XXXXXX)
-chmod 755 "$work"
-trap 'scripts/pg.sh stop "$work/pg" immediate || true; rm -rf "$work"' EXIT
-scripts/pg.sh init "$work/pg" "$(scripts/free_port.sh)"
-scripts/pg.sh start "$work/pg"
-scripts/pg.sh psql "$work/pg" postgres -c "CREATE DATABASE loyaltyd"
-export LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$work/pg" loyaltyd)
-build-bench/loyaltyd migrate >/dev/null 2>&1
-psqlb() { scripts/pg.sh psql "$work/pg" loyaltyd "$@"; }
+bench_build loyaltyd
+bench_cluster
 
 start=$(date +%s)
 psqlb <<SQL

@@ -6,46 +6,23 @@
 # Rounds alternate (hello, loyaltyd, hello, loyaltyd, ...) so drift on a shared machine
 # hits both alike; the ratio is of the medians.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/common.sh"
 secs=${1:-10}
 conns=${2:-64}
 threads=${3:-4}
 rounds=${ROUNDS:-3}
 
-scripts/deps.sh test >/dev/null
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_SANITIZE=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target loyaltyd bench_hello >/dev/null
-
-work=$(mktemp -d /tmp/loyaltyd-bench.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  scripts/pg.sh stop "$work/pg" immediate || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/pg.sh init "$work/pg" "$(scripts/free_port.sh)"
-scripts/pg.sh start "$work/pg"
-scripts/pg.sh psql "$work/pg" postgres -c "CREATE DATABASE loyaltyd"
-export LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$work/pg" loyaltyd)
-build-bench/loyaltyd migrate >/dev/null 2>&1
-
-lport=$(scripts/free_port.sh)
+bench_build loyaltyd bench_hello
+bench_cluster
+LOYALTYD_LOG=${LOYALTYD_LOG:-info} LOYALTYD_THREADS=$threads bench_serve
+lport=$bench_port
+lpid=$bench_lpid
 hport=$(scripts/free_port.sh)
-LOYALTYD_LOG=${LOYALTYD_LOG:-info} LOYALTYD_LISTEN=127.0.0.1:$lport LOYALTYD_THREADS=$threads build-bench/loyaltyd serve 2>"$work/access.log" &
-lpid=$!
-pids+=("$lpid")
 build-bench/bench/bench_hello "$hport" "$threads" &
-pids+=("$!")
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$lport/healthz" >/dev/null && curl -fs "http://127.0.0.1:$hport/" >/dev/null && break
-  sleep 0.1
-done
+bench_pids+=("$!")
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$hport/" >/dev/null && break; sleep 0.1; done
 
 rate() { wrk -t2 -c"$conns" -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 hello=(); loy=()
 for r in $(seq 1 "$rounds"); do
   hello+=("$(rate "http://127.0.0.1:$hport/healthz")")

@@ -7,42 +7,22 @@
 #   3. loyaltyd's resident memory after 1,000,000 events were ingested.
 # Usage: bench/ingest.sh [SECONDS]   (MILLION=0 skips part 3)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/common.sh"
 secs=${1:-10}
 
-scripts/deps.sh test >/dev/null
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_SANITIZE=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target loyaltyd >/dev/null
-
-work=$(mktemp -d /tmp/loyaltyd-bench.XXXXXX)
-chmod 755 "$work"
-lpid=
-cleanup() {
-  [ -n "$lpid" ] && kill "$lpid" 2>/dev/null && wait "$lpid" 2>/dev/null || true
-  scripts/pg.sh stop "$work/pg" immediate || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/pg.sh init "$work/pg" "$(scripts/free_port.sh)"
-scripts/pg.sh start "$work/pg"
-psqlb() { scripts/pg.sh psql "$work/pg" loyaltyd "$@"; }
-scripts/pg.sh psql "$work/pg" postgres -c "CREATE DATABASE loyaltyd"
-export LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$work/pg" loyaltyd)
-build-bench/loyaltyd migrate >/dev/null 2>&1
-tenant_json=$(build-bench/loyaltyd tenant create "Bench shop" 2>/dev/null)
-tenant=$(echo "$tenant_json" | grep -m1 '"id"' | cut -d'"' -f4)
-export BENCH_KEY=$(echo "$tenant_json" | grep '"secret"' | cut -d'"' -f4)
+bench_build loyaltyd
+bench_cluster
+bench_tenant "Bench shop"
+tenant=$bench_tenant_id
+export BENCH_KEY=$bench_key
 psqlb -c "INSERT INTO customers (tenant_id, external_id) SELECT '$tenant', 'c' || g FROM generate_series(0, 1000) g"
-
-port=$(scripts/free_port.sh)
-LOYALTYD_LOG=${LOYALTYD_LOG:-info} LOYALTYD_LISTEN=127.0.0.1:$port build-bench/loyaltyd serve 2>"$work/access.log" &
-lpid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+LOYALTYD_LOG=${LOYALTYD_LOG:-info} bench_serve
+port=$bench_port
+lpid=$bench_lpid
+work=$bench_work
 
 rounds=${ROUNDS:-3}
 echo "== 1. single-event POST vs pgbench single INSERT (${secs}s each, $rounds alternating rounds)"
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 pgbs=(); loys=()
 for r in $(seq 1 "$rounds"); do
   pgbs+=("$(PGPASSWORD=$(cat "$work/pg/password") pgbench -n -h 127.0.0.1 -p "$(cat "$work/pg/port")" -U postgres \

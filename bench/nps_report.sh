@@ -5,32 +5,15 @@
 # run. Prints the median times and their ratio (goal <= 1.3).
 #   bench/nps_report.sh [ANSWERS] [RUNS]
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+. "$(dirname "$0")/common.sh"
 answers=${1:-1000000}
 runs=${2:-7}
 
-scripts/deps.sh test >/dev/null
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_SANITIZE=OFF >/dev/null
-cmake --build build-bench -j"$(nproc)" --target loyaltyd >/dev/null
-work=$(mktemp -d /tmp/loyaltyd-nps.XXXXXX)
-chmod 755 "$work"
-lpid=
-cleanup() {
-  [ -n "$lpid" ] && kill "$lpid" 2>/dev/null && wait "$lpid" 2>/dev/null || true
-  scripts/pg.sh stop "$work/pg" immediate || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/pg.sh init "$work/pg" "$(scripts/free_port.sh)"
-scripts/pg.sh start "$work/pg"
-scripts/pg.sh psql "$work/pg" postgres -c "CREATE DATABASE loyaltyd"
-export LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$work/pg" loyaltyd)
-build-bench/loyaltyd migrate >/dev/null 2>&1
-psqlb() { scripts/pg.sh psql "$work/pg" loyaltyd "$@"; }
-tenant_json=$(build-bench/loyaltyd tenant create "NPS shop" 2>/dev/null)
-tenant=$(echo "$tenant_json" | grep -m1 '"id"' | cut -d'"' -f4)
-key=$(echo "$tenant_json" | grep '"secret"' | cut -d'"' -f4)
+bench_build loyaltyd
+bench_cluster
+bench_tenant "NPS shop"
+tenant=$bench_tenant_id
+key=$bench_key
 survey=$(psqlb -tAc "INSERT INTO surveys (tenant_id, kind, name, question) VALUES ('$tenant', 'nps', 'NPS', 'Recommend us?') RETURNING id")
 start=$(date +%s)
 psqlb <<SQL
@@ -49,13 +32,10 @@ VACUUM ANALYZE customers, survey_responses;
 SQL
 echo "== $answers answers generated in $(( $(date +%s) - start )) s"
 
-port=$(scripts/free_port.sh)
-LOYALTYD_LOG=warn LOYALTYD_LISTEN=127.0.0.1:$port build-bench/loyaltyd serve 2>"$work/serve.log" &
-lpid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+LOYALTYD_LOG=warn bench_serve
+port=$bench_port
 
 q="survey_id=$survey&from=2026-01-01&to=2027-01-01&interval=week&tz=Europe/Zagreb"
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 # bare SQL: the same statement, prepared once, executed RUNS times (after one warm-up)
 sql=$(grep -v '^ *--' sql/reports/survey_counts.sql)
 psql_ms=$( { echo "PREPARE r AS $sql;";

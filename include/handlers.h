@@ -55,6 +55,11 @@ int handlers_time_param(struct request *req, const char *name, char out[32]);
  * or NULL after queuing a 404 (such an id cannot exist). */
 const char *handlers_external_id(struct request *req, const char *name);
 
+/* Splits a "<RFC 3339 time>|<id>" cursor in p (in place) into *time and *id (both NULL
+ * when there is no cursor). Returns 0, or 1 after queuing a 400 naming the cursor. */
+int handlers_time_id_cursor(struct request *req, struct page_params *p, const char **time,
+                            const char **id);
+
 /* Reads path parameter name as a UUID. Returns it, or NULL after queuing a 404 with
  * detail (an id of another form cannot exist). */
 const char *handlers_uuid(struct request *req, const char *name, const char *detail);

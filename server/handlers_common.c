@@ -85,3 +85,24 @@ const char *handlers_uuid(struct request *req, const char *name, const char *det
 	}
 	return s;
 }
+
+int handlers_time_id_cursor(struct request *req, struct page_params *p, const char **time,
+                            const char **id)
+{
+	int64_t us;
+	*time = *id = NULL;
+	if (!p->cursor[0])
+		return 0;
+	char *bar = strchr(p->cursor, '|');
+	if (!bar || bar[1] == '\0' || strspn(bar + 1, "0123456789") != strlen(bar + 1) ||
+	    strlen(bar + 1) > 18)
+		return handlers_bad_parameter(req, "cursor",
+		                              "is not a cursor this service returned");
+	*bar = '\0';
+	if (timefmt_parse_rfc3339(p->cursor, &us) != 0)
+		return handlers_bad_parameter(req, "cursor",
+		                              "is not a cursor this service returned");
+	*time = p->cursor;
+	*id = bar + 1;
+	return 0;
+}

@@ -124,7 +124,7 @@ int handle_customer_events(struct request *req)
 	const char *id = handlers_external_id(req, "external_id");
 	struct page_params p;
 	struct event_filter f = {0};
-	char from[32], to[32], after_time[32];
+	char from[32], to[32];
 	char *page = NULL;
 	size_t len = 0;
 	bool found = false;
@@ -137,19 +137,8 @@ int handle_customer_events(struct request *req)
 		return DONE(rc);
 	if (http_query(req, "type", &f.type) != 0 || (f.type && !event_input_type_ok(f.type)))
 		return DONE(handlers_bad_parameter(req, "type", "must be an event type"));
-	if (p.cursor[0]) {
-		/* payload: "<RFC 3339 occurred_at>|<id>" */
-		char *bar = strchr(p.cursor, '|');
-		size_t tlen = bar ? (size_t)(bar - p.cursor) : 0;
-		if (!bar || tlen >= sizeof(after_time) ||
-		    strspn(bar + 1, "0123456789") != strlen(bar + 1) || bar[1] == '\0')
-			return DONE(handlers_bad_parameter(
-			    req, "cursor", "is not a cursor this service returned"));
-		memcpy(after_time, p.cursor, tlen);
-		after_time[tlen] = '\0';
-		f.after_time = after_time;
-		f.after_id = bar + 1;
-	}
+	if ((rc = handlers_time_id_cursor(req, &p, &f.after_time, &f.after_id)) != 0)
+		return DONE(rc);
 	f.from = from[0] ? from : NULL;
 	f.to = to[0] ? to : NULL;
 	f.limit = p.limit;

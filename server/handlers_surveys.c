@@ -232,7 +232,7 @@ int handle_response_list(struct request *req)
 	struct page_params p;
 	struct response_filter f = {0};
 	struct survey_info info;
-	char from[32], to[32], after_time[32], *survey = NULL, *page = NULL;
+	char from[32], to[32], *survey = NULL, *page = NULL;
 	const char *category = NULL;
 	size_t len = 0;
 	int rc;
@@ -269,18 +269,8 @@ int handle_response_list(struct request *req)
 	if (http_query(req, "q", &f.q) != 0 || (f.q && (!validate_utf8(f.q) || strlen(f.q) > 400)))
 		return DONE(
 		    handlers_bad_parameter(req, "q", "must be UTF-8 text of at most 400 bytes"));
-	if (p.cursor[0]) {
-		char *bar = strchr(p.cursor, '|');
-		size_t tlen = bar ? (size_t)(bar - p.cursor) : 0;
-		if (!bar || tlen >= sizeof(after_time) || bar[1] == '\0' ||
-		    strspn(bar + 1, "0123456789") != strlen(bar + 1))
-			return DONE(handlers_bad_parameter(
-			    req, "cursor", "is not a cursor this service returned"));
-		memcpy(after_time, p.cursor, tlen);
-		after_time[tlen] = '\0';
-		f.after_time = after_time;
-		f.after_id = bar + 1;
-	}
+	if ((rc = handlers_time_id_cursor(req, &p, &f.after_time, &f.after_id)) != 0)
+		return DONE(rc);
 	f.from = from[0] ? from : NULL;
 	f.to = to[0] ? to : NULL;
 	f.limit = p.limit;
