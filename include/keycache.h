@@ -20,8 +20,14 @@
 /* Looks the key with this hash up. Returns true with *who filled when it is cached. */
 bool keycache_get(const unsigned char hash[APIKEY_HASH_LEN], struct principal *who);
 
-/* Remembers a key verified against the database (ignored while the cache is off). */
-void keycache_put(const unsigned char hash[APIKEY_HASH_LEN], const struct principal *who);
+/* Returns the cache's generation: it changes whenever the cache is emptied. Read it
+ * before looking a key up in the database and pass it to keycache_put(). */
+unsigned long keycache_generation(void);
+
+/* Remembers a key verified against the database, unless the cache is off or was emptied
+ * since generation was read: a key revoked while its lookup ran is never cached. */
+void keycache_put(const unsigned char hash[APIKEY_HASH_LEN], const struct principal *who,
+                  unsigned long generation);
 
 /* Forgets every cached key (a key was revoked). */
 void keycache_clear(void);

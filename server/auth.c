@@ -98,6 +98,7 @@ int auth_check(struct request *req, unsigned scopes)
 		return unauthorized(req, "the API key is not valid");
 	apikey_hash(key, hash);
 	if (!keycache_get(hash, &req->who)) {
+		unsigned long generation = keycache_generation();
 		memcpy(prefix, key, APIKEY_PREFIX_LEN);
 		prefix[APIKEY_PREFIX_LEN] = '\0';
 		enum db_status st = keys_lookup(req->app->pool, prefix, cand, &n);
@@ -112,7 +113,7 @@ int auth_check(struct request *req, unsigned scopes)
 		memcpy(req->who.tenant_id, found->tenant_id, sizeof(req->who.tenant_id));
 		memcpy(req->who.key_id, found->id, sizeof(req->who.key_id));
 		req->who.scopes = found->scopes;
-		keycache_put(hash, &req->who);
+		keycache_put(hash, &req->who, generation);
 	}
 	req->authenticated = true;
 	if ((req->who.scopes & scopes) == 0) {

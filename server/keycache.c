@@ -20,7 +20,8 @@ struct slot {
 
 static struct slot slots[KEYCACHE_SLOTS];
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
-static atomic_bool enabled; /* the listener is connected and listening */
+static atomic_bool enabled;      /* the listener is connected and listening */
+static unsigned long generation; /* bumped by every clear; guarded by lock */
 static atomic_bool stop_listener;
 static pthread_t listener;
 static bool listener_running;
@@ -55,11 +56,24 @@ bool keycache_get(const unsigned char hash[APIKEY_HASH_LEN], struct principal *w
 	return hit;
 }
 
-void keycache_put(const unsigned char hash[APIKEY_HASH_LEN], const struct principal *who)
+unsigned long keycache_generation(void)
+{
+	pthread_rwlock_rdlock(&lock);
+	unsigned long g = generation;
+	pthread_rwlock_unlock(&lock);
+	return g;
+}
+
+void keycache_put(const unsigned char hash[APIKEY_HASH_LEN], const struct principal *who,
+                  unsigned long since)
 {
 	if (!atomic_load(&enabled))
 		return;
 	pthread_rwlock_wrlock(&lock);
+	if (generation != since) {
+		pthread_rwlock_unlock(&lock);
+		return;
+	}
 	struct slot *s = slot_of(hash);
 	memcpy(s->hash, hash, APIKEY_HASH_LEN);
 	s->who = *who;
@@ -71,6 +85,7 @@ void keycache_clear(void)
 {
 	pthread_rwlock_wrlock(&lock);
 	memset(slots, 0, sizeof(slots));
+	generation++;
 	pthread_rwlock_unlock(&lock);
 }
 

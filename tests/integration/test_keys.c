@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -350,6 +351,43 @@ static void tenant_creation_validates_its_name(void **state)
 	response_free(&r);
 }
 
+static void revocation_reaches_another_process_at_once(void **state)
+{
+	struct server other;
+	struct response r;
+	char k[64], kid[37], path[64];
+	(void)state;
+	server_start(&other, NULL);
+	create_key(srv.port, key_a, "[\"admin\"]", k, kid);
+	/* the key is now cached in the other process, after its revocation listener started */
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
+	const char *h[] = {auth, NULL};
+	for (int i = 0; i < 3; i++) {
+		usleep(200000);
+		assert_int_equal(http(other.port, "GET", "/v1/keys", h, NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		response_free(&r);
+	}
+	/* revoked through the first process */
+	snprintf(path, sizeof(path), "/v1/keys/%s", kid);
+	assert_int_equal(call("DELETE", path, key_a, NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	response_free(&r);
+	/* the other process refuses it within a second (NOTIFY loyaltyd_keys) */
+	long t0 = now_ms();
+	int status = 200;
+	while (status == 200 && now_ms() - t0 < 1000) {
+		assert_int_equal(http(other.port, "GET", "/v1/keys", h, NULL, &r), 0);
+		status = r.status;
+		response_free(&r);
+		if (status == 200)
+			usleep(20000);
+	}
+	assert_int_equal(status, 401);
+	assert_int_equal(server_stop(&other), 0);
+}
+
 static void admin_route_is_absent_without_a_token(void **state)
 {
 	struct server other;
@@ -379,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(keys_page_with_cursor),
 	    cmocka_unit_test(admin_route_needs_the_admin_token),
 	    cmocka_unit_test(tenant_creation_validates_its_name),
+	    cmocka_unit_test(revocation_reaches_another_process_at_once),
 	    cmocka_unit_test(admin_route_is_absent_without_a_token),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
