@@ -32,6 +32,8 @@ int handle_response_create(struct request *req);
 int handle_response_list(struct request *req);
 int handle_report_nps(struct request *req);
 int handle_report_csat(struct request *req);
+int handle_program_put(struct request *req);
+int handle_program_get(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 

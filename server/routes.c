@@ -27,6 +27,8 @@ const struct route routes[] = {
     {"GET", "/v1/surveys/{id}/responses", AUTH_KEY, SCOPE_READ, handle_response_list},
     {"GET", "/v1/reports/nps", AUTH_KEY, SCOPE_READ, handle_report_nps},
     {"GET", "/v1/reports/csat", AUTH_KEY, SCOPE_READ, handle_report_csat},
+    {"PUT", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_put},
+    {"GET", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_get},
 
 };
 

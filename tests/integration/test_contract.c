@@ -122,6 +122,16 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/csat?from=2026-01-01&to=2026-03-01&interval=month", READ_KEY, NULL, NULL,
      200},
     {"GET", "/v1/reports/csat?survey_id={survey_id}", READ_KEY, NULL, NULL, 400},
+    {"GET", "/v1/program", ADMIN_KEY, NULL, NULL, 404},
+    {"PUT", "/v1/program", ADMIN_KEY, "application/json",
+     "{\"currency\":\"EUR\",\"points_per_unit\":1,\"event_points\":{\"review\":50},"
+     "\"tiers\":[{\"name\":\"bronze\",\"threshold\":0},{\"name\":\"gold\",\"threshold\":"
+     "1000,\"multiplier\":1.5}],\"expiry_days\":365,\"min_redeem\":100,\"point_value\":"
+     "\"0.01\"}",
+     200},
+    {"PUT", "/v1/program", ADMIN_KEY, "application/json", "{\"currency\":\"EUR\"}", 422},
+    {"GET", "/v1/program", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/program", READ_KEY, NULL, NULL, 403},
 };
 
 static struct server srv;

@@ -1,0 +1,197 @@
+/* test_program.c - PUT/GET /v1/program against the real server and database: defaults
+ * filled in, every change a new version, every validation rule with its pointer (and
+ * nothing stored), the admin scope, and tenants kept apart. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+static char tenant[37], key[64], other_tenant[37], other_key[64];
+
+static int call(const char *k, const char *method, const char *body, struct response *r)
+{
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
+	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	return http(srv.port, method, "/v1/program", h, body, r);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_start(&srv, NULL);
+	create_tenant(srv.port, "Programme shop", tenant, key);
+	create_tenant(srv.port, "Other shop", other_tenant, other_key);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+static void no_programme_is_404(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(call(key, "GET", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+}
+
+static void minimal_programme_gets_its_defaults(void **state)
+{
+	struct response r;
+	(void)state;
+	assert_int_equal(call(key, "PUT", "{\"currency\":\"EUR\",\"points_per_unit\":2}", &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *p = response_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(p, "version")), 1);
+	assert_true(json_is_string(json_object_get(p, "updated_at")));
+	json_object_del(p, "updated_at");
+	json_t *want = json_loads(
+	    "{\"version\":1,\"currency\":\"EUR\",\"points_per_unit\":2.0,\"rounding\":\"floor\","
+	    "\"event_points\":{},\"tiers\":[{\"name\":\"member\",\"threshold\":0,\"multiplier\":1."
+	    "0}],"
+	    "\"tier_window_days\":365,\"expiry_days\":null,\"min_redeem\":0,\"point_value\":\"0\"}",
+	    0, NULL);
+	if (!json_equal(p, want))
+		fail_msg("got %s", r.body);
+	json_decref(want);
+	json_decref(p);
+	response_free(&r);
+}
+
+static void every_change_is_a_new_version(void **state)
+{
+	struct response r;
+	(void)state;
+	const char *full =
+	    "{\"currency\":\"EUR\",\"points_per_unit\":1,\"rounding\":\"round\",\"event_points\":"
+	    "{\"review\":50,\"referral\":200},\"tiers\":[{\"name\":\"bronze\",\"threshold\":0,"
+	    "\"multiplier\":1.0},{\"name\":\"silver\",\"threshold\":1000,\"multiplier\":1.25},"
+	    "{\"name\":\"gold\",\"threshold\":5000,\"multiplier\":1.5}],\"tier_window_days\":365,"
+	    "\"expiry_days\":365,\"min_redeem\":100,\"point_value\":\"0.01\"}";
+	assert_int_equal(call(key, "PUT", full, &r), 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	assert_int_equal(call(key, "GET", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	json_t *p = response_json(&r);
+	assert_int_equal(json_integer_value(json_object_get(p, "version")), 2);
+	assert_string_equal(json_string_value(json_object_get(p, "rounding")), "round");
+	assert_string_equal(json_string_value(json_object_get(p, "point_value")), "0.01");
+	assert_int_equal(json_integer_value(json_object_get(p, "expiry_days")), 365);
+	json_t *gold = json_array_get(json_object_get(p, "tiers"), 2);
+	assert_string_equal(json_string_value(json_object_get(gold, "name")), "gold");
+	assert_true(json_real_value(json_object_get(gold, "multiplier")) == 1.5);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(p, "event_points"), "referral")),
+	    200);
+	json_decref(p);
+	response_free(&r);
+	/* both versions are kept */
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant), 2);
+	/* the other tenant still has none */
+	assert_int_equal(call(other_key, "GET", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+}
+
+static void invalid(const char *body, const char *pointer, const char *message)
+{
+	struct response r;
+	long before = db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant);
+	assert_int_equal(call(key, "PUT", body, &r), 0);
+	json_t *j = response_json(&r);
+	json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+	if (r.status != 422 || json_array_size(json_object_get(j, "errors")) != 1 ||
+	    strcmp(json_string_value(json_object_get(e, "pointer")), pointer) != 0 ||
+	    strcmp(json_string_value(json_object_get(e, "message")), message) != 0)
+		fail_msg("%s\n got %d %s\nwant %s: %s", body, r.status, r.body, pointer, message);
+	json_decref(j);
+	response_free(&r);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant), before);
+}
+
+#define BASE "\"currency\":\"EUR\",\"points_per_unit\":1"
+
+static void every_programme_rule_answers_422(void **state)
+{
+	(void)state;
+	invalid("{\"points_per_unit\":1}", "/currency", "is required");
+	invalid("{\"currency\":\"EURO\",\"points_per_unit\":1}", "/currency",
+	        "must be 3 to 3 characters long");
+	invalid("{\"currency\":\"XXY\",\"points_per_unit\":1}", "/currency",
+	        "must be an ISO 4217 code such as EUR");
+	invalid("{\"currency\":\"EUR\"}", "/points_per_unit", "is required");
+	invalid("{\"currency\":\"EUR\",\"points_per_unit\":0}", "/points_per_unit",
+	        "must be a number above 0 and at most 10000, with at most 4 decimals");
+	invalid("{" BASE ",\"rounding\":\"up\"}", "/rounding", "must be floor, round or ceil");
+	invalid("{" BASE ",\"event_points\":{\"order\":5}}", "/event_points/order",
+	        "orders earn by points_per_unit and refunds take back: no fixed points");
+	invalid("{" BASE ",\"event_points\":{\"Review\":5}}", "/event_points/Review",
+	        "is not an event type");
+	invalid("{" BASE ",\"event_points\":{\"review\":1.5}}", "/event_points/review",
+	        "must be a whole number of points from 0 to 1000000");
+	invalid("{" BASE ",\"tiers\":[]}", "/tiers", "must be an array of 1 to 20 tiers");
+	invalid("{" BASE ",\"tiers\":[{\"name\":\"a\",\"threshold\":5}]}", "/tiers/0/threshold",
+	        "must be 0 for the first tier: every member has a tier");
+	invalid("{" BASE
+	        ",\"tiers\":[{\"name\":\"a\",\"threshold\":0},{\"name\":\"b\",\"threshold\":0}]}",
+	        "/tiers/1/threshold", "must be above the previous tier's threshold");
+	invalid("{" BASE
+	        ",\"tiers\":[{\"name\":\"a\",\"threshold\":0},{\"name\":\"a\",\"threshold\":9}]}",
+	        "/tiers/1/name", "is the name of an earlier tier");
+	invalid("{" BASE ",\"tiers\":[{\"name\":\"a\",\"threshold\":0,\"multiplier\":0}]}",
+	        "/tiers/0/multiplier",
+	        "must be a number above 0 and at most 100, with at most 4 decimals");
+	invalid("{" BASE ",\"tiers\":[{\"name\":\"a\",\"threshold\":0,\"colour\":\"red\"}]}",
+	        "/tiers/0/colour", "unknown field");
+	invalid("{" BASE ",\"tier_window_days\":0}", "/tier_window_days",
+	        "must be a whole number from 1 to 3650");
+	invalid("{" BASE ",\"expiry_days\":0}", "/expiry_days",
+	        "must be a whole number from 1 to 3650");
+	invalid("{" BASE ",\"min_redeem\":-1}", "/min_redeem",
+	        "must be a whole number from 0 to 1000000000");
+	invalid("{" BASE ",\"point_value\":\"0.00001\"}", "/point_value",
+	        "must be a decimal with at most 13 digits before and 4 after the point");
+	invalid("{" BASE ",\"cashback\":true}", "/cashback", "unknown field");
+}
+
+static void programme_needs_the_admin_scope(void **state)
+{
+	struct response r;
+	char k[64], kid[37];
+	(void)state;
+	create_key(srv.port, key, "[\"read\",\"points\",\"ingest\"]", k, kid);
+	assert_int_equal(call(k, "GET", NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(call(k, "PUT", "{" BASE "}", &r), 0);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(no_programme_is_404),
+	    cmocka_unit_test(minimal_programme_gets_its_defaults),
+	    cmocka_unit_test(every_change_is_a_new_version),
+	    cmocka_unit_test(every_programme_rule_answers_422),
+	    cmocka_unit_test(programme_needs_the_admin_scope),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
