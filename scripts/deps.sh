@@ -6,7 +6,8 @@ set -euo pipefail
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev
       postgresql-15 postgresql-client-15 curl util-linux)
 if [ "${1:-run}" = test ]; then
-  want+=(libcmocka-dev clang-format nodejs npm wrk)
+  want+=(libcmocka-dev clang-format nodejs npm wrk bc)
+
 fi
 
 missing=()
