@@ -41,11 +41,13 @@ struct request {
 	struct principal who; /* valid when authenticated */
 	char request_id[REQUEST_ID_MAX + 1];
 	struct timespec started;
-	int status;      /* of the queued reply, 0 before */
-	size_t nheaders; /* extra reply headers (Allow, Retry-After, Location) */
-	size_t nowned;   /* decoded query values, freed with the request */
+	int status;        /* of the queued reply, 0 before */
+	size_t nheaders;   /* extra reply headers (Allow, Retry-After, Location) */
+	bool idem_claimed; /* this request claimed idem_key (idempotency.h) */
+	size_t nowned;     /* decoded query values, freed with the request */
 	char *owned[REQUEST_MAX_OWNED];
 	/* The large members last: request_new() zeroes only what comes before them. */
+	char idem_key[256];
 	struct router_match match; /* route and decoded path parameters */
 	struct {
 		char name[32];

@@ -37,7 +37,11 @@ struct route {
 	enum route_auth auth;
 	unsigned scopes; /* for AUTH_KEY: any one of these */
 	route_handler handler;
+	unsigned flags; /* ROUTE_* */
 };
+
+/* The route takes an Idempotency-Key (idempotency.h). */
+#define ROUTE_IDEMPOTENT 1u
 
 #define ROUTER_MAX_PARAMS 4
 #define ROUTER_MAX_PATH 2048

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
 #include "problem.h"
@@ -83,6 +84,7 @@ static int queue(struct request *req, int status, struct MHD_Response *resp,
 int http_reply_owned(struct request *req, int status, const char *content_type, char *data,
                      size_t len)
 {
+	idempotency_finish(req, status, content_type, data, len);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
@@ -95,6 +97,7 @@ int http_reply_owned(struct request *req, int status, const char *content_type, 
 int http_reply_static(struct request *req, int status, const char *content_type, const char *data,
                       size_t len)
 {
+	idempotency_finish(req, status, content_type, data, len);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
 	return queue(req, status, resp, content_type);
@@ -116,6 +119,7 @@ int http_reply_json(struct request *req, int status, json_t *json)
 
 int http_reply_empty(struct request *req, int status)
 {
+	idempotency_finish(req, status, NULL, "", 0);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	return queue(req, status, resp, NULL);
@@ -340,6 +344,11 @@ static int dispatch(struct request *req)
 	}
 	if (req->body.too_big)
 		return reply_too_big(req);
+	if (route->flags & ROUTE_IDEMPOTENT) {
+		int rc = idempotency_begin(req);
+		if (rc != 0)
+			return rc > 0 ? 0 : -1;
+	}
 	return route->handler(req);
 }
 

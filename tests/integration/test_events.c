@@ -353,6 +353,92 @@ static void events_page_in_time_order_with_filters(void **state)
 	response_free(&r);
 }
 
+static int post_keyed(const char *k, const char *idem, const char *body, struct response *r)
+{
+	char a[96], ik[300];
+	snprintf(a, sizeof(a), "Authorization: Bearer %s", k);
+	snprintf(ik, sizeof(ik), "Idempotency-Key: %s", idem);
+	const char *h[] = {a, ik, "Content-Type: application/json", NULL};
+	return http(srv.port, "POST", "/v1/events", h, body, r);
+}
+
+static void idempotency_key_replays_the_first_answer(void **state)
+{
+	struct response r;
+	(void)state;
+	/* events without a client id: only the key keeps a retry from storing them twice */
+	const char *body = "{\"customer_id\":\"idem\",\"type\":\"visit\",\"occurred_at\":"
+	                   "\"2026-08-01T00:00:00Z\"}";
+	long before = stored_events();
+	assert_int_equal(post_keyed(key, "retry-1", body, &r), 0);
+	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
+	assert_null(response_header(&r, "Idempotent-Replayed"));
+	response_free(&r);
+	assert_int_equal(post_keyed(key, "retry-1", body, &r), 0);
+	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
+	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
+	response_free(&r);
+	assert_int_equal(stored_events(), before + 1);
+	/* the same key for another request */
+	assert_int_equal(post_keyed(key, "retry-1",
+	                            "{\"customer_id\":\"other\",\"type\":\"visit\",\"occurred_at\":"
+	                            "\"2026-08-01T00:00:00Z\"}",
+	                            &r),
+	                 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "urn:loyaltyd:problem:idempotency-key-reused"));
+	response_free(&r);
+	/* a 422 is an answer too: replayed as it was */
+	assert_int_equal(post_keyed(key, "retry-2", "{\"customer_id\":\"x\"}", &r), 0);
+	assert_int_equal(r.status, 422);
+	response_free(&r);
+	assert_int_equal(post_keyed(key, "retry-2", "{\"customer_id\":\"x\"}", &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
+	response_free(&r);
+	/* a malformed key */
+	assert_int_equal(post_keyed(key, "has space", body, &r), 0);
+	assert_int_equal(r.status, 400);
+	response_free(&r);
+	assert_int_equal(stored_events(), before + 1);
+	/* another tenant's identical key is its own */
+	char t2[37], k2[64];
+	create_tenant(srv.port, "Idempotent other", t2, k2);
+	assert_int_equal(post_keyed(k2, "retry-1", body, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_null(response_header(&r, "Idempotent-Replayed"));
+	response_free(&r);
+}
+
+static void idempotency_key_in_use_and_abandoned(void **state)
+{
+	struct response r;
+	(void)state;
+	const char *body = "{\"customer_id\":\"idem\",\"type\":\"visit\",\"occurred_at\":"
+	                   "\"2026-08-02T00:00:00Z\"}";
+	/* a first request still running (no answer yet) */
+	assert_int_equal(
+	    db_long("WITH k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash) "
+	            "VALUES ($1, 'running', decode(repeat('00', 32), 'hex')) RETURNING 1) "
+	            "SELECT count(*) FROM k",
+	            tenant),
+	    1);
+	assert_int_equal(post_keyed(key, "running", body, &r), 0);
+	assert_int_equal(r.status, 409);
+	assert_non_null(strstr(r.body, "urn:loyaltyd:problem:idempotency-key-in-use"));
+	response_free(&r);
+	/* one abandoned for more than a minute (its process died) is taken over */
+	assert_int_equal(
+	    db_long("WITH k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash, "
+	            "created_at) VALUES ($1, 'abandoned', decode(repeat('00', 32), 'hex'), "
+	            "now() - interval '2 minutes') RETURNING 1) SELECT count(*) FROM k",
+	            tenant),
+	    1);
+	assert_int_equal(post_keyed(key, "abandoned", body, &r), 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+}
+
 static void ingest_needs_the_ingest_scope(void **state)
 {
 	struct response r;
@@ -379,6 +465,8 @@ int main(void)
 	    cmocka_unit_test(batch_of_10000_is_accepted_and_10001_refused),
 	    cmocka_unit_test(unicode_and_slash_in_customer_ids),
 	    cmocka_unit_test(events_page_in_time_order_with_filters),
+	    cmocka_unit_test(idempotency_key_replays_the_first_answer),
+	    cmocka_unit_test(idempotency_key_in_use_and_abandoned),
 	    cmocka_unit_test(ingest_needs_the_ingest_scope),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
