@@ -316,6 +316,20 @@ const char *response_header(const struct response *r, const char *name)
 	return NULL;
 }
 
+int response_single_error(const struct response *r, int status, const char *pointer,
+                          const char *message)
+{
+	json_t *j = response_json(r);
+	json_t *errors = json_object_get(j, "errors");
+	json_t *e = json_array_get(errors, 0);
+	const char *p = json_string_value(json_object_get(e, "pointer"));
+	const char *m = json_string_value(json_object_get(e, "message"));
+	int ok = r->status == status && json_array_size(errors) == 1 && p && m &&
+	         strcmp(p, pointer) == 0 && strcmp(m, message) == 0;
+	json_decref(j);
+	return ok;
+}
+
 json_t *response_json(const struct response *r)
 {
 	return r->body ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;

@@ -61,6 +61,11 @@ void response_free(struct response *r);
  * static buffer, or NULL. */
 const char *response_header(const struct response *r, const char *name);
 
+/* Returns 1 when r has the status and a problem+json body whose errors hold exactly one
+ * entry with this pointer and message, else 0. */
+int response_single_error(const struct response *r, int status, const char *pointer,
+                          const char *message);
+
 /* Parses the body as JSON; returns a new reference or NULL. */
 json_t *response_json(const struct response *r);
 

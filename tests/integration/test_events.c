@@ -142,16 +142,9 @@ static void rule(const char *bad_event, const char *pointer, const char *message
 	         "\"occurred_at\":\"2026-01-01T00:00:01Z\"},%s]}",
 	         bad_event);
 	assert_int_equal(post(body, &r), 0);
-	json_t *j = response_json(&r);
-	json_t *errors = json_object_get(j, "errors");
-	if (r.status != 422 || json_array_size(errors) != 1 ||
-	    strcmp(json_string_value(json_object_get(json_array_get(errors, 0), "pointer")),
-	           pointer) != 0 ||
-	    strcmp(json_string_value(json_object_get(json_array_get(errors, 0), "message")),
-	           message) != 0)
+	if (!response_single_error(&r, 422, pointer, message))
 		fail_msg("%s\n got %d %s\nwant %s: %s", bad_event, r.status, r.body, pointer,
 		         message);
-	json_decref(j);
 	response_free(&r);
 	assert_int_equal(stored_events(), before);
 }

@@ -113,13 +113,8 @@ static void invalid(const char *body, const char *pointer, const char *message)
 	struct response r;
 	long before = db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant);
 	assert_int_equal(call(key, "PUT", body, &r), 0);
-	json_t *j = response_json(&r);
-	json_t *e = json_array_get(json_object_get(j, "errors"), 0);
-	if (r.status != 422 || json_array_size(json_object_get(j, "errors")) != 1 ||
-	    strcmp(json_string_value(json_object_get(e, "pointer")), pointer) != 0 ||
-	    strcmp(json_string_value(json_object_get(e, "message")), message) != 0)
+	if (!response_single_error(&r, 422, pointer, message))
 		fail_msg("%s\n got %d %s\nwant %s: %s", body, r.status, r.body, pointer, message);
-	json_decref(j);
 	response_free(&r);
 	assert_int_equal(
 	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant), before);
