@@ -23,6 +23,7 @@ enum db_status {
 	DB_RETRY,       /* serialization failure or deadlock (40001, 40P01) */
 	DB_TIMEOUT,     /* statement or lock timeout (57014, 55P03) */
 	DB_INVALID,     /* a data exception (class 22), e.g. an unknown time zone */
+	DB_ROLLBACK,    /* the work chose not to commit (a refused request): not an error */
 	DB_ERROR        /* anything else: a bug or a schema mismatch; logged */
 };
 

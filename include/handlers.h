@@ -34,6 +34,11 @@ int handle_report_nps(struct request *req);
 int handle_report_csat(struct request *req);
 int handle_program_put(struct request *req);
 int handle_program_get(struct request *req);
+int handle_points_get(struct request *req);
+int handle_points_history(struct request *req);
+int handle_points_earn(struct request *req);
+int handle_points_redeem(struct request *req);
+int handle_points_adjust(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 

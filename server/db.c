@@ -203,8 +203,9 @@ void db_mark_broken(struct db *db)
 
 const char *db_status_name(enum db_status st)
 {
-	static const char *const names[] = {"ok",    "unavailable", "busy",    "conflict",
-	                                    "retry", "timeout",     "invalid", "error"};
+	static const char *const names[] = {"ok",       "unavailable", "busy",
+	                                    "conflict", "retry",       "timeout",
+	                                    "invalid",  "rollback",    "error"};
 	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "unknown";
 }
 

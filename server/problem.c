@@ -110,6 +110,7 @@ int problem_db(struct request *req, enum db_status st)
 		return problem_reply(req, 400, "invalid-parameter",
 		                     "a parameter has an invalid value");
 	case DB_OK:
+	case DB_ROLLBACK:
 	case DB_ERROR:
 		break;
 	}

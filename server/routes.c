@@ -29,6 +29,16 @@ const struct route routes[] = {
     {"GET", "/v1/reports/csat", AUTH_KEY, SCOPE_READ, handle_report_csat, 0},
     {"PUT", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_put, 0},
     {"GET", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_get, 0},
+    {"GET", "/v1/customers/{external_id}/points", AUTH_KEY, SCOPE_READ | SCOPE_POINTS,
+     handle_points_get, 0},
+    {"GET", "/v1/customers/{external_id}/points/history", AUTH_KEY, SCOPE_READ | SCOPE_POINTS,
+     handle_points_history, 0},
+    {"POST", "/v1/customers/{external_id}/points/earn", AUTH_KEY, SCOPE_POINTS, handle_points_earn,
+     ROUTE_IDEMPOTENT},
+    {"POST", "/v1/customers/{external_id}/points/redeem", AUTH_KEY, SCOPE_POINTS,
+     handle_points_redeem, ROUTE_IDEMPOTENT},
+    {"POST", "/v1/customers/{external_id}/points/adjust", AUTH_KEY, SCOPE_ADMIN,
+     handle_points_adjust, ROUTE_IDEMPOTENT},
 
 };
 

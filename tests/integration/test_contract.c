@@ -132,6 +132,19 @@ static const struct step walk[] = {
     {"PUT", "/v1/program", ADMIN_KEY, "application/json", "{\"currency\":\"EUR\"}", 422},
     {"GET", "/v1/program", ADMIN_KEY, NULL, NULL, 200},
     {"GET", "/v1/program", READ_KEY, NULL, NULL, 403},
+    {"POST", "/v1/customers/walker/points/earn", ADMIN_KEY, "application/json",
+     "{\"points\":500,\"reason\":\"welcome\",\"reference\":\"w\"}", 201},
+    {"POST", "/v1/customers/walker/points/redeem", ADMIN_KEY, "application/json",
+     "{\"points\":100}", 201},
+    {"POST", "/v1/customers/walker/points/redeem", ADMIN_KEY, "application/json",
+     "{\"points\":100000}", 409},
+    {"POST", "/v1/customers/walker/points/adjust", ADMIN_KEY, "application/json",
+     "{\"points\":-5,\"reason\":\"correction\"}", 201},
+    {"POST", "/v1/customers/walker/points/earn", ADMIN_KEY, "application/json", "{\"points\":0}",
+     422},
+    {"GET", "/v1/customers/walker/points", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers/walker/points/history?limit=1", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/customers/nobody/points", READ_KEY, NULL, NULL, 404},
 };
 
 static struct server srv;

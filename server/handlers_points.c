@@ -1,0 +1,173 @@
+/* handlers_points.c - /v1/customers/{external_id}/points: balance, history, earn, redeem,
+ * adjust. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "http.h"
+#include "points.h"
+#include "problem.h"
+#include "store_points.h"
+#include "validate.h"
+
+#define DONE(rc) ((rc) < 0 ? -1 : 0)
+#define POINTS_MAX 1000000000LL
+
+static json_t *figures_json(const struct points_figures *f, const char *program_text)
+{
+	json_t *program = program_text ? json_loads(program_text, 0, NULL) : NULL;
+	struct tier_position tp;
+	char cash[40] = "0.00";
+	points_tier(program, f->earned_in_window, &tp);
+	const char *pv = json_string_value(json_object_get(program, "point_value"));
+	if (pv && points_cash_value(f->balance, pv, cash) != 0)
+		snprintf(cash, sizeof(cash), "0.00");
+	json_t *out = json_pack(
+	    "{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:s, s:o}", "balance", (json_int_t)f->balance,
+	    "tier", tp.tier ? json_string(tp.tier) : json_null(), "next_tier",
+	    tp.next_tier ? json_string(tp.next_tier) : json_null(), "points_to_next_tier",
+	    tp.next_tier ? json_integer(tp.points_to_next) : json_null(), "lifetime_earned",
+	    (json_int_t)f->lifetime_earned, "lifetime_redeemed", (json_int_t)f->lifetime_redeemed,
+	    "expiring",
+	    f->expiring_at[0] ? json_pack("{s:I, s:s}", "points", (json_int_t)f->expiring_points,
+	                                  "at", f->expiring_at)
+	                      : json_null(),
+	    "cash_value", cash, "currency",
+	    json_object_get(program, "currency") ? json_copy(json_object_get(program, "currency"))
+	                                         : json_null());
+	json_decref(program);
+	return out;
+}
+
+int handle_points_get(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	struct points_figures f;
+	char *program = NULL;
+	bool found = false;
+	if (!id)
+		return 0;
+	enum db_status st =
+	    points_read(req->app->pool, req->who.tenant_id, id, &found, &f, &program);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!found)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	json_t *out = figures_json(&f, program);
+	free(program);
+	json_object_set_new(out, "customer_id", json_string(id));
+	return http_reply_json(req, 200, out);
+}
+
+int handle_points_history(struct request *req)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	struct page_params p;
+	char *page = NULL;
+	size_t len = 0;
+	bool found = false;
+	int rc;
+	if (!id)
+		return 0;
+	if ((rc = handlers_page_params(req, &p)) != 0)
+		return DONE(rc);
+	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+		return DONE(
+		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
+	enum db_status st =
+	    points_history(req->app->pool, req->who.tenant_id, id, p.cursor[0] ? p.cursor : NULL,
+	                   p.limit, &page, &len, &found);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!found)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return http_reply_owned(req, 200, "application/json", page, len);
+}
+
+static int change(struct request *req, enum points_op op)
+{
+	static const char *const fields[] = {"points", "reason", "reference", NULL};
+	const char *id = handlers_external_id(req, "external_id");
+	struct points_change ch = {.op = op};
+	struct points_figures after;
+	enum points_outcome outcome;
+	long long min_redeem = 0;
+	char *entry = NULL;
+	int rc;
+	if (!id)
+		return 0;
+	json_t *body = http_body_json(req);
+	if (!body)
+		return 0;
+	json_t *errors = handlers_errors();
+	if (validate_object(body, "", errors)) {
+		validate_known_fields(body, fields, "", errors);
+		json_t *pts = json_object_get(body, "points");
+		long long lo = op == POINTS_ADJUST ? -POINTS_MAX : 1;
+		if (!pts)
+			problem_error_add(errors, "/points", "is required");
+		else if (!json_is_integer(pts) || json_integer_value(pts) < lo ||
+		         json_integer_value(pts) > POINTS_MAX || json_integer_value(pts) == 0)
+			problem_error_add(
+			    errors, "/points",
+			    op == POINTS_ADJUST
+			        ? "must be a whole number from -1000000000 to 1000000000, not 0"
+			        : "must be a whole number from 1 to 1000000000");
+		else
+			ch.points = (long long)json_integer_value(pts);
+		ch.reason =
+		    validate_string(body, "reason", "", 1, 200, op == POINTS_ADJUST, errors);
+		ch.reference = validate_string(body, "reference", "", 1, 128, false, errors);
+	}
+	if (json_array_size(errors) > 0) {
+		rc = problem_invalid(req, errors);
+		goto out;
+	}
+	json_decref(errors);
+	enum db_status st = points_apply(req->app->pool, req->who.tenant_id, id, &ch, &outcome,
+	                                 &entry, &after, &min_redeem);
+	if (st != DB_OK) {
+		rc = problem_db(req, st);
+	} else if (outcome == POINTS_NO_CUSTOMER) {
+		rc = problem_reply(req, 404, "not-found", "no such customer");
+	} else if (outcome != POINTS_DONE) {
+		char detail[160];
+		if (outcome == POINTS_UNDER_MIN)
+			snprintf(detail, sizeof(detail),
+			         "at least %lld points must be redeemed at once", min_redeem);
+		else
+			snprintf(detail, sizeof(detail), "only %lld points are available",
+			         after.balance);
+		json_t *p = problem_new(
+		    409, outcome == POINTS_UNDER_MIN ? "under-min-redeem" : "insufficient-points",
+		    detail, NULL);
+		json_object_set_new(p, "available", json_integer(after.balance));
+		if (outcome == POINTS_UNDER_MIN)
+			json_object_set_new(p, "min_redeem", json_integer(min_redeem));
+		rc = http_reply_json_type(req, 409, p, "application/problem+json");
+	} else {
+		json_t *out = json_loads(entry, 0, NULL);
+		json_object_set_new(out, "balance", json_integer(after.balance));
+		rc = http_reply_json(req, 201, out);
+	}
+	free(entry);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int handle_points_earn(struct request *req)
+{
+	return change(req, POINTS_EARN);
+}
+
+int handle_points_redeem(struct request *req)
+{
+	return change(req, POINTS_REDEEM);
+}
+
+int handle_points_adjust(struct request *req)
+{
+	return change(req, POINTS_ADJUST);
+}

@@ -1,0 +1,228 @@
+/* store_points.c - the points ledger. */
+#include "store_points.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+/* The programme in force: its version, expiry_days, tier_window_days and min_redeem. */
+struct rules {
+	char version[16];
+	char expiry_days[16]; /* "" = never */
+	char window_days[16];
+	long long min_redeem;
+	char *config; /* JSON text, malloc'd, NULL without a programme */
+};
+
+static enum db_status load_rules(struct db *db, const char *tenant_id, struct rules *r)
+{
+	const char *params[] = {tenant_id};
+	PGresult *res = NULL;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->window_days, sizeof(r->window_days), "365");
+	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, params, &res);
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) == 1) {
+		json_t *cfg = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+		snprintf(r->version, sizeof(r->version), "%s", PQgetvalue(res, 0, 0));
+		json_t *exp = json_object_get(cfg, "expiry_days");
+		if (json_is_integer(exp))
+			snprintf(r->expiry_days, sizeof(r->expiry_days), "%lld",
+			         (long long)json_integer_value(exp));
+		json_t *win = json_object_get(cfg, "tier_window_days");
+		if (json_is_integer(win))
+			snprintf(r->window_days, sizeof(r->window_days), "%lld",
+			         (long long)json_integer_value(win));
+		r->min_redeem = (long long)json_integer_value(json_object_get(cfg, "min_redeem"));
+		r->config = strdup(PQgetvalue(res, 0, 1));
+		json_decref(cfg);
+	}
+	PQclear(res);
+	return DB_OK;
+}
+
+static enum db_status read_figures(struct db *db, const char *tenant_id, const char *customer,
+                                   const char *window_days, struct points_figures *f)
+{
+	const char *params[] = {tenant_id, customer, window_days};
+	PGresult *res = NULL;
+	enum db_status st = db_query(db, SQL_POINTS_STATE, 3, params, &res);
+	if (st != DB_OK)
+		return st;
+	memset(f, 0, sizeof(*f));
+	f->balance = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	f->expiring_points = PQgetisnull(res, 0, 1) ? 0 : strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	snprintf(f->expiring_at, sizeof(f->expiring_at), "%s",
+	         PQgetisnull(res, 0, 2) ? "" : PQgetvalue(res, 0, 2));
+	f->lifetime_earned = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	f->lifetime_redeemed = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+	f->earned_in_window = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	PQclear(res);
+	return DB_OK;
+}
+
+struct apply_args {
+	const char *tenant_id, *external_id;
+	const struct points_change *ch;
+	enum points_outcome *outcome;
+	char **entry;
+	struct points_figures *after;
+	long long *min_redeem;
+};
+
+static enum db_status do_apply(struct db *db, void *arg)
+{
+	struct apply_args *a = arg;
+	const char *who[] = {a->tenant_id, a->external_id};
+	char *customer = NULL, points[24];
+	struct rules r;
+	enum db_status st = db_value(db, SQL_POINTS_LOCK, 2, who, &customer);
+	if (st != DB_OK || !customer) {
+		*a->outcome = POINTS_NO_CUSTOMER;
+		free(customer);
+		return st == DB_OK ? DB_ROLLBACK : st;
+	}
+	if ((st = load_rules(db, a->tenant_id, &r)) != DB_OK)
+		goto out;
+	*a->min_redeem = r.min_redeem;
+	const char *lapse[] = {a->tenant_id, customer};
+	if ((st = db_query(db, SQL_POINTS_EXPIRE, 2, lapse, NULL)) != DB_OK ||
+	    (st = read_figures(db, a->tenant_id, customer, r.window_days, a->after)) != DB_OK)
+		goto out;
+	long long delta = a->ch->op == POINTS_REDEEM ? -a->ch->points : a->ch->points;
+	if (a->ch->op == POINTS_REDEEM && a->ch->points < r.min_redeem) {
+		*a->outcome = POINTS_UNDER_MIN;
+		goto refuse;
+	}
+	if (delta < 0 && -delta > a->after->balance) {
+		*a->outcome = POINTS_OVER_BALANCE;
+		goto refuse;
+	}
+	static const char *const kinds[] = {"earn", "redeem", "adjust"};
+	snprintf(points, sizeof(points), "%lld", delta);
+	const char *params[] = {a->tenant_id,
+	                        customer,
+	                        kinds[a->ch->op],
+	                        points,
+	                        a->ch->reason,
+	                        a->ch->reference,
+	                        r.version[0] ? r.version : NULL,
+	                        delta > 0 && r.expiry_days[0] ? r.expiry_days : NULL};
+	free(*a->entry);
+	if ((st = db_value(db, SQL_POINTS_INSERT, 8, params, a->entry)) != DB_OK ||
+	    (st = read_figures(db, a->tenant_id, customer, r.window_days, a->after)) != DB_OK)
+		goto out;
+	*a->outcome = POINTS_DONE;
+	goto out;
+refuse:
+	/* nothing may be written, not even the expire entry: roll back */
+	st = DB_ROLLBACK;
+out:
+	free(r.config);
+	free(customer);
+	return st;
+}
+
+enum db_status points_apply(struct pool *pool, const char *tenant_id, const char *external_id,
+                            const struct points_change *ch, enum points_outcome *outcome,
+                            char **entry, struct points_figures *after, long long *min_redeem)
+{
+	struct apply_args a = {tenant_id, external_id, ch, outcome, entry, after, min_redeem};
+	*entry = NULL;
+	*outcome = POINTS_DONE;
+	*min_redeem = 0;
+	memset(after, 0, sizeof(*after));
+	enum db_status st = db_transaction(pool, do_apply, &a);
+	if (st == DB_ROLLBACK) /* refused on purpose: *outcome says why */
+		st = DB_OK;
+	if (st != DB_OK || *outcome != POINTS_DONE) {
+		free(*entry);
+		*entry = NULL;
+	}
+	return st;
+}
+
+struct read_args {
+	const char *tenant_id, *external_id;
+	bool *found;
+	struct points_figures *fig;
+	char **program;
+};
+
+static enum db_status do_read(struct db *db, void *arg)
+{
+	struct read_args *a = arg;
+	const char *who[] = {a->tenant_id, a->external_id};
+	char *customer = NULL;
+	struct rules r;
+	enum db_status st = db_value(db, SQL_CUSTOMER_ID, 2, who, &customer);
+	*a->found = customer != NULL;
+	if (st != DB_OK || !customer) {
+		free(customer);
+		return st;
+	}
+	st = load_rules(db, a->tenant_id, &r);
+	if (st == DB_OK)
+		st = read_figures(db, a->tenant_id, customer, r.window_days, a->fig);
+	free(*a->program);
+	*a->program = r.config;
+	free(customer);
+	return st;
+}
+
+enum db_status points_read(struct pool *pool, const char *tenant_id, const char *external_id,
+                           bool *found, struct points_figures *fig, char **program)
+{
+	struct read_args a = {tenant_id, external_id, found, fig, program};
+	*program = NULL;
+	*found = false;
+	memset(fig, 0, sizeof(*fig));
+	return db_read(pool, do_read, &a);
+}
+
+struct history_args {
+	const char *tenant_id, *external_id, *after_id;
+	int limit;
+	char **page;
+	size_t *len;
+	bool *found;
+};
+
+static enum db_status do_history(struct db *db, void *arg)
+{
+	struct history_args *a = arg;
+	const char *who[] = {a->tenant_id, a->external_id};
+	char *customer = NULL, limit[16];
+	PGresult *res = NULL;
+	enum db_status st = db_value(db, SQL_CUSTOMER_ID, 2, who, &customer);
+	*a->found = customer != NULL;
+	if (st != DB_OK || !customer) {
+		free(customer);
+		return st;
+	}
+	snprintf(limit, sizeof(limit), "%d", a->limit + 1);
+	const char *params[] = {a->tenant_id, customer, a->after_id, limit};
+	st = db_query(db, SQL_POINTS_HISTORY, 4, params, &res);
+	free(customer);
+	if (st != DB_OK)
+		return st;
+	const char *payload = PQntuples(res) > a->limit ? PQgetvalue(res, a->limit - 1, 0) : NULL;
+	free(*a->page);
+	*a->page = page_render(res, 1, a->limit, payload, a->len);
+	PQclear(res);
+	return *a->page ? DB_OK : DB_ERROR;
+}
+
+enum db_status points_history(struct pool *pool, const char *tenant_id, const char *external_id,
+                              const char *after_id, int limit, char **page, size_t *len,
+                              bool *found)
+{
+	struct history_args a = {tenant_id, external_id, after_id, limit, page, len, found};
+	*page = NULL;
+	*found = false;
+	return db_read(pool, do_history, &a);
+}

@@ -1,0 +1,341 @@
+/* test_points.c - the points ledger against the real server and database: earn, redeem
+ * and adjust with exact balances, oldest lots first, lapsed points never counted (even
+ * before they are written off), concurrent redeems never overspending, tiers, the next
+ * expiry, cash value, Idempotency-Key, every validation rule, scopes, tenants, erasure. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+static char tenant[37], key[64];
+
+static int call(const char *k, const char *method, const char *path, const char *body,
+                const char *idem, struct response *r)
+{
+	char auth[96], ik[300];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
+	snprintf(ik, sizeof(ik), "Idempotency-Key: %s", idem ? idem : "");
+	const char *h[] = {auth, "Content-Type: application/json", idem ? ik : NULL, NULL};
+	return http(srv.port, method, path, h, body, r);
+}
+
+static json_t *ok_json(const char *method, const char *path, const char *body, int status)
+{
+	struct response r;
+	assert_int_equal(call(key, method, path, body, NULL, &r), 0);
+	if (r.status != status)
+		fail_msg("%s %s: %d %s", method, path, r.status, r.body);
+	json_t *j = response_json(&r);
+	response_free(&r);
+	return j;
+}
+
+static long long jint(json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_start(&srv, NULL);
+	create_tenant(srv.port, "Points shop", tenant, key);
+	json_decref(
+	    ok_json("PUT", "/v1/program",
+	            "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"bronze\","
+	            "\"threshold\":0},{\"name\":\"silver\",\"threshold\":1000,\"multiplier\":"
+	            "1.25},{\"name\":\"gold\",\"threshold\":5000,\"multiplier\":1.5}],"
+	            "\"expiry_days\":365,\"min_redeem\":100,\"point_value\":\"0.0125\"}",
+	            200));
+	const char *customers[] = {"anna", "fifo", "race", "tiers", NULL};
+	for (int i = 0; customers[i]; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/v1/customers/%s", customers[i]);
+		json_decref(ok_json("PUT", path, "{}", 201));
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+static void earn_redeem_adjust_with_exact_balances(void **state)
+{
+	(void)state;
+	json_t *j = ok_json("POST", "/v1/customers/anna/points/earn",
+	                    "{\"points\":600,\"reason\":\"welcome\",\"reference\":\"w-1\"}", 201);
+	assert_int_equal(jint(j, "balance"), 600);
+	assert_int_equal(jint(j, "points"), 600);
+	assert_string_equal(json_string_value(json_object_get(j, "kind")), "earn");
+	assert_true(json_is_string(json_object_get(j, "expires_at"))); /* expiry_days 365 */
+	json_decref(j);
+	j = ok_json("POST", "/v1/customers/anna/points/redeem", "{\"points\":250}", 201);
+	assert_int_equal(jint(j, "balance"), 350);
+	assert_int_equal(jint(j, "points"), -250);
+	json_decref(j);
+	j = ok_json("POST", "/v1/customers/anna/points/adjust",
+	            "{\"points\":-50,\"reason\":\"goodwill correction\"}", 201);
+	assert_int_equal(jint(j, "balance"), 300);
+	json_decref(j);
+	/* under min_redeem, and over the balance: 409 with the available balance */
+	j = ok_json("POST", "/v1/customers/anna/points/redeem", "{\"points\":99}", 409);
+	assert_string_equal(json_string_value(json_object_get(j, "type")),
+	                    "urn:loyaltyd:problem:under-min-redeem");
+	assert_int_equal(jint(j, "available"), 300);
+	assert_int_equal(jint(j, "min_redeem"), 100);
+	json_decref(j);
+	j = ok_json("POST", "/v1/customers/anna/points/redeem", "{\"points\":301}", 409);
+	assert_string_equal(json_string_value(json_object_get(j, "type")),
+	                    "urn:loyaltyd:problem:insufficient-points");
+	assert_int_equal(jint(j, "available"), 300);
+	json_decref(j);
+	j = ok_json("POST", "/v1/customers/anna/points/adjust",
+	            "{\"points\":-301,\"reason\":\"x\"}", 409);
+	json_decref(j);
+	j = ok_json("GET", "/v1/customers/anna/points", NULL, 200);
+	assert_int_equal(jint(j, "balance"), 300);
+	assert_int_equal(jint(j, "lifetime_earned"), 600);
+	assert_int_equal(jint(j, "lifetime_redeemed"), 250);
+	assert_string_equal(json_string_value(json_object_get(j, "tier")), "bronze");
+	assert_string_equal(json_string_value(json_object_get(j, "next_tier")), "silver");
+	assert_int_equal(jint(j, "points_to_next_tier"), 400);
+	/* 300 × 0.0125 = 3.75 */
+	assert_string_equal(json_string_value(json_object_get(j, "cash_value")), "3.75");
+	assert_int_equal(jint(json_object_get(j, "expiring"), "points"), 300);
+	json_decref(j);
+	j = ok_json("GET", "/v1/customers/anna/points/history?limit=2", NULL, 200);
+	json_t *first = json_array_get(json_object_get(j, "data"), 0);
+	assert_string_equal(json_string_value(json_object_get(first, "kind")), "adjust");
+	assert_true(json_is_string(json_object_get(j, "next_cursor")));
+	json_decref(j);
+	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", tenant),
+	                 3);
+}
+
+static void oldest_lots_first_and_lapsed_points_never_count(void **state)
+{
+	(void)state;
+	/* history written directly: lot A 100 lapsed yesterday, of which 50 were redeemed
+	 * before; lot B 200 lapsing in 10 days; lot C 300 never lapsing */
+	assert_int_equal(
+	    db_long(
+	        "WITH c AS (SELECT id FROM customers WHERE tenant_id = $1 AND external_id = "
+	        "'fifo'), "
+	        "ins AS (INSERT INTO points_ledger (tenant_id, customer_id, kind, points, "
+	        "expires_at, "
+	        "created_at) SELECT $1::uuid, c.id, v.kind, v.points, v.expires_at, v.created_at "
+	        "FROM c, "
+	        "(VALUES ('earn', 100, now() - interval '1 day', now() - interval '400 days'), "
+	        "('redeem', -50, NULL::timestamptz, now() - interval '200 days'), "
+	        "('earn', 200, now() + interval '10 days', now() - interval '355 days'), "
+	        "('earn', 300, NULL, now() - interval '5 days')) AS v(kind, points, expires_at, "
+	        "created_at) RETURNING 1) SELECT count(*) FROM ins",
+	        tenant),
+	    4);
+	json_t *j = ok_json("GET", "/v1/customers/fifo/points", NULL, 200);
+	/* A's last 50 lapsed: not counted although no expire entry exists yet */
+	assert_int_equal(jint(j, "balance"), 500);
+	assert_int_equal(jint(json_object_get(j, "expiring"), "points"), 200);
+	json_decref(j);
+	j = ok_json("POST", "/v1/customers/fifo/points/redeem", "{\"points\":450}", 201);
+	assert_int_equal(jint(j, "balance"), 50);
+	json_decref(j);
+	/* the lapsed 50 were written off before the redeem */
+	assert_int_equal(
+	    db_long("SELECT -sum(points) FROM points_ledger l JOIN customers c ON c.tenant_id "
+	            "= l.tenant_id AND c.id = l.customer_id WHERE l.tenant_id = $1 AND "
+	            "c.external_id = 'fifo' AND l.kind = 'expire'",
+	            tenant),
+	    50);
+	/* B (200) went first, then 250 of C: what is left never lapses */
+	j = ok_json("GET", "/v1/customers/fifo/points", NULL, 200);
+	assert_int_equal(jint(j, "balance"), 50);
+	assert_true(json_is_null(json_object_get(j, "expiring")));
+	json_decref(j);
+}
+
+struct racer {
+	int status;
+};
+
+static void *redeem_100(void *arg)
+{
+	struct racer *r = arg;
+	struct response resp;
+	r->status = -1;
+	if (call(key, "POST", "/v1/customers/race/points/redeem", "{\"points\":100}", NULL,
+	         &resp) == 0) {
+		r->status = resp.status;
+		response_free(&resp);
+	}
+	return NULL;
+}
+
+static void concurrent_redeems_never_overspend(void **state)
+{
+	pthread_t t[20];
+	struct racer r[20];
+	(void)state;
+	json_decref(ok_json("POST", "/v1/customers/race/points/earn", "{\"points\":1000}", 201));
+	for (int i = 0; i < 20; i++)
+		pthread_create(&t[i], NULL, redeem_100, &r[i]);
+	int ok = 0, refused = 0;
+	for (int i = 0; i < 20; i++) {
+		pthread_join(t[i], NULL);
+		ok += r[i].status == 201;
+		refused += r[i].status == 409;
+	}
+	assert_int_equal(ok, 10);
+	assert_int_equal(refused, 10);
+	json_t *j = ok_json("GET", "/v1/customers/race/points", NULL, 200);
+	assert_int_equal(jint(j, "balance"), 0);
+	json_decref(j);
+}
+
+static void tiers_follow_points_earned_in_the_window(void **state)
+{
+	(void)state;
+	json_decref(ok_json("POST", "/v1/customers/tiers/points/earn", "{\"points\":5200}", 201));
+	json_decref(ok_json("POST", "/v1/customers/tiers/points/redeem", "{\"points\":5000}", 201));
+	/* redeeming does not lower the tier: it follows points earned */
+	json_t *j = ok_json("GET", "/v1/customers/tiers/points", NULL, 200);
+	assert_string_equal(json_string_value(json_object_get(j, "tier")), "gold");
+	assert_true(json_is_null(json_object_get(j, "next_tier")));
+	assert_true(json_is_null(json_object_get(j, "points_to_next_tier")));
+	json_decref(j);
+	/* earnings older than tier_window_days (365) do not count */
+	assert_int_equal(
+	    db_long("WITH u AS (UPDATE points_ledger l SET created_at = now() - interval "
+	            "'400 days' FROM customers c WHERE c.tenant_id = l.tenant_id AND c.id = "
+	            "l.customer_id AND c.external_id = 'tiers' AND l.kind = 'earn' AND "
+	            "l.tenant_id = $1 RETURNING 1) SELECT count(*) FROM u",
+	            tenant),
+	    1);
+	j = ok_json("GET", "/v1/customers/tiers/points", NULL, 200);
+	assert_string_equal(json_string_value(json_object_get(j, "tier")), "bronze");
+	assert_int_equal(jint(j, "points_to_next_tier"), 1000);
+	json_decref(j);
+}
+
+static void idempotent_earn_is_stored_once(void **state)
+{
+	struct response r;
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(call(key, "POST", "/v1/customers/anna/points/earn",
+		                      "{\"points\":10,\"reason\":\"survey bonus\"}", "bonus-7", &r),
+		                 0);
+		assert_int_equal(r.status, 201);
+		assert_true((response_header(&r, "Idempotent-Replayed") != NULL) == (i == 1));
+		response_free(&r);
+	}
+	json_t *j = ok_json("GET", "/v1/customers/anna/points", NULL, 200);
+	assert_int_equal(jint(j, "balance"), 310);
+	json_decref(j);
+}
+
+static void invalid(const char *op, const char *body, const char *pointer, const char *message)
+{
+	struct response r;
+	char path[96];
+	snprintf(path, sizeof(path), "/v1/customers/anna/points/%s", op);
+	long before = db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", tenant);
+	assert_int_equal(call(key, "POST", path, body, NULL, &r), 0);
+	if (!response_single_error(&r, 422, pointer, message))
+		fail_msg("%s %s: %d %s", op, body, r.status, r.body);
+	response_free(&r);
+	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", tenant),
+	                 before);
+}
+
+static void every_rule_answers_422(void **state)
+{
+	(void)state;
+	invalid("earn", "{}", "/points", "is required");
+	invalid("earn", "{\"points\":0}", "/points", "must be a whole number from 1 to 1000000000");
+	invalid("earn", "{\"points\":-5}", "/points",
+	        "must be a whole number from 1 to 1000000000");
+	invalid("redeem", "{\"points\":1.5}", "/points",
+	        "must be a whole number from 1 to 1000000000");
+	invalid("redeem", "{\"points\":1000000001}", "/points",
+	        "must be a whole number from 1 to 1000000000");
+	invalid("adjust", "{\"points\":0,\"reason\":\"x\"}", "/points",
+	        "must be a whole number from -1000000000 to 1000000000, not 0");
+	invalid("adjust", "{\"points\":5}", "/reason", "is required");
+	invalid("earn", "{\"points\":5,\"reason\":\"\"}", "/reason",
+	        "must be 1 to 200 characters long");
+	invalid("earn", "{\"points\":5,\"bonus\":true}", "/bonus", "unknown field");
+}
+
+static void scopes_tenants_and_erasure(void **state)
+{
+	struct response r;
+	char pk[64], pid[37], rk[64], rid[37], t2[37], k2[64];
+	(void)state;
+	create_key(srv.port, key, "[\"points\"]", pk, pid);
+	create_key(srv.port, key, "[\"read\"]", rk, rid);
+	assert_int_equal(
+	    call(pk, "POST", "/v1/customers/anna/points/earn", "{\"points\":1}", NULL, &r), 0);
+	assert_int_equal(r.status, 201);
+	response_free(&r);
+	assert_int_equal(call(pk, "POST", "/v1/customers/anna/points/adjust",
+	                      "{\"points\":1,\"reason\":\"x\"}", NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(
+	    call(rk, "POST", "/v1/customers/anna/points/earn", "{\"points\":1}", NULL, &r), 0);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(call(rk, "GET", "/v1/customers/anna/points", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	assert_int_equal(
+	    call(key, "POST", "/v1/customers/nobody/points/earn", "{\"points\":1}", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	create_tenant(srv.port, "Points other", t2, k2);
+	assert_int_equal(call(k2, "GET", "/v1/customers/anna/points", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(
+	    call(k2, "POST", "/v1/customers/anna/points/earn", "{\"points\":1}", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	/* erasing the customer erases their ledger */
+	assert_int_equal(call(key, "DELETE", "/v1/customers/anna", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	response_free(&r);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM points_ledger l WHERE l.tenant_id = $1 AND NOT "
+	            "EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = l.tenant_id AND "
+	            "c.id = l.customer_id)",
+	            tenant),
+	    0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(earn_redeem_adjust_with_exact_balances),
+	    cmocka_unit_test(oldest_lots_first_and_lapsed_points_never_count),
+	    cmocka_unit_test(concurrent_redeems_never_overspend),
+	    cmocka_unit_test(tiers_follow_points_earned_in_the_window),
+	    cmocka_unit_test(idempotent_earn_is_stored_once),
+	    cmocka_unit_test(every_rule_answers_422),
+	    cmocka_unit_test(scopes_tenants_and_erasure),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
