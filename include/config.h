@@ -30,6 +30,7 @@ struct config {
 	long db_connect_timeout_s;    /* LOYALTYD_DB_CONNECT_TIMEOUT_S */
 	long shutdown_grace_s;        /* LOYALTYD_SHUTDOWN_GRACE_S: wait for in-flight requests */
 	long ingest_workers;          /* LOYALTYD_INGEST_WORKERS: group-commit threads (0: off) */
+	long expiry_interval_s;       /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
 	long ingest_linger_us;        /* LOYALTYD_INGEST_LINGER_US: wait for company */
 };
 

@@ -51,6 +51,8 @@ static const struct config_entry config_table[] = {
      "threads that store small event requests together (group commit; 0: off)"},
     {"LOYALTYD_INGEST_LINGER_US", NUM(ingest_linger_us), "1000", 0, 100000,
      "how long a group commit waits for more small requests (microseconds)"},
+    {"LOYALTYD_EXPIRY_INTERVAL_S", NUM(expiry_interval_s), "60", 0, 86400,
+     "how often lapsed points are written off (seconds; 0: never)"},
 };
 
 static int parse_long(const char *s, long min, long max, long *out)

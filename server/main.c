@@ -10,6 +10,7 @@
 #include "app.h"
 #include "config.h"
 #include "db.h"
+#include "expiry.h"
 #include "http.h"
 #include "ingest.h"
 #include "keycache.h"
@@ -121,6 +122,7 @@ static int cmd_serve(void)
 {
 	static struct app app; /* lives for the whole process; threads point into it */
 	struct MHD_Daemon *daemon = NULL;
+	struct expiry_task *expiry = NULL;
 	sigset_t stop;
 	int sig = 0, rc = 1;
 
@@ -143,7 +145,9 @@ static int cmd_serve(void)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (keycache_listen_start(app.cfg.database_url) != 0 || http_start(&app, &daemon) != 0)
+	if (keycache_listen_start(app.cfg.database_url) != 0 ||
+	    expiry_start(&expiry, app.pool, app.cfg.expiry_interval_s) != 0 ||
+	    http_start(&app, &daemon) != 0)
 		goto out;
 	json_t *f =
 	    json_pack("{s:s, s:s, s:i, s:i}", "listen", app.cfg.listen, "version", LOYALTYD_VERSION,
@@ -157,6 +161,7 @@ static int cmd_serve(void)
 	rc = 0;
 	log_msg(LOG_INFO, "stopped", NULL);
 out:
+	expiry_stop(expiry);
 	keycache_listen_stop();
 	ingester_stop(app.ingest);
 	pool_free(app.pool);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -246,6 +247,50 @@ static void idempotent_earn_is_stored_once(void **state)
 	json_decref(j);
 }
 
+static void background_task_writes_lapsed_points_off_once(void **state)
+{
+	struct server a, b;
+	const char *env[] = {"LOYALTYD_EXPIRY_INTERVAL_S=1", NULL};
+	(void)state;
+	json_decref(ok_json("PUT", "/v1/customers/lapsing", "{}", 201));
+	json_decref(ok_json("POST", "/v1/customers/lapsing/points/earn", "{\"points\":70}", 201));
+	json_decref(ok_json("POST", "/v1/customers/lapsing/points/earn", "{\"points\":30}", 201));
+	/* the first lot lapsed an hour ago; nobody wrote to this customer since */
+	assert_int_equal(
+	    db_long("WITH u AS (UPDATE points_ledger l SET expires_at = now() - interval "
+	            "'1 hour' FROM customers c WHERE c.tenant_id = l.tenant_id AND c.id = "
+	            "l.customer_id AND c.external_id = 'lapsing' AND l.points = 70 AND "
+	            "l.tenant_id = $1 RETURNING 1) SELECT count(*) FROM u",
+	            tenant),
+	    1);
+	json_t *j = ok_json("GET", "/v1/customers/lapsing/points", NULL, 200);
+	assert_int_equal(jint(j, "balance"), 30);
+	json_decref(j);
+	/* two processes run the task; the customer is written off exactly once */
+	server_start(&a, env);
+	server_start(&b, env);
+	long t0 = now_ms();
+	while (now_ms() - t0 < 8000 &&
+	       db_long(
+	           "SELECT count(*) FROM points_expiry_watermark w JOIN customers c ON c.tenant_id "
+	           "= w.tenant_id AND c.id = w.customer_id WHERE c.external_id = 'lapsing' AND "
+	           "w.tenant_id = $1",
+	           tenant) == 0)
+		usleep(200000);
+	usleep(1500000); /* both have run at least once more */
+	assert_int_equal(server_stop(&a), 0);
+	assert_int_equal(server_stop(&b), 0);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM points_ledger l JOIN customers c ON c.tenant_id = "
+	            "l.tenant_id AND c.id = l.customer_id WHERE c.external_id = 'lapsing' "
+	            "AND l.kind = 'expire' AND l.points = -70 AND l.tenant_id = $1",
+	            tenant),
+	    1);
+	j = ok_json("GET", "/v1/customers/lapsing/points", NULL, 200);
+	assert_int_equal(jint(j, "balance"), 30);
+	json_decref(j);
+}
+
 static void invalid(const char *op, const char *body, const char *pointer, const char *message)
 {
 	struct response r;
@@ -334,6 +379,7 @@ int main(void)
 	    cmocka_unit_test(concurrent_redeems_never_overspend),
 	    cmocka_unit_test(tiers_follow_points_earned_in_the_window),
 	    cmocka_unit_test(idempotent_earn_is_stored_once),
+	    cmocka_unit_test(background_task_writes_lapsed_points_off_once),
 	    cmocka_unit_test(every_rule_answers_422),
 	    cmocka_unit_test(scopes_tenants_and_erasure),
 	};
