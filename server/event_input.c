@@ -71,6 +71,26 @@ const char *event_input_amount(const json_t *v, char *out)
 	return NULL;
 }
 
+/* A membership_purchased event grants properties.tier until properties.until. */
+static void check_membership(const json_t *ev, const char *base, json_t *errors)
+{
+	char ptr[96], props[96];
+	json_t *p = json_object_get(ev, "properties");
+	int64_t us;
+	validate_pointer(props, sizeof(props), base, "properties");
+	if (!json_is_object(p)) {
+		problem_error_add(
+		    errors, props,
+		    "is required for membership_purchased: {\"tier\": …, \"until\": …}");
+		return;
+	}
+	validate_string(p, "tier", props, 1, 64, true, errors);
+	const char *until = validate_string(p, "until", props, 1, 64, true, errors);
+	validate_pointer(ptr, sizeof(ptr), props, "until");
+	if (until && (timefmt_parse_rfc3339(until, &us) != 0 || !timefmt_in_range(us)))
+		problem_error_add(errors, ptr, "must be an RFC 3339 time from 1970 to 2100");
+}
+
 /* Validates one event at pointer base; on success adds its normalised form to out. */
 static void parse_event(const json_t *ev, const char *base, json_t *out, json_t *errors)
 {
@@ -155,6 +175,8 @@ static void parse_event(const json_t *ev, const char *base, json_t *out, json_t 
 			json_object_set(norm, "properties", props);
 		free(text);
 	}
+	if (type && strcmp(type, "membership_purchased") == 0)
+		check_membership(ev, base, errors);
 	if (json_array_size(errors) > errors_before) {
 		json_decref(norm);
 		return;

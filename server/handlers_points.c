@@ -14,12 +14,14 @@
 #define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define POINTS_MAX 1000000000LL
 
-static json_t *figures_json(const struct points_figures *f, const char *program_text)
+static json_t *figures_json(const struct points_figures *f, const char *program_text,
+                            const char *granted_text)
 {
 	json_t *program = program_text ? json_loads(program_text, 0, NULL) : NULL;
+	json_t *granted = granted_text ? json_loads(granted_text, 0, NULL) : NULL;
 	struct tier_position tp;
 	char cash[40] = "0.00";
-	points_tier(program, f->earned_in_window, &tp);
+	points_tier(program, f->earned_in_window, granted, &tp);
 	const char *pv = json_string_value(json_object_get(program, "point_value"));
 	if (pv && points_cash_value(f->balance, pv, cash) != 0)
 		snprintf(cash, sizeof(cash), "0.00");
@@ -37,6 +39,7 @@ static json_t *figures_json(const struct points_figures *f, const char *program_
 	    json_object_get(program, "currency") ? json_copy(json_object_get(program, "currency"))
 	                                         : json_null());
 	json_decref(program);
+	json_decref(granted);
 	return out;
 }
 
@@ -44,18 +47,19 @@ int handle_points_get(struct request *req)
 {
 	const char *id = handlers_external_id(req, "external_id");
 	struct points_figures f;
-	char *program = NULL;
+	char *program = NULL, *granted = NULL;
 	bool found = false;
 	if (!id)
 		return 0;
 	enum db_status st =
-	    points_read(req->app->pool, req->who.tenant_id, id, &found, &f, &program);
+	    points_read(req->app->pool, req->who.tenant_id, id, &found, &f, &program, &granted);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	if (!found)
 		return problem_reply(req, 404, "not-found", "no such customer");
-	json_t *out = figures_json(&f, program);
+	json_t *out = figures_json(&f, program, granted);
 	free(program);
+	free(granted);
 	json_object_set_new(out, "customer_id", json_string(id));
 	return http_reply_json(req, 200, out);
 }

@@ -150,7 +150,7 @@ struct read_args {
 	const char *tenant_id, *external_id;
 	bool *found;
 	struct points_figures *fig;
-	char **program;
+	char **program, **granted;
 };
 
 static enum db_status do_read(struct db *db, void *arg)
@@ -165,9 +165,14 @@ static enum db_status do_read(struct db *db, void *arg)
 		free(customer);
 		return st;
 	}
+	const char *who_id[] = {a->tenant_id, customer};
 	st = load_rules(db, a->tenant_id, &r);
 	if (st == DB_OK)
 		st = read_figures(db, a->tenant_id, customer, r.window_days, a->fig);
+	free(*a->granted);
+	*a->granted = NULL;
+	if (st == DB_OK)
+		st = db_value(db, SQL_POINTS_MEMBERSHIPS, 2, who_id, a->granted);
 	free(*a->program);
 	*a->program = r.config;
 	free(customer);
@@ -175,10 +180,11 @@ static enum db_status do_read(struct db *db, void *arg)
 }
 
 enum db_status points_read(struct pool *pool, const char *tenant_id, const char *external_id,
-                           bool *found, struct points_figures *fig, char **program)
+                           bool *found, struct points_figures *fig, char **program, char **granted)
 {
-	struct read_args a = {tenant_id, external_id, found, fig, program};
+	struct read_args a = {tenant_id, external_id, found, fig, program, granted};
 	*program = NULL;
+	*granted = NULL;
 	*found = false;
 	memset(fig, 0, sizeof(*fig));
 	return db_read(pool, do_read, &a);

@@ -230,6 +230,45 @@ static void tiers_follow_points_earned_in_the_window(void **state)
 	json_decref(j);
 }
 
+static void membership_grants_a_tier_until_a_date(void **state)
+{
+	struct response r;
+	(void)state;
+	/* "tiers" is bronze by points now (its earnings left the window) */
+	json_decref(ok_json(
+	    "POST", "/v1/events",
+	    "{\"events\":[{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
+	    "\"occurred_at\":\"2026-01-01T00:00:00Z\",\"properties\":{\"tier\":\"silver\","
+	    "\"until\":\"2020-01-01T00:00:00Z\"}},{\"customer_id\":\"tiers\",\"type\":"
+	    "\"membership_purchased\",\"occurred_at\":\"2026-01-02T00:00:00Z\",\"properties\":"
+	    "{\"tier\":\"gold\",\"until\":\"2099-01-01T00:00:00Z\"}}]}",
+	    200));
+	json_t *j = ok_json("GET", "/v1/customers/tiers/points", NULL, 200);
+	/* the running gold membership counts, the lapsed silver one does not */
+	assert_string_equal(json_string_value(json_object_get(j, "tier")), "gold");
+	assert_true(json_is_null(json_object_get(j, "next_tier")));
+	json_decref(j);
+	/* the properties are required and checked at ingest */
+	assert_int_equal(call(key, "POST", "/v1/events",
+	                      "{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
+	                      "\"occurred_at\":\"2026-01-01T00:00:00Z\",\"properties\":{\"tier\":"
+	                      "\"gold\",\"until\":\"next year\"}}",
+	                      NULL, &r),
+	                 0);
+	if (!response_single_error(&r, 422, "/properties/until",
+	                           "must be an RFC 3339 time from 1970 to 2100"))
+		fail_msg("%d %s", r.status, r.body);
+	response_free(&r);
+	assert_int_equal(call(key, "POST", "/v1/events",
+	                      "{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
+	                      "\"occurred_at\":\"2026-01-01T00:00:00Z\"}",
+	                      NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "\"pointer\":\"/properties\""));
+	response_free(&r);
+}
+
 static void idempotent_earn_is_stored_once(void **state)
 {
 	struct response r;
@@ -378,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(oldest_lots_first_and_lapsed_points_never_count),
 	    cmocka_unit_test(concurrent_redeems_never_overspend),
 	    cmocka_unit_test(tiers_follow_points_earned_in_the_window),
+	    cmocka_unit_test(membership_grants_a_tier_until_a_date),
 	    cmocka_unit_test(idempotent_earn_is_stored_once),
 	    cmocka_unit_test(background_task_writes_lapsed_points_off_once),
 	    cmocka_unit_test(every_rule_answers_422),
