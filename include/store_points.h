@@ -21,6 +21,10 @@ struct points_change {
 struct points_figures {
 	long long balance, expiring_points, lifetime_earned, lifetime_redeemed, earned_in_window;
 	char expiring_at[32]; /* "" when nothing expires */
+	/* the tier placed by points earned in the window and running memberships; "" without
+	 * a programme; next_tier "" at the top (points_to_next then 0) */
+	char tier[72], next_tier[72];
+	long long points_to_next;
 };
 
 enum points_outcome {
@@ -38,12 +42,11 @@ points_apply(struct pool *pool, const char *tenant_id, const char *external_id,
              const struct points_change *ch, enum points_outcome *outcome, char **entry,
              struct points_figures *after, long long *min_redeem);
 
-/* Reads a customer's figures, the programme in force (*program: JSON text or NULL) and
- * the tiers granted by running memberships (*granted: a JSON array text), both malloc'd.
- * *found is false when there is no such customer. */
+/* Reads a customer's figures and the programme in force (*program: JSON text or NULL,
+ * malloc'd). *found is false when there is no such customer. */
 __attribute__((warn_unused_result)) enum db_status
 points_read(struct pool *pool, const char *tenant_id, const char *external_id, bool *found,
-            struct points_figures *fig, char **program, char **granted);
+            struct points_figures *fig, char **program);
 
 /* One page of the customer's ledger, newest first; after_id is the cursor or NULL. */
 __attribute__((warn_unused_result)) enum db_status

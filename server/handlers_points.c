@@ -14,22 +14,18 @@
 #define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define POINTS_MAX 1000000000LL
 
-static json_t *figures_json(const struct points_figures *f, const char *program_text,
-                            const char *granted_text)
+static json_t *figures_json(const struct points_figures *f, const char *program_text)
 {
 	json_t *program = program_text ? json_loads(program_text, 0, NULL) : NULL;
-	json_t *granted = granted_text ? json_loads(granted_text, 0, NULL) : NULL;
-	struct tier_position tp;
 	char cash[40] = "0.00";
-	points_tier(program, f->earned_in_window, granted, &tp);
 	const char *pv = json_string_value(json_object_get(program, "point_value"));
 	if (pv && points_cash_value(f->balance, pv, cash) != 0)
 		snprintf(cash, sizeof(cash), "0.00");
 	json_t *out = json_pack(
 	    "{s:I, s:o, s:o, s:o, s:I, s:I, s:o, s:s, s:o}", "balance", (json_int_t)f->balance,
-	    "tier", tp.tier ? json_string(tp.tier) : json_null(), "next_tier",
-	    tp.next_tier ? json_string(tp.next_tier) : json_null(), "points_to_next_tier",
-	    tp.next_tier ? json_integer(tp.points_to_next) : json_null(), "lifetime_earned",
+	    "tier", f->tier[0] ? json_string(f->tier) : json_null(), "next_tier",
+	    f->next_tier[0] ? json_string(f->next_tier) : json_null(), "points_to_next_tier",
+	    f->next_tier[0] ? json_integer(f->points_to_next) : json_null(), "lifetime_earned",
 	    (json_int_t)f->lifetime_earned, "lifetime_redeemed", (json_int_t)f->lifetime_redeemed,
 	    "expiring",
 	    f->expiring_at[0] ? json_pack("{s:I, s:s}", "points", (json_int_t)f->expiring_points,
@@ -39,7 +35,6 @@ static json_t *figures_json(const struct points_figures *f, const char *program_
 	    json_object_get(program, "currency") ? json_copy(json_object_get(program, "currency"))
 	                                         : json_null());
 	json_decref(program);
-	json_decref(granted);
 	return out;
 }
 
@@ -47,19 +42,19 @@ int handle_points_get(struct request *req)
 {
 	const char *id = handlers_external_id(req, "external_id");
 	struct points_figures f;
-	char *program = NULL, *granted = NULL;
+	char *program = NULL;
 	bool found = false;
 	if (!id)
 		return 0;
 	enum db_status st =
-	    points_read(req->app->pool, req->who.tenant_id, id, &found, &f, &program, &granted);
+	    points_read(req->app->pool, req->who.tenant_id, id, &found, &f, &program);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	if (!found)
 		return problem_reply(req, 404, "not-found", "no such customer");
-	json_t *out = figures_json(&f, program, granted);
+	json_t *out = figures_json(&f, program);
 	free(program);
-	free(granted);
+
 	json_object_set_new(out, "customer_id", json_string(id));
 	return http_reply_json(req, 200, out);
 }

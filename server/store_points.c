@@ -46,11 +46,11 @@ static enum db_status load_rules(struct db *db, const char *tenant_id, struct ru
 }
 
 static enum db_status read_figures(struct db *db, const char *tenant_id, const char *customer,
-                                   const char *window_days, struct points_figures *f)
+                                   const struct rules *r, struct points_figures *f)
 {
-	const char *params[] = {tenant_id, customer, window_days};
+	const char *params[] = {tenant_id, customer, r->window_days, r->config};
 	PGresult *res = NULL;
-	enum db_status st = db_query(db, SQL_POINTS_STATE, 3, params, &res);
+	enum db_status st = db_query(db, SQL_POINTS_STATE, 4, params, &res);
 	if (st != DB_OK)
 		return st;
 	memset(f, 0, sizeof(*f));
@@ -61,6 +61,9 @@ static enum db_status read_figures(struct db *db, const char *tenant_id, const c
 	f->lifetime_earned = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
 	f->lifetime_redeemed = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
 	f->earned_in_window = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	snprintf(f->tier, sizeof(f->tier), "%s", PQgetvalue(res, 0, 6));
+	snprintf(f->next_tier, sizeof(f->next_tier), "%s", PQgetvalue(res, 0, 7));
+	f->points_to_next = strtoll(PQgetvalue(res, 0, 8), NULL, 10);
 	PQclear(res);
 	return DB_OK;
 }
@@ -91,7 +94,7 @@ static enum db_status do_apply(struct db *db, void *arg)
 	*a->min_redeem = r.min_redeem;
 	const char *lapse[] = {a->tenant_id, customer};
 	if ((st = db_query(db, SQL_POINTS_EXPIRE, 2, lapse, NULL)) != DB_OK ||
-	    (st = read_figures(db, a->tenant_id, customer, r.window_days, a->after)) != DB_OK)
+	    (st = read_figures(db, a->tenant_id, customer, &r, a->after)) != DB_OK)
 		goto out;
 	long long delta = a->ch->op == POINTS_REDEEM ? -a->ch->points : a->ch->points;
 	if (a->ch->op == POINTS_REDEEM && a->ch->points < r.min_redeem) {
@@ -114,7 +117,7 @@ static enum db_status do_apply(struct db *db, void *arg)
 	                        delta > 0 && r.expiry_days[0] ? r.expiry_days : NULL};
 	free(*a->entry);
 	if ((st = db_value(db, SQL_POINTS_INSERT, 8, params, a->entry)) != DB_OK ||
-	    (st = read_figures(db, a->tenant_id, customer, r.window_days, a->after)) != DB_OK)
+	    (st = read_figures(db, a->tenant_id, customer, &r, a->after)) != DB_OK)
 		goto out;
 	*a->outcome = POINTS_DONE;
 	goto out;
@@ -150,7 +153,7 @@ struct read_args {
 	const char *tenant_id, *external_id;
 	bool *found;
 	struct points_figures *fig;
-	char **program, **granted;
+	char **program;
 };
 
 static enum db_status do_read(struct db *db, void *arg)
@@ -165,14 +168,9 @@ static enum db_status do_read(struct db *db, void *arg)
 		free(customer);
 		return st;
 	}
-	const char *who_id[] = {a->tenant_id, customer};
 	st = load_rules(db, a->tenant_id, &r);
 	if (st == DB_OK)
-		st = read_figures(db, a->tenant_id, customer, r.window_days, a->fig);
-	free(*a->granted);
-	*a->granted = NULL;
-	if (st == DB_OK)
-		st = db_value(db, SQL_POINTS_MEMBERSHIPS, 2, who_id, a->granted);
+		st = read_figures(db, a->tenant_id, customer, &r, a->fig);
 	free(*a->program);
 	*a->program = r.config;
 	free(customer);
@@ -180,11 +178,11 @@ static enum db_status do_read(struct db *db, void *arg)
 }
 
 enum db_status points_read(struct pool *pool, const char *tenant_id, const char *external_id,
-                           bool *found, struct points_figures *fig, char **program, char **granted)
+                           bool *found, struct points_figures *fig, char **program)
 {
-	struct read_args a = {tenant_id, external_id, found, fig, program, granted};
+	struct read_args a = {tenant_id, external_id, found, fig, program};
 	*program = NULL;
-	*granted = NULL;
+
 	*found = false;
 	memset(fig, 0, sizeof(*fig));
 	return db_read(pool, do_read, &a);

@@ -3,6 +3,8 @@
 -- for events_customers_upsert. Answers, for each request number "j" that stored any
 -- event, how many it stored: events without a client id are always stored; a stored
 -- client id belongs to the first element of the set that carried it.
+-- The points the stored events earn (or take back) are written by points_ingest() in the
+-- same statement, for the tenants that run a programme: a duplicate never earns.
 WITH input AS (
     SELECT e.doc, e.ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord)
 ), stored AS (
@@ -23,7 +25,15 @@ WITH input AS (
     ORDER BY i.ord
 
     ON CONFLICT (tenant_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-    RETURNING tenant_id, client_id
+    RETURNING *
+), earned AS (
+    SELECT points_ingest(array_agg(ROW(s.*)::events)) AS entries
+    FROM stored s
+    CROSS JOIN LATERAL (
+        SELECT p.config FROM loyalty_programs p
+        WHERE p.tenant_id = s.tenant_id ORDER BY p.version DESC LIMIT 1
+    ) AS p
+    WHERE s.type IN ('order', 'refund', 'membership_purchased') OR p.config->'event_points' ? s.type
 ), firsts AS (
     SELECT DISTINCT ON ((doc->>'t')::uuid, doc->>'id') (doc->>'t')::uuid AS t, doc->>'id' AS id,
            doc->>'j' AS j
@@ -35,4 +45,6 @@ SELECT j, count(*) FROM (
     UNION ALL
     SELECT doc->>'j' FROM input WHERE NOT doc ? 'id'
 ) AS per_request (j)
+CROSS JOIN earned -- one row: makes the points part of this statement whenever it stored any
 GROUP BY j
+

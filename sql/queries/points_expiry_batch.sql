@@ -9,4 +9,4 @@ WHERE (c.tenant_id, c.id) IN (
     WHERE l.expires_at IS NOT NULL AND l.expires_at <= now()
       AND (w.through IS NULL OR l.expires_at > w.through)
     LIMIT $1)
-FOR UPDATE OF c SKIP LOCKED
+FOR NO KEY UPDATE OF c SKIP LOCKED

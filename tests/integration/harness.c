@@ -419,7 +419,21 @@ long db_long(const char *sql, const char *param)
 	return v;
 }
 
+int ledger_invariant(void **state)
+{
+	(void)state;
+	long bad = db_long(
+	    "SELECT count(*) FROM customers c, points_state(c.tenant_id, c.id, now(), 365) s "
+	    "WHERE s.balance < 0 OR s.balance + s.lapsed <> (SELECT coalesce(sum(points), 0) "
+	    "FROM points_ledger l WHERE l.tenant_id = c.tenant_id AND l.customer_id = c.id)",
+	    NULL);
+	if (bad != 0)
+		fprintf(stderr, "harness: %ld customers break the ledger invariant\n", bad);
+	return bad == 0 ? 0 : -1;
+}
+
 int pg_ctl_action(const char *action)
+
 {
 	char cmd[1024];
 	const char *script = getenv("LOYALTYD_TEST_PG");

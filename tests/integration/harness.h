@@ -84,6 +84,11 @@ int pg_ctl_action(const char *action);
  * of the first row as a number (a count). Aborts on error. */
 long db_long(const char *sql, const char *param);
 
+/* A cmocka teardown: fails unless every customer's points hold the ledger invariant —
+ * balance never below zero, and balance plus lapsed-but-unwritten points equal to the sum
+ * of the ledger. */
+int ledger_invariant(void **state);
+
 /* Returns a TCP port on 127.0.0.1 that was free a moment ago. */
 
 int free_port(void);

@@ -413,15 +413,17 @@ static void scopes_tenants_and_erasure(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(earn_redeem_adjust_with_exact_balances),
-	    cmocka_unit_test(oldest_lots_first_and_lapsed_points_never_count),
-	    cmocka_unit_test(concurrent_redeems_never_overspend),
-	    cmocka_unit_test(tiers_follow_points_earned_in_the_window),
-	    cmocka_unit_test(membership_grants_a_tier_until_a_date),
-	    cmocka_unit_test(idempotent_earn_is_stored_once),
-	    cmocka_unit_test(background_task_writes_lapsed_points_off_once),
-	    cmocka_unit_test(every_rule_answers_422),
-	    cmocka_unit_test(scopes_tenants_and_erasure),
+	    cmocka_unit_test_teardown(earn_redeem_adjust_with_exact_balances, ledger_invariant),
+	    cmocka_unit_test_teardown(oldest_lots_first_and_lapsed_points_never_count,
+	                              ledger_invariant),
+	    cmocka_unit_test_teardown(concurrent_redeems_never_overspend, ledger_invariant),
+	    cmocka_unit_test_teardown(tiers_follow_points_earned_in_the_window, ledger_invariant),
+	    cmocka_unit_test_teardown(membership_grants_a_tier_until_a_date, ledger_invariant),
+	    cmocka_unit_test_teardown(idempotent_earn_is_stored_once, ledger_invariant),
+	    cmocka_unit_test_teardown(background_task_writes_lapsed_points_off_once,
+	                              ledger_invariant),
+	    cmocka_unit_test_teardown(every_rule_answers_422, ledger_invariant),
+	    cmocka_unit_test_teardown(scopes_tenants_and_erasure, ledger_invariant),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
