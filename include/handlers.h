@@ -32,6 +32,7 @@ int handle_response_create(struct request *req);
 int handle_response_list(struct request *req);
 int handle_report_nps(struct request *req);
 int handle_report_csat(struct request *req);
+int handle_report_points(struct request *req);
 int handle_program_put(struct request *req);
 int handle_program_get(struct request *req);
 int handle_points_get(struct request *req);
@@ -53,6 +54,14 @@ int handlers_page_params(struct request *req, struct page_params *p);
 
 /* Queues a 400 naming query parameter name. Returns 1 (0 < -1 when it could not queue). */
 int handlers_bad_parameter(struct request *req, const char *name, const char *message);
+
+/* A report's from or to bound from the query: RFC 3339 or a date YYYY-MM-DD (local
+ * midnight in tz), 1970-2100; *out NULL when absent. Returns 0, or 1 after a 400. */
+int handlers_report_bound(struct request *req, const char *name, const char **out);
+
+/* A report's tz: an IANA name's shape (PostgreSQL decides whether the zone exists);
+ * "UTC" when absent. Returns 0, or 1 after a 400. */
+int handlers_report_tz(struct request *req, const char **tz);
 
 /* Parses query parameter name as an RFC 3339 time or a date (midnight UTC), 1970–2100,
  * into out (RFC 3339, "" when absent). Returns 0, or 1 after queuing a 400. */

@@ -35,4 +35,26 @@ __attribute__((warn_unused_result)) enum db_status
 reports_survey_counts(struct pool *pool, const struct survey_counts_query *q,
                       struct period_counts **periods, size_t *n);
 
+/* The points programme's liability (sql/reports/points.sql). Counts in points. */
+struct points_report {
+	long long outstanding, customers_with_points;
+	long long expiring[3]; /* within 30, 60, 90 days (cumulative) */
+	long long earned, redeemed, expired, taken_back, shortfall, adjusted; /* lifetime */
+	char *tiers;   /* JSON array [{"name", "customers"}], malloc'd */
+	char *series;  /* JSON array, one object per local month, malloc'd */
+	char *program; /* the programme in force (JSON), malloc'd; NULL without one */
+	char from[40], to[40], as_of[32];
+	long months;
+	bool ordered; /* from < to */
+};
+
+/* Runs the points report over [from, to) (NULL: the defaults of points.sql) in tz.
+ * DB_INVALID when PostgreSQL refused a parameter (an unknown time zone). On DB_OK the
+ * caller frees with reports_points_free(). */
+__attribute__((warn_unused_result)) enum db_status
+reports_points(struct pool *pool, const char *tenant_id, const char *from, const char *to,
+               const char *tz, struct points_report *r);
+
+void reports_points_free(struct points_report *r);
+
 #endif

@@ -106,3 +106,39 @@ int handlers_time_id_cursor(struct request *req, struct page_params *p, const ch
 	*id = bar + 1;
 	return 0;
 }
+
+/* Reads a report bound: RFC 3339 or a date, 1970–2100. Returns 0, or 1 after a 400. */
+int handlers_report_bound(struct request *req, const char *name, const char **out)
+{
+	int64_t us;
+	if (http_query(req, name, out) != 0)
+		return handlers_bad_parameter(req, name, "is malformed");
+	if (*out &&
+	    ((timefmt_parse_rfc3339(*out, &us) != 0 && timefmt_parse_date(*out, &us) != 0) ||
+	     !timefmt_in_range(us)))
+		return handlers_bad_parameter(
+		    req, name,
+		    "must be an RFC 3339 time or a date YYYY-MM-DD (local to tz), 1970 to 2100");
+	return 0;
+}
+
+/* An IANA name's shape ("Europe/Zagreb", "UTC", "Etc/GMT+2"); PostgreSQL decides whether
+ * the zone exists. */
+static bool tz_shape_ok(const char *tz)
+{
+	size_t n = strlen(tz);
+	if (n == 0 || n > 64 || tz[0] == '/' || strstr(tz, ".."))
+		return false;
+	return strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+	       n;
+}
+
+int handlers_report_tz(struct request *req, const char **tz)
+{
+	if (http_query(req, "tz", tz) != 0 || (*tz && !tz_shape_ok(*tz)))
+		return handlers_bad_parameter(req, "tz",
+		                              "must be an IANA time zone such as Europe/Zagreb");
+	if (!*tz)
+		*tz = "UTC";
+	return 0;
+}

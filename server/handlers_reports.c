@@ -10,7 +10,6 @@
 #include "problem.h"
 #include "store_reports.h"
 #include "store_surveys.h"
-#include "timefmt.h"
 #include "validate.h"
 
 #define DONE(rc) ((rc) < 0 ? -1 : 0)
@@ -60,32 +59,6 @@ static json_t *period_json(const struct period_counts *p, bool nps, struct nps_r
 	return o;
 }
 
-/* Reads a report bound: RFC 3339 or a date, 1970–2100. Returns 0, or 1 after a 400. */
-static int bound_param(struct request *req, const char *name, const char **out)
-{
-	int64_t us;
-	if (http_query(req, name, out) != 0)
-		return handlers_bad_parameter(req, name, "is malformed");
-	if (*out &&
-	    ((timefmt_parse_rfc3339(*out, &us) != 0 && timefmt_parse_date(*out, &us) != 0) ||
-	     !timefmt_in_range(us)))
-		return handlers_bad_parameter(
-		    req, name,
-		    "must be an RFC 3339 time or a date YYYY-MM-DD (local to tz), 1970 to 2100");
-	return 0;
-}
-
-/* An IANA name's shape ("Europe/Zagreb", "UTC", "Etc/GMT+2"); PostgreSQL decides whether
- * the zone exists. */
-static bool tz_shape_ok(const char *tz)
-{
-	size_t n = strlen(tz);
-	if (n == 0 || n > 64 || tz[0] == '/' || strstr(tz, ".."))
-		return false;
-	return strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
-	       n;
-}
-
 static int survey_report(struct request *req, const char *kind)
 {
 	struct survey_counts_query q = {.tenant_id = req->who.tenant_id, .kind = kind, .tz = "UTC"};
@@ -94,14 +67,11 @@ static int survey_report(struct request *req, const char *kind)
 	struct period_counts *periods = NULL;
 	size_t n = 0;
 	int rc;
-	if ((rc = bound_param(req, "from", &q.from)) != 0 ||
-	    (rc = bound_param(req, "to", &q.to)) != 0)
+	if ((rc = handlers_report_bound(req, "from", &q.from)) != 0 ||
+	    (rc = handlers_report_bound(req, "to", &q.to)) != 0)
 		return DONE(rc);
-	if (http_query(req, "tz", &q.tz) != 0 || (q.tz && !tz_shape_ok(q.tz)))
-		return DONE(handlers_bad_parameter(
-		    req, "tz", "must be an IANA time zone such as Europe/Zagreb"));
-	if (!q.tz)
-		q.tz = "UTC";
+	if ((rc = handlers_report_tz(req, &q.tz)) != 0)
+		return DONE(rc);
 	if (http_query(req, "interval", &q.interval) != 0 ||
 	    (q.interval && strcmp(q.interval, "day") != 0 && strcmp(q.interval, "week") != 0 &&
 	     strcmp(q.interval, "month") != 0))

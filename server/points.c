@@ -1,6 +1,7 @@
-/* points.c - cash value. */
+/* points.c - cash value and breakage. */
 #include "points.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,4 +31,12 @@ int points_cash_value(long long balance, const char *point_value, char *out)
 		keep--;
 	snprintf(out, 40, "%lld.%.*s", total / 10000, keep, frac);
 	return 0;
+}
+
+bool points_breakage(long long expired, long long earned, double *pct)
+{
+	if (earned <= 0)
+		return false;
+	*pct = round((double)expired * 10000.0 / (double)earned) / 100.0;
+	return true;
 }

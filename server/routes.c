@@ -27,6 +27,8 @@ const struct route routes[] = {
     {"GET", "/v1/surveys/{id}/responses", AUTH_KEY, SCOPE_READ, handle_response_list, 0},
     {"GET", "/v1/reports/nps", AUTH_KEY, SCOPE_READ, handle_report_nps, 0},
     {"GET", "/v1/reports/csat", AUTH_KEY, SCOPE_READ, handle_report_csat, 0},
+    {"GET", "/v1/reports/points", AUTH_KEY, SCOPE_READ, handle_report_points, 0},
+
     {"PUT", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_put, 0},
     {"GET", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_get, 0},
     {"GET", "/v1/customers/{external_id}/points", AUTH_KEY, SCOPE_READ | SCOPE_POINTS,

@@ -145,7 +145,10 @@ static const struct step walk[] = {
     {"GET", "/v1/customers/walker/points", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/customers/walker/points/history?limit=1", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/customers/nobody/points", READ_KEY, NULL, NULL, 404},
+    {"GET", "/v1/reports/points?tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/points?from=2026-03-01&to=2026-01-01", READ_KEY, NULL, NULL, 400},
 };
+
 
 static struct server srv;
 static pid_t prism_pid;
