@@ -1,17 +1,53 @@
-/* handlers_program.c - PUT/GET /v1/program. */
+/* handlers_program.c - PUT/GET /v1/program, and PUT ?dry_run=true. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "handlers.h"
 #include "http.h"
 #include "problem.h"
 #include "program_input.h"
 #include "store_program.h"
 
+/* Answers what text (a validated programme) would change, storing nothing. */
+static int dry_run(struct request *req, const char *text, const struct page_params *p)
+{
+	struct program_dry_run run;
+	char cursor[CURSOR_MAX];
+	enum db_status st = program_dry_run(req->app->pool, req->who.tenant_id, text,
+	                                    p->cursor[0] ? p->cursor : NULL, p->limit, &run);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (run.next_after[0])
+		cursor_encode(run.next_after, cursor);
+	json_t *out =
+	    json_pack("{s:b, s:o, s:I, s:I, s:{s:o, s:o}}", "dry_run", 1, "program",
+	              json_loads(text, 0, NULL), "customers", (json_int_t)run.customers,
+	              "tier_changes", (json_int_t)run.changes, "changes", "data", run.page,
+	              "next_cursor", run.next_after[0] ? json_string(cursor) : json_null());
+	return http_reply_json(req, 200, out);
+}
+
 int handle_program_put(struct request *req)
 {
-	json_t *body = http_body_json(req);
+	const char *dry = NULL;
+	struct page_params p;
 	char *json = NULL;
+	int rc;
+	if (http_query(req, "dry_run", &dry) != 0 ||
+	    (dry && strcmp(dry, "true") != 0 && strcmp(dry, "false") != 0))
+		return handlers_bad_parameter(req, "dry_run", "must be true or false") < 0 ? -1 : 0;
+	bool dry_run_only = dry && strcmp(dry, "true") == 0;
+	if (dry_run_only) {
+		if ((rc = handlers_page_params(req, &p)) != 0)
+			return rc < 0 ? -1 : 0;
+		if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+			return handlers_bad_parameter(req, "cursor",
+			                              "is not a cursor this service returned") < 0
+			           ? -1
+			           : 0;
+	}
+	json_t *body = http_body_json(req);
 	if (!body)
 		return 0;
 	json_t *errors = handlers_errors();
@@ -24,6 +60,11 @@ int handle_program_put(struct request *req)
 	json_decref(config);
 	if (!text)
 		return -1;
+	if (dry_run_only) {
+		rc = dry_run(req, text, &p);
+		free(text);
+		return rc;
+	}
 	enum db_status st = program_put(req->app->pool, req->who.tenant_id, text, &json);
 	free(text);
 	if (st == DB_CONFLICT)

@@ -130,6 +130,13 @@ static const struct step walk[] = {
      "\"0.01\"}",
      200},
     {"PUT", "/v1/program", ADMIN_KEY, "application/json", "{\"currency\":\"EUR\"}", 422},
+    {"PUT", "/v1/program?dry_run=true&limit=1", ADMIN_KEY, "application/json",
+     "{\"currency\":\"EUR\",\"points_per_unit\":2,\"tiers\":[{\"name\":\"basic\","
+     "\"threshold\":0}]}",
+     200},
+    {"PUT", "/v1/program?dry_run=maybe", ADMIN_KEY, "application/json",
+     "{\"currency\":\"EUR\",\"points_per_unit\":2}", 400},
+
     {"GET", "/v1/program", ADMIN_KEY, NULL, NULL, 200},
     {"GET", "/v1/program", READ_KEY, NULL, NULL, 403},
     {"POST", "/v1/customers/walker/points/earn", ADMIN_KEY, "application/json",
@@ -148,7 +155,6 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/points?tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/points?from=2026-03-01&to=2026-01-01", READ_KEY, NULL, NULL, 400},
 };
-
 
 static struct server srv;
 static pid_t prism_pid;

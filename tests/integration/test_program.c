@@ -179,14 +179,134 @@ static void programme_needs_the_admin_scope(void **state)
 	response_free(&r);
 }
 
+static json_t *as_other(const char *method, const char *path, const char *body, int status)
+{
+	struct response r;
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", other_key);
+	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	assert_int_equal(http(srv.port, method, path, h, body, &r), 0);
+	if (r.status != status)
+		fail_msg("%s %s: %d %s", method, path, r.status, r.body);
+	json_t *j = response_json(&r);
+	response_free(&r);
+	return j;
+}
+
+#define TIERS_V1                                                                                   \
+	"\"tiers\":[{\"name\":\"bronze\",\"threshold\":0},{\"name\":\"silver\",\"threshold\":100}" \
+	","                                                                                        \
+	"{\"name\":\"gold\",\"threshold\":1000}]"
+
+static void dry_run_lists_tier_changes_and_stores_nothing(void **state)
+{
+	(void)state;
+	json_decref(as_other("PUT", "/v1/program", "{" BASE "," TIERS_V1 "}", 200));
+	/* p1 50 bronze, p2 150 silver, p3 1200 gold, p4 nothing (bronze), p5 gold by membership */
+	const char *earn[][2] = {{"p1", "50"}, {"p2", "150"}, {"p3", "1200"}};
+	for (int i = 0; i < 5; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/v1/customers/p%d", i + 1);
+		json_decref(as_other("PUT", path, "{}", 201));
+	}
+	for (int i = 0; i < 3; i++) {
+		char path[64], body[64];
+		snprintf(path, sizeof(path), "/v1/customers/%s/points/earn", earn[i][0]);
+		snprintf(body, sizeof(body), "{\"points\":%s}", earn[i][1]);
+		json_decref(as_other("POST", path, body, 201));
+	}
+	json_decref(as_other("POST", "/v1/events",
+	                     "{\"customer_id\":\"p5\",\"type\":\"membership_purchased\","
+	                     "\"occurred_at\":\"2026-01-01T00:00:00Z\",\"properties\":{\"tier\":"
+	                     "\"gold\",\"until\":\"2099-01-01T00:00:00Z\"}}",
+	                     200));
+	/* silver from 200: only p2 falls back to bronze */
+	json_t *j =
+	    as_other("PUT", "/v1/program?dry_run=true",
+	             "{" BASE ",\"tiers\":[{\"name\":\"bronze\",\"threshold\":0},{\"name\":"
+	             "\"silver\",\"threshold\":200},{\"name\":\"gold\",\"threshold\":1000}]}",
+	             200);
+	assert_true(json_is_true(json_object_get(j, "dry_run")));
+	assert_int_equal(json_integer_value(json_object_get(j, "customers")), 5);
+	assert_int_equal(json_integer_value(json_object_get(j, "tier_changes")), 1);
+	json_t *data = json_object_get(json_object_get(j, "changes"), "data");
+	assert_int_equal(json_array_size(data), 1);
+	json_t *c = json_array_get(data, 0);
+	assert_string_equal(json_string_value(json_object_get(c, "customer_id")), "p2");
+	assert_string_equal(json_string_value(json_object_get(c, "from")), "silver");
+	assert_string_equal(json_string_value(json_object_get(c, "to")), "bronze");
+	/* the answer shows the programme as it would be stored, defaults filled in */
+	json_t *prog = json_object_get(j, "program");
+	assert_int_equal(json_integer_value(json_object_get(
+	                     json_array_get(json_object_get(prog, "tiers"), 1), "threshold")),
+	                 200);
+	assert_int_equal(json_integer_value(json_object_get(prog, "tier_window_days")), 365);
+
+	json_decref(j);
+	/* renamed tiers: everyone changes (p5's gold no longer exists); pages of two */
+	const char *expect[][3] = {{"p1", "bronze", "basic"},
+	                           {"p2", "silver", "plus"},
+	                           {"p3", "gold", "plus"},
+	                           {"p4", "bronze", "basic"},
+	                           {"p5", "gold", "basic"}};
+	char path[256] = "/v1/program?dry_run=true&limit=2";
+	int seen = 0, pages = 0;
+	for (;;) {
+		j = as_other("PUT", path,
+		             "{" BASE ",\"tiers\":[{\"name\":\"basic\",\"threshold\":0},{\"name\":"
+		             "\"plus\",\"threshold\":100}]}",
+		             200);
+		assert_int_equal(json_integer_value(json_object_get(j, "tier_changes")), 5);
+		json_t *changes = json_object_get(j, "changes");
+		size_t i;
+		json_array_foreach (json_object_get(changes, "data"), i, c) {
+			assert_true(seen < 5);
+			for (int k = 0; k < 3; k++)
+				assert_string_equal(
+				    json_string_value(json_object_get(c, k == 0   ? "customer_id"
+				                                         : k == 1 ? "from"
+				                                                  : "to")),
+				    expect[seen][k]);
+			seen++;
+		}
+		pages++;
+		json_t *next = json_object_get(changes, "next_cursor");
+		if (json_is_null(next)) {
+			json_decref(j);
+			break;
+		}
+		snprintf(path, sizeof(path), "/v1/program?dry_run=true&limit=2&cursor=%s",
+		         json_string_value(next));
+		json_decref(j);
+	}
+	assert_int_equal(seen, 5);
+	assert_int_equal(pages, 3);
+	/* nothing was stored: still version 1 with its tiers */
+	j = as_other("GET", "/v1/program", NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(j, "tiers"), 1), "name")),
+	                    "silver");
+	json_decref(j);
+	/* a dry run validates like a PUT; dry_run itself is checked */
+	json_decref(as_other("PUT", "/v1/program?dry_run=true", "{\"currency\":\"EUR\"}", 422));
+	j = as_other("PUT", "/v1/program?dry_run=yes", "{" BASE "}", 400);
+	assert_string_equal(json_string_value(json_object_get(j, "detail")),
+	                    "dry_run: must be true or false");
+	json_decref(j);
+}
+
 int main(void)
 {
+
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(no_programme_is_404),
 	    cmocka_unit_test(minimal_programme_gets_its_defaults),
 	    cmocka_unit_test(every_change_is_a_new_version),
 	    cmocka_unit_test(every_programme_rule_answers_422),
 	    cmocka_unit_test(programme_needs_the_admin_scope),
+	    cmocka_unit_test(dry_run_lists_tier_changes_and_stores_nothing),
+
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
