@@ -1,5 +1,5 @@
 /* store_points.h - the points ledger of one customer. Every write runs in one
- * transaction that locks the customer, writes lapsed lots as an expire entry, checks, and
+ * transaction that locks the customer, checks, writes lapsed lots as an expire entry and
  * appends; so a redeem never spends points another request spends, and a refused request
  * changes nothing. */
 #ifndef LOYALTYD_STORE_POINTS_H
@@ -34,13 +34,14 @@ enum points_outcome {
 	POINTS_UNDER_MIN     /* a redeem under the programme's min_redeem */
 };
 
-/* Applies a change. On DB_OK, *outcome says what happened; when POINTS_DONE, *entry is
- * the new ledger entry (JSON, malloc'd) and *after the figures after it; otherwise
- * nothing was written and after->balance is the available balance. */
+/* Applies a change in one statement (its own transaction). On DB_OK, *outcome says what
+ * happened; when POINTS_DONE, *entry is the new ledger entry (JSON, malloc'd) and *balance
+ * the balance after it; otherwise nothing was written and *balance is the available
+ * balance. *min_redeem is the programme's. */
 __attribute__((warn_unused_result)) enum db_status
 points_apply(struct pool *pool, const char *tenant_id, const char *external_id,
              const struct points_change *ch, enum points_outcome *outcome, char **entry,
-             struct points_figures *after, long long *min_redeem);
+             long long *balance, long long *min_redeem);
 
 /* Reads a customer's figures and the programme in force (*program: JSON text or NULL,
  * malloc'd). *found is false when there is no such customer. */

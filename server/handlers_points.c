@@ -89,7 +89,7 @@ static int change(struct request *req, enum points_op op)
 	static const char *const fields[] = {"points", "reason", "reference", NULL};
 	const char *id = handlers_external_id(req, "external_id");
 	struct points_change ch = {.op = op};
-	struct points_figures after;
+	long long balance = 0;
 	enum points_outcome outcome;
 	long long min_redeem = 0;
 	char *entry = NULL;
@@ -125,7 +125,7 @@ static int change(struct request *req, enum points_op op)
 	}
 	json_decref(errors);
 	enum db_status st = points_apply(req->app->pool, req->who.tenant_id, id, &ch, &outcome,
-	                                 &entry, &after, &min_redeem);
+	                                 &entry, &balance, &min_redeem);
 	if (st != DB_OK) {
 		rc = problem_db(req, st);
 	} else if (outcome == POINTS_NO_CUSTOMER) {
@@ -136,18 +136,17 @@ static int change(struct request *req, enum points_op op)
 			snprintf(detail, sizeof(detail),
 			         "at least %lld points must be redeemed at once", min_redeem);
 		else
-			snprintf(detail, sizeof(detail), "only %lld points are available",
-			         after.balance);
+			snprintf(detail, sizeof(detail), "only %lld points are available", balance);
 		json_t *p = problem_new(
 		    409, outcome == POINTS_UNDER_MIN ? "under-min-redeem" : "insufficient-points",
 		    detail, NULL);
-		json_object_set_new(p, "available", json_integer(after.balance));
+		json_object_set_new(p, "available", json_integer(balance));
 		if (outcome == POINTS_UNDER_MIN)
 			json_object_set_new(p, "min_redeem", json_integer(min_redeem));
 		rc = http_reply_json_type(req, 409, p, "application/problem+json");
 	} else {
 		json_t *out = json_loads(entry, 0, NULL);
-		json_object_set_new(out, "balance", json_integer(after.balance));
+		json_object_set_new(out, "balance", json_integer(balance));
 		rc = http_reply_json(req, 201, out);
 	}
 	free(entry);

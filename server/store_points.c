@@ -8,13 +8,10 @@
 
 #include "page.h"
 
-/* The programme in force: its version, expiry_days, tier_window_days and min_redeem. */
+/* The programme in force, as far as reading figures needs it. */
 struct rules {
-	char version[16];
-	char expiry_days[16]; /* "" = never */
-	char window_days[16];
-	long long min_redeem;
-	char *config; /* JSON text, malloc'd, NULL without a programme */
+	char window_days[16]; /* tier_window_days */
+	char *config;         /* JSON text, malloc'd, NULL without a programme */
 };
 
 static enum db_status load_rules(struct db *db, const char *tenant_id, struct rules *r)
@@ -28,16 +25,10 @@ static enum db_status load_rules(struct db *db, const char *tenant_id, struct ru
 		return st;
 	if (PQntuples(res) == 1) {
 		json_t *cfg = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-		snprintf(r->version, sizeof(r->version), "%s", PQgetvalue(res, 0, 0));
-		json_t *exp = json_object_get(cfg, "expiry_days");
-		if (json_is_integer(exp))
-			snprintf(r->expiry_days, sizeof(r->expiry_days), "%lld",
-			         (long long)json_integer_value(exp));
 		json_t *win = json_object_get(cfg, "tier_window_days");
 		if (json_is_integer(win))
 			snprintf(r->window_days, sizeof(r->window_days), "%lld",
 			         (long long)json_integer_value(win));
-		r->min_redeem = (long long)json_integer_value(json_object_get(cfg, "min_redeem"));
 		r->config = strdup(PQgetvalue(res, 0, 1));
 		json_decref(cfg);
 	}
@@ -68,84 +59,34 @@ static enum db_status read_figures(struct db *db, const char *tenant_id, const c
 	return DB_OK;
 }
 
-struct apply_args {
-	const char *tenant_id, *external_id;
-	const struct points_change *ch;
-	enum points_outcome *outcome;
-	char **entry;
-	struct points_figures *after;
-	long long *min_redeem;
-};
-
-static enum db_status do_apply(struct db *db, void *arg)
-{
-	struct apply_args *a = arg;
-	const char *who[] = {a->tenant_id, a->external_id};
-	char *customer = NULL, points[24];
-	struct rules r;
-	enum db_status st = db_value(db, SQL_POINTS_LOCK, 2, who, &customer);
-	if (st != DB_OK || !customer) {
-		*a->outcome = POINTS_NO_CUSTOMER;
-		free(customer);
-		return st == DB_OK ? DB_ROLLBACK : st;
-	}
-	if ((st = load_rules(db, a->tenant_id, &r)) != DB_OK)
-		goto out;
-	*a->min_redeem = r.min_redeem;
-	const char *lapse[] = {a->tenant_id, customer};
-	if ((st = db_query(db, SQL_POINTS_EXPIRE, 2, lapse, NULL)) != DB_OK ||
-	    (st = read_figures(db, a->tenant_id, customer, &r, a->after)) != DB_OK)
-		goto out;
-	long long delta = a->ch->op == POINTS_REDEEM ? -a->ch->points : a->ch->points;
-	if (a->ch->op == POINTS_REDEEM && a->ch->points < r.min_redeem) {
-		*a->outcome = POINTS_UNDER_MIN;
-		goto refuse;
-	}
-	if (delta < 0 && -delta > a->after->balance) {
-		*a->outcome = POINTS_OVER_BALANCE;
-		goto refuse;
-	}
-	static const char *const kinds[] = {"earn", "redeem", "adjust"};
-	snprintf(points, sizeof(points), "%lld", delta);
-	const char *params[] = {a->tenant_id,
-	                        customer,
-	                        kinds[a->ch->op],
-	                        points,
-	                        a->ch->reason,
-	                        a->ch->reference,
-	                        r.version[0] ? r.version : NULL,
-	                        delta > 0 && r.expiry_days[0] ? r.expiry_days : NULL};
-	free(*a->entry);
-	if ((st = db_value(db, SQL_POINTS_INSERT, 8, params, a->entry)) != DB_OK ||
-	    (st = read_figures(db, a->tenant_id, customer, &r, a->after)) != DB_OK)
-		goto out;
-	*a->outcome = POINTS_DONE;
-	goto out;
-refuse:
-	/* nothing may be written, not even the expire entry: roll back */
-	st = DB_ROLLBACK;
-out:
-	free(r.config);
-	free(customer);
-	return st;
-}
-
 enum db_status points_apply(struct pool *pool, const char *tenant_id, const char *external_id,
                             const struct points_change *ch, enum points_outcome *outcome,
-                            char **entry, struct points_figures *after, long long *min_redeem)
+                            char **entry, long long *balance, long long *min_redeem)
 {
-	struct apply_args a = {tenant_id, external_id, ch, outcome, entry, after, min_redeem};
+	static const char *const kinds[] = {"earn", "redeem", "adjust"};
+	char delta[24];
+	PGresult *res = NULL;
+	snprintf(delta, sizeof(delta), "%lld", ch->op == POINTS_REDEEM ? -ch->points : ch->points);
+	const char *params[] = {tenant_id, external_id, kinds[ch->op],
+	                        delta,     ch->reason,  ch->reference};
+	/* one statement, its own transaction: see points_change() in the migrations */
+	struct db_step step = {SQL_POINTS_CHANGE, 6, params, &res};
 	*entry = NULL;
 	*outcome = POINTS_DONE;
-	*min_redeem = 0;
-	memset(after, 0, sizeof(*after));
-	enum db_status st = db_transaction(pool, do_apply, &a);
-	if (st == DB_ROLLBACK) /* refused on purpose: *outcome says why */
-		st = DB_OK;
-	if (st != DB_OK || *outcome != POINTS_DONE) {
-		free(*entry);
-		*entry = NULL;
-	}
+	*balance = *min_redeem = 0;
+	enum db_status st = db_pipeline_run(pool, &step, 1);
+	if (st != DB_OK)
+		return st;
+	const char *o = PQgetvalue(res, 0, 0);
+	*outcome = strcmp(o, "done") == 0          ? POINTS_DONE
+	           : strcmp(o, "no_customer") == 0 ? POINTS_NO_CUSTOMER
+	           : strcmp(o, "under_min") == 0   ? POINTS_UNDER_MIN
+	                                           : POINTS_OVER_BALANCE;
+	if (*outcome == POINTS_DONE && !(*entry = strdup(PQgetvalue(res, 0, 1))))
+		st = DB_ERROR;
+	*balance = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+	*min_redeem = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	PQclear(res);
 	return st;
 }
 

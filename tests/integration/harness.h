@@ -85,8 +85,10 @@ int pg_ctl_action(const char *action);
 long db_long(const char *sql, const char *param);
 
 /* A cmocka teardown: fails unless every customer's points hold the ledger invariant —
- * balance never below zero, and balance plus lapsed-but-unwritten points equal to the sum
- * of the ledger. */
+ * balance never below zero, balance plus lapsed-but-unwritten points equal to the sum of
+ * the ledger, and the writers' shortcut (points_totals) equal to the full computation
+ * (points_state). */
+
 int ledger_invariant(void **state);
 
 /* Returns a TCP port on 127.0.0.1 that was free a moment ago. */

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Points benchmark (points issue): a mixed earn/redeem load, POST
+# /v1/customers/{id}/points/earn|redeem over wrk keep-alive (32 connections), against
+# pgbench running the equivalent transaction (lock the customer's row, append a ledger
+# entry; bench/pgbench_points.sql, 8 clients) on the same private PostgreSQL in the same
+# invocation, alternating rounds. Also: batch ingest of orders for a tenant with a
+# programme (points earned in the ingest transaction) against one without.
+# Usage: bench/points.sh [SECONDS]
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+secs=${1:-10}
+
+bench_build loyaltyd
+bench_cluster
+bench_tenant "Points bench"
+tenant=$bench_tenant_id
+export BENCH_KEY=$bench_key
+psqlb -q <<SQL
+INSERT INTO loyalty_programs (tenant_id, version, config) VALUES ('$tenant', 1,
+  '{"currency":"EUR","points_per_unit":1,"rounding":"floor","event_points":{},
+    "tiers":[{"name":"bronze","threshold":0,"multiplier":1},{"name":"silver","threshold":1000,"multiplier":1.5}],
+    "tier_window_days":365,"expiry_days":365,"min_redeem":1,"point_value":"0.01"}');
+INSERT INTO customers (tenant_id, external_id) SELECT '$tenant', 'c' || g FROM generate_series(0, 999) g;
+-- every customer funded, so that redeems never run dry
+INSERT INTO points_ledger (tenant_id, customer_id, kind, points, reason, program_version, expires_at)
+SELECT tenant_id, id, 'earn', 1000000, 'bench funding', 1, now() + interval '365 days'
+FROM customers WHERE tenant_id = '$tenant';
+ANALYZE;
+SQL
+LOYALTYD_LOG=${LOYALTYD_LOG:-warn} bench_serve
+port=$bench_port
+work=$bench_work
+
+rounds=${ROUNDS:-3}
+echo "== 1. earn/redeem POST vs pgbench lock + ledger insert (${secs}s each, $rounds alternating rounds)"
+pgbs=(); loys=()
+for r in $(seq 1 "$rounds"); do
+  pgbs+=("$(PGPASSWORD=$(cat "$work/pg/password") pgbench -n -h 127.0.0.1 -p "$(cat "$work/pg/port")" -U postgres \
+      -M prepared -c 8 -j 2 -T "$secs" -D tenant="$tenant" -f bench/pgbench_points.sql loyaltyd \
+      | awk '/^tps/ {print $3}')")
+  loys+=("$(wrk -t2 -c32 -d"${secs}s" -s bench/points_mixed.lua "http://127.0.0.1:$port" \
+      | awk '/Requests\/sec/ {print $2}')")
+  echo "  round $r: pgbench ${pgbs[-1]} tx/s, loyaltyd ${loys[-1]} req/s"
+done
+pgb=$(printf '%s\n' "${pgbs[@]}" | median)
+loy=$(printf '%s\n' "${loys[@]}" | median)
+echo "  pgbench -M prepared -c 8 (median): $pgb tx/s"
+echo "  loyaltyd earn/redeem, wrk -c 32 (median): $loy req/s"
+awk -v l="$loy" -v p="$pgb" 'BEGIN {printf "  ratio: %.2f (goal >= 0.7)\n", l / p}'
+bad=$(psqlb -tAc "SELECT count(*) FROM customers c, points_state(c.tenant_id, c.id, now(), 365) s
+  WHERE c.tenant_id = '$tenant' AND s.balance + s.lapsed <> (SELECT sum(points) FROM points_ledger l
+  WHERE l.tenant_id = c.tenant_id AND l.customer_id = c.id)")
+echo "  customers breaking balance == sum(ledger): $bad"
+
+echo "== 2. batches of 1,000 orders: a tenant with a programme (earning) vs one without"
+bench_tenant "No programme"
+plain_key=$bench_key
+n_batches=${BATCHES:-20}
+mkdir -p "$work/batches"
+for who in points plain; do
+  awk -v nb="$n_batches" -v who="$who" 'BEGIN {
+    for (b = 0; b < nb; b++) {
+      f = sprintf("'"$work"'/batches/%s-%03d.json", who, b);
+      printf "{\"events\":[" > f;
+      for (i = 0; i < 1000; i++) {
+        n = b * 1000 + i;
+        printf "%s{\"id\":\"%s-%d\",\"customer_id\":\"c%d\",\"type\":\"order\",\"occurred_at\":\"2026-11-01T10:%02d:%02dZ\",\"amount\":\"%d.%02d\",\"currency\":\"EUR\",\"order_id\":\"o%d\"}", (i ? "," : ""), who, n, n % 1000, (n / 60) % 60, n % 60, n % 200, n % 100, n >> f;
+      }
+      printf "]}" >> f;
+      close(f);
+    }
+  }'
+done
+post_all() { # KEY PREFIX → seconds
+  local start; start=$(date +%s.%N)
+  for f in "$work"/batches/"$2"-*.json; do
+    curl -fs -X POST "http://127.0.0.1:$port/v1/events" -H "Authorization: Bearer $1" \
+         -H 'Content-Type: application/json' --data-binary @"$f" >/dev/null
+  done
+  echo "$(date +%s.%N) - $start" | bc
+}
+plain_s=$(post_all "$plain_key" plain)
+points_s=$(post_all "$BENCH_KEY" points)
+entries=$(psqlb -tAc "SELECT count(*) FROM points_ledger WHERE tenant_id = '$tenant' AND event_id IS NOT NULL")
+awk -v n="$n_batches" -v a="$plain_s" -v b="$points_s" -v e="$entries" 'BEGIN {
+  printf "  without programme: %d x 1,000 orders in %.2f s (%.0f events/s)\n", n, a, n * 1000 / a;
+  printf "  with programme:    %d x 1,000 orders in %.2f s (%.0f events/s), %d ledger entries\n", n, b, n * 1000 / b, e;
+  printf "  ratio: %.2f\n", a / b }'
