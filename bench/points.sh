@@ -4,7 +4,9 @@
 # pgbench running the equivalent transaction (lock the customer's row, append a ledger
 # entry; bench/pgbench_points.sql, 8 clients) on the same private PostgreSQL in the same
 # invocation, alternating rounds. Also: batch ingest of orders for a tenant with a
-# programme (points earned in the ingest transaction) against one without.
+# programme (points earned in the ingest transaction) against one without (the same
+# 1,000 customers, already known), before the mixed load and after it.
+
 # Usage: bench/points.sh [SECONDS]
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -31,33 +33,14 @@ LOYALTYD_LOG=${LOYALTYD_LOG:-warn} bench_serve
 port=$bench_port
 work=$bench_work
 
-rounds=${ROUNDS:-3}
-echo "== 1. earn/redeem POST vs pgbench lock + ledger insert (${secs}s each, $rounds alternating rounds)"
-pgbs=(); loys=()
-for r in $(seq 1 "$rounds"); do
-  pgbs+=("$(PGPASSWORD=$(cat "$work/pg/password") pgbench -n -h 127.0.0.1 -p "$(cat "$work/pg/port")" -U postgres \
-      -M prepared -c 8 -j 2 -T "$secs" -D tenant="$tenant" -f bench/pgbench_points.sql loyaltyd \
-      | awk '/^tps/ {print $3}')")
-  loys+=("$(wrk -t2 -c32 -d"${secs}s" -s bench/points_mixed.lua "http://127.0.0.1:$port" \
-      | awk '/Requests\/sec/ {print $2}')")
-  echo "  round $r: pgbench ${pgbs[-1]} tx/s, loyaltyd ${loys[-1]} req/s"
-done
-pgb=$(printf '%s\n' "${pgbs[@]}" | median)
-loy=$(printf '%s\n' "${loys[@]}" | median)
-echo "  pgbench -M prepared -c 8 (median): $pgb tx/s"
-echo "  loyaltyd earn/redeem, wrk -c 32 (median): $loy req/s"
-awk -v l="$loy" -v p="$pgb" 'BEGIN {printf "  ratio: %.2f (goal >= 0.7)\n", l / p}'
-bad=$(psqlb -tAc "SELECT count(*) FROM customers c, points_state(c.tenant_id, c.id, now(), 365) s
-  WHERE c.tenant_id = '$tenant' AND s.balance + s.lapsed <> (SELECT sum(points) FROM points_ledger l
-  WHERE l.tenant_id = c.tenant_id AND l.customer_id = c.id)")
-echo "  customers breaking balance == sum(ledger): $bad"
-
-echo "== 2. batches of 1,000 orders: a tenant with a programme (earning) vs one without"
+echo "== 2. batches of 1,000 orders, a tenant with a programme (earning) vs one without,"
+echo "      on fresh customers (2a) and after the load of part 1 (2b)"
 bench_tenant "No programme"
 plain_key=$bench_key
+psqlb -qc "INSERT INTO customers (tenant_id, external_id) SELECT '$bench_tenant_id', 'c' || g FROM generate_series(0, 999) g"
 n_batches=${BATCHES:-20}
 mkdir -p "$work/batches"
-for who in points plain; do
+for who in points plain points2 plain2; do
   awk -v nb="$n_batches" -v who="$who" 'BEGIN {
     for (b = 0; b < nb; b++) {
       f = sprintf("'"$work"'/batches/%s-%03d.json", who, b);
@@ -79,10 +62,39 @@ post_all() { # KEY PREFIX → seconds
   done
   echo "$(date +%s.%N) - $start" | bc
 }
-plain_s=$(post_all "$plain_key" plain)
-points_s=$(post_all "$BENCH_KEY" points)
-entries=$(psqlb -tAc "SELECT count(*) FROM points_ledger WHERE tenant_id = '$tenant' AND event_id IS NOT NULL")
-awk -v n="$n_batches" -v a="$plain_s" -v b="$points_s" -v e="$entries" 'BEGIN {
-  printf "  without programme: %d x 1,000 orders in %.2f s (%.0f events/s)\n", n, a, n * 1000 / a;
-  printf "  with programme:    %d x 1,000 orders in %.2f s (%.0f events/s), %d ledger entries\n", n, b, n * 1000 / b, e;
-  printf "  ratio: %.2f\n", a / b }'
+ingest_compare() { # PREFIX (points or points2; plain/plain2 alike)
+  local per plain_s points_s
+  per=$(psqlb -tAc "SELECT round(count(*)::numeric / 1000) FROM points_ledger WHERE tenant_id = '$tenant'")
+  plain_s=$(post_all "$plain_key" "${1/points/plain}")
+  points_s=$(post_all "$BENCH_KEY" "$1")
+  awk -v n="$n_batches" -v a="$plain_s" -v b="$points_s" -v e="$per" 'BEGIN {
+    printf "  ledger entries per customer before: %d\n", e;
+    printf "  without programme: %d x 1,000 orders in %.2f s (%.0f events/s)\n", n, a, n * 1000 / a;
+    printf "  with programme:    %d x 1,000 orders in %.2f s (%.0f events/s)\n", n, b, n * 1000 / b;
+    printf "  ratio: %.2f\n", a / b }'
+}
+echo "-- 2a."
+ingest_compare points
+rounds=${ROUNDS:-3}
+echo "== 1. earn/redeem POST vs pgbench lock + ledger insert (${secs}s each, $rounds alternating rounds)"
+pgbs=(); loys=()
+for r in $(seq 1 "$rounds"); do
+  pgbs+=("$(PGPASSWORD=$(cat "$work/pg/password") pgbench -n -h 127.0.0.1 -p "$(cat "$work/pg/port")" -U postgres \
+      -M prepared -c 8 -j 2 -T "$secs" -D tenant="$tenant" -f bench/pgbench_points.sql loyaltyd \
+      | awk '/^tps/ {print $3}')")
+  loys+=("$(wrk -t2 -c32 -d"${secs}s" -s bench/points_mixed.lua "http://127.0.0.1:$port" \
+      | awk '/Requests\/sec/ {print $2}')")
+  echo "  round $r: pgbench ${pgbs[-1]} tx/s, loyaltyd ${loys[-1]} req/s"
+done
+pgb=$(printf '%s\n' "${pgbs[@]}" | median)
+loy=$(printf '%s\n' "${loys[@]}" | median)
+echo "  pgbench -M prepared -c 8 (median): $pgb tx/s"
+echo "  loyaltyd earn/redeem, wrk -c 32 (median): $loy req/s"
+awk -v l="$loy" -v p="$pgb" 'BEGIN {printf "  ratio: %.2f (goal >= 0.7)\n", l / p}'
+bad=$(psqlb -tAc "SELECT count(*) FROM customers c, points_state(c.tenant_id, c.id, now(), 365) s
+  WHERE c.tenant_id = '$tenant' AND s.balance + s.lapsed <> (SELECT sum(points) FROM points_ledger l
+  WHERE l.tenant_id = c.tenant_id AND l.customer_id = c.id)")
+echo "  customers breaking balance == sum(ledger): $bad"
+
+echo "-- 2b."
+ingest_compare points2
