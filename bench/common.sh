@@ -68,3 +68,24 @@ bench_serve() {
 
 # median: the median of the numbers on standard input.
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# bench_versus PGBENCH_SCRIPT WRK_SCRIPT URL LABEL GOAL: alternates ROUNDS (default 3)
+# rounds of pgbench (-M prepared -c 8 -j 2, tenant=$bench_tenant_id) and wrk (-t2 -c32),
+# $secs seconds each, on the bench cluster and loyaltyd; prints each round, the medians
+# and their ratio against GOAL. wrk scripts see the round in BENCH_PREFIX ("w1", "w2", …).
+bench_versus() {
+  local pgbs=() loys=() r pgb loy
+  for r in $(seq 1 "${ROUNDS:-3}"); do
+    pgbs+=("$(PGPASSWORD=$(cat "$bench_work/pg/password") pgbench -n -h 127.0.0.1 \
+        -p "$(cat "$bench_work/pg/port")" -U postgres -M prepared -c 8 -j 2 -T "$secs" \
+        -D tenant="$bench_tenant_id" -f "$1" loyaltyd | awk '/^tps/ {print $3}')")
+    loys+=("$(BENCH_PREFIX="w$r" wrk -t2 -c32 -d"${secs}s" -s "$2" "$3" \
+        | awk '/Requests\/sec/ {print $2}')")
+    echo "  round $r: pgbench ${pgbs[-1]} tx/s, loyaltyd ${loys[-1]} req/s"
+  done
+  pgb=$(printf '%s\n' "${pgbs[@]}" | median)
+  loy=$(printf '%s\n' "${loys[@]}" | median)
+  echo "  pgbench -M prepared -c 8 (median): $pgb tx/s"
+  echo "  loyaltyd $4, wrk -c 32 (median): $loy req/s"
+  awk -v l="$loy" -v p="$pgb" -v g="$5" 'BEGIN {printf "  ratio: %.2f (goal >= %s)\n", l / p, g}'
+}

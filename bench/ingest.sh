@@ -21,22 +21,8 @@ port=$bench_port
 lpid=$bench_lpid
 work=$bench_work
 
-rounds=${ROUNDS:-3}
-echo "== 1. single-event POST vs pgbench single INSERT (${secs}s each, $rounds alternating rounds)"
-pgbs=(); loys=()
-for r in $(seq 1 "$rounds"); do
-  pgbs+=("$(PGPASSWORD=$(cat "$work/pg/password") pgbench -n -h 127.0.0.1 -p "$(cat "$work/pg/port")" -U postgres \
-      -M prepared -c 8 -j 2 -T "$secs" -D tenant="$tenant" -f bench/pgbench_event.sql loyaltyd \
-      | awk '/^tps/ {print $3}')")
-  loys+=("$(BENCH_PREFIX="w$r" wrk -t2 -c32 -d"${secs}s" -s bench/post_event.lua "http://127.0.0.1:$port/v1/events" \
-      | awk '/Requests\/sec/ {print $2}')")
-  echo "  round $r: pgbench ${pgbs[-1]} tx/s, loyaltyd ${loys[-1]} req/s"
-done
-pgb=$(printf '%s\n' "${pgbs[@]}" | median)
-loy=$(printf '%s\n' "${loys[@]}" | median)
-echo "  pgbench -M prepared -c 8 (median): $pgb tx/s"
-echo "  loyaltyd POST /v1/events, wrk -c 32 (median): $loy req/s"
-awk -v l="$loy" -v p="$pgb" 'BEGIN {printf "  ratio: %.2f (goal >= 0.8)\n", l / p}'
+echo "== 1. single-event POST vs pgbench single INSERT (${secs}s each, ${ROUNDS:-3} alternating rounds)"
+bench_versus bench/pgbench_event.sql bench/post_event.lua "http://127.0.0.1:$port/v1/events" "POST /v1/events" 0.8
 
 echo "== 2. batches of 1,000 vs psql \\copy"
 n_batches=${BATCHES:-50}

@@ -38,6 +38,7 @@ echo "      on fresh customers (2a) and after the load of part 1 (2b)"
 bench_tenant "No programme"
 plain_key=$bench_key
 psqlb -qc "INSERT INTO customers (tenant_id, external_id) SELECT '$bench_tenant_id', 'c' || g FROM generate_series(0, 999) g"
+bench_tenant_id=$tenant # the programme's tenant again, for bench_versus
 n_batches=${BATCHES:-20}
 mkdir -p "$work/batches"
 for who in points plain points2 plain2; do
@@ -75,22 +76,8 @@ ingest_compare() { # PREFIX (points or points2; plain/plain2 alike)
 }
 echo "-- 2a."
 ingest_compare points
-rounds=${ROUNDS:-3}
-echo "== 1. earn/redeem POST vs pgbench lock + ledger insert (${secs}s each, $rounds alternating rounds)"
-pgbs=(); loys=()
-for r in $(seq 1 "$rounds"); do
-  pgbs+=("$(PGPASSWORD=$(cat "$work/pg/password") pgbench -n -h 127.0.0.1 -p "$(cat "$work/pg/port")" -U postgres \
-      -M prepared -c 8 -j 2 -T "$secs" -D tenant="$tenant" -f bench/pgbench_points.sql loyaltyd \
-      | awk '/^tps/ {print $3}')")
-  loys+=("$(wrk -t2 -c32 -d"${secs}s" -s bench/points_mixed.lua "http://127.0.0.1:$port" \
-      | awk '/Requests\/sec/ {print $2}')")
-  echo "  round $r: pgbench ${pgbs[-1]} tx/s, loyaltyd ${loys[-1]} req/s"
-done
-pgb=$(printf '%s\n' "${pgbs[@]}" | median)
-loy=$(printf '%s\n' "${loys[@]}" | median)
-echo "  pgbench -M prepared -c 8 (median): $pgb tx/s"
-echo "  loyaltyd earn/redeem, wrk -c 32 (median): $loy req/s"
-awk -v l="$loy" -v p="$pgb" 'BEGIN {printf "  ratio: %.2f (goal >= 0.7)\n", l / p}'
+echo "== 1. earn/redeem POST vs pgbench lock + ledger insert (${secs}s each, ${ROUNDS:-3} alternating rounds)"
+bench_versus bench/pgbench_points.sql bench/points_mixed.lua "http://127.0.0.1:$port" earn/redeem 0.7
 bad=$(psqlb -tAc "SELECT count(*) FROM customers c, points_state(c.tenant_id, c.id, now(), 365) s
   WHERE c.tenant_id = '$tenant' AND s.balance + s.lapsed <> (SELECT sum(points) FROM points_ledger l
   WHERE l.tenant_id = c.tenant_id AND l.customer_id = c.id)")

@@ -18,6 +18,13 @@
 
 #include <libpq-fe.h>
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 static void die(const char *what)
 {
 	fprintf(stderr, "harness: %s\n", what);
@@ -449,4 +456,37 @@ int pg_ctl_action(const char *action)
 	if (rc == 0)
 		pg_stopped = strcmp(action, "stop") == 0;
 	return rc;
+}
+
+json_t *api_json(int port, const char *key, const char *method, const char *path, const char *body,
+                 int status)
+{
+	struct response r;
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	if (http(port, method, path, h, body, &r) != 0)
+		fail_msg("%s %s: no answer", method, path);
+	if (r.status != status) {
+		fprintf(stderr, "%s %s: %d %s\n", method, path, r.status, r.body);
+		response_free(&r);
+		fail_msg("%s %s: not %d", method, path, status);
+	}
+	json_t *j = response_json(&r);
+	response_free(&r);
+	return j;
+}
+
+long long json_int(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+const char *time_ago(double days, char buf[32])
+{
+	time_t t = time(NULL) - (time_t)(days * 86400);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
 }

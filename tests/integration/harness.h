@@ -69,6 +69,18 @@ int response_single_error(const struct response *r, int status, const char *poin
 /* Parses the body as JSON; returns a new reference or NULL. */
 json_t *response_json(const struct response *r);
 
+/* Sends method path with "Authorization: Bearer key" and body (JSON, or NULL), fails the
+ * running cmocka test unless the answer has status, and returns the answer's JSON (NULL
+ * when it has none), which the caller decrefs. */
+json_t *api_json(int port, const char *key, const char *method, const char *path, const char *body,
+                 int status);
+
+/* The integer member k of o (0 when missing). */
+long long json_int(const json_t *o, const char *k);
+
+/* An RFC 3339 UTC time (whole seconds) `days` days before now, written into buf. */
+const char *time_ago(double days, char buf[32]);
+
 /* Creates a tenant through POST /v1/admin/tenants; writes its id and admin key. */
 void create_tenant(int port, const char *name, char tenant_id[37], char key[64]);
 

@@ -31,18 +31,7 @@ static int call(const char *k, const char *method, const char *path, const char 
 
 static json_t *ok_json(const char *method, const char *path, const char *body, int status)
 {
-	struct response r;
-	assert_int_equal(call(key, method, path, body, NULL, &r), 0);
-	if (r.status != status)
-		fail_msg("%s %s: %d %s", method, path, r.status, r.body);
-	json_t *j = response_json(&r);
-	response_free(&r);
-	return j;
-}
-
-static long long jint(json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
+	return api_json(srv.port, key, method, path, body, status);
 }
 
 static int setup(void **state)
@@ -77,44 +66,44 @@ static void earn_redeem_adjust_with_exact_balances(void **state)
 	(void)state;
 	json_t *j = ok_json("POST", "/v1/customers/anna/points/earn",
 	                    "{\"points\":600,\"reason\":\"welcome\",\"reference\":\"w-1\"}", 201);
-	assert_int_equal(jint(j, "balance"), 600);
-	assert_int_equal(jint(j, "points"), 600);
+	assert_int_equal(json_int(j, "balance"), 600);
+	assert_int_equal(json_int(j, "points"), 600);
 	assert_string_equal(json_string_value(json_object_get(j, "kind")), "earn");
 	assert_true(json_is_string(json_object_get(j, "expires_at"))); /* expiry_days 365 */
 	json_decref(j);
 	j = ok_json("POST", "/v1/customers/anna/points/redeem", "{\"points\":250}", 201);
-	assert_int_equal(jint(j, "balance"), 350);
-	assert_int_equal(jint(j, "points"), -250);
+	assert_int_equal(json_int(j, "balance"), 350);
+	assert_int_equal(json_int(j, "points"), -250);
 	json_decref(j);
 	j = ok_json("POST", "/v1/customers/anna/points/adjust",
 	            "{\"points\":-50,\"reason\":\"goodwill correction\"}", 201);
-	assert_int_equal(jint(j, "balance"), 300);
+	assert_int_equal(json_int(j, "balance"), 300);
 	json_decref(j);
 	/* under min_redeem, and over the balance: 409 with the available balance */
 	j = ok_json("POST", "/v1/customers/anna/points/redeem", "{\"points\":99}", 409);
 	assert_string_equal(json_string_value(json_object_get(j, "type")),
 	                    "urn:loyaltyd:problem:under-min-redeem");
-	assert_int_equal(jint(j, "available"), 300);
-	assert_int_equal(jint(j, "min_redeem"), 100);
+	assert_int_equal(json_int(j, "available"), 300);
+	assert_int_equal(json_int(j, "min_redeem"), 100);
 	json_decref(j);
 	j = ok_json("POST", "/v1/customers/anna/points/redeem", "{\"points\":301}", 409);
 	assert_string_equal(json_string_value(json_object_get(j, "type")),
 	                    "urn:loyaltyd:problem:insufficient-points");
-	assert_int_equal(jint(j, "available"), 300);
+	assert_int_equal(json_int(j, "available"), 300);
 	json_decref(j);
 	j = ok_json("POST", "/v1/customers/anna/points/adjust",
 	            "{\"points\":-301,\"reason\":\"x\"}", 409);
 	json_decref(j);
 	j = ok_json("GET", "/v1/customers/anna/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 300);
-	assert_int_equal(jint(j, "lifetime_earned"), 600);
-	assert_int_equal(jint(j, "lifetime_redeemed"), 250);
+	assert_int_equal(json_int(j, "balance"), 300);
+	assert_int_equal(json_int(j, "lifetime_earned"), 600);
+	assert_int_equal(json_int(j, "lifetime_redeemed"), 250);
 	assert_string_equal(json_string_value(json_object_get(j, "tier")), "bronze");
 	assert_string_equal(json_string_value(json_object_get(j, "next_tier")), "silver");
-	assert_int_equal(jint(j, "points_to_next_tier"), 400);
+	assert_int_equal(json_int(j, "points_to_next_tier"), 400);
 	/* 300 × 0.0125 = 3.75 */
 	assert_string_equal(json_string_value(json_object_get(j, "cash_value")), "3.75");
-	assert_int_equal(jint(json_object_get(j, "expiring"), "points"), 300);
+	assert_int_equal(json_int(json_object_get(j, "expiring"), "points"), 300);
 	json_decref(j);
 	j = ok_json("GET", "/v1/customers/anna/points/history?limit=2", NULL, 200);
 	json_t *first = json_array_get(json_object_get(j, "data"), 0);
@@ -147,11 +136,11 @@ static void oldest_lots_first_and_lapsed_points_never_count(void **state)
 	    4);
 	json_t *j = ok_json("GET", "/v1/customers/fifo/points", NULL, 200);
 	/* A's last 50 lapsed: not counted although no expire entry exists yet */
-	assert_int_equal(jint(j, "balance"), 500);
-	assert_int_equal(jint(json_object_get(j, "expiring"), "points"), 200);
+	assert_int_equal(json_int(j, "balance"), 500);
+	assert_int_equal(json_int(json_object_get(j, "expiring"), "points"), 200);
 	json_decref(j);
 	j = ok_json("POST", "/v1/customers/fifo/points/redeem", "{\"points\":450}", 201);
-	assert_int_equal(jint(j, "balance"), 50);
+	assert_int_equal(json_int(j, "balance"), 50);
 	json_decref(j);
 	/* the lapsed 50 were written off before the redeem */
 	assert_int_equal(
@@ -162,7 +151,7 @@ static void oldest_lots_first_and_lapsed_points_never_count(void **state)
 	    50);
 	/* B (200) went first, then 250 of C: what is left never lapses */
 	j = ok_json("GET", "/v1/customers/fifo/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 50);
+	assert_int_equal(json_int(j, "balance"), 50);
 	assert_true(json_is_null(json_object_get(j, "expiring")));
 	json_decref(j);
 }
@@ -201,7 +190,7 @@ static void concurrent_redeems_never_overspend(void **state)
 	assert_int_equal(ok, 10);
 	assert_int_equal(refused, 10);
 	json_t *j = ok_json("GET", "/v1/customers/race/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 0);
+	assert_int_equal(json_int(j, "balance"), 0);
 	json_decref(j);
 }
 
@@ -226,7 +215,7 @@ static void tiers_follow_points_earned_in_the_window(void **state)
 	    1);
 	j = ok_json("GET", "/v1/customers/tiers/points", NULL, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "tier")), "bronze");
-	assert_int_equal(jint(j, "points_to_next_tier"), 1000);
+	assert_int_equal(json_int(j, "points_to_next_tier"), 1000);
 	json_decref(j);
 }
 
@@ -282,7 +271,7 @@ static void idempotent_earn_is_stored_once(void **state)
 		response_free(&r);
 	}
 	json_t *j = ok_json("GET", "/v1/customers/anna/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 310);
+	assert_int_equal(json_int(j, "balance"), 310);
 	json_decref(j);
 }
 
@@ -303,7 +292,7 @@ static void background_task_writes_lapsed_points_off_once(void **state)
 	            tenant),
 	    1);
 	json_t *j = ok_json("GET", "/v1/customers/lapsing/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 30);
+	assert_int_equal(json_int(j, "balance"), 30);
 	json_decref(j);
 	/* two processes run the task; the customer is written off exactly once */
 	server_start(&a, env);
@@ -326,7 +315,7 @@ static void background_task_writes_lapsed_points_off_once(void **state)
 	            tenant),
 	    1);
 	j = ok_json("GET", "/v1/customers/lapsing/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 30);
+	assert_int_equal(json_int(j, "balance"), 30);
 	json_decref(j);
 }
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -24,31 +23,7 @@ static char tenant[37], key[64];
 
 static json_t *ok_json(const char *method, const char *path, const char *body, int status)
 {
-	struct response r;
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	assert_int_equal(http(srv.port, method, path, h, body, &r), 0);
-	if (r.status != status)
-		fail_msg("%s %s: %d %s", method, path, r.status, r.body);
-	json_t *j = response_json(&r);
-	response_free(&r);
-	return j;
-}
-
-static long long jint(json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
-/* An RFC 3339 UTC time `days` days before now (whole seconds). */
-static const char *ago(double days, char buf[32])
-{
-	time_t t = time(NULL) - (time_t)(days * 86400);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
+	return api_json(srv.port, key, method, path, body, status);
 }
 
 static long long balance_of(const char *customer)
@@ -56,7 +31,7 @@ static long long balance_of(const char *customer)
 	char path[128];
 	snprintf(path, sizeof(path), "/v1/customers/%s/points", customer);
 	json_t *j = ok_json("GET", path, NULL, 200);
-	long long b = jint(j, "balance");
+	long long b = json_int(j, "balance");
 	json_decref(j);
 	return b;
 }
@@ -110,20 +85,20 @@ static void orders_earn_by_amount_tier_and_rounding(void **state)
 	         "{\"id\":\"olga-4\",\"customer_id\":\"olga\",\"type\":\"order\",\"occurred_at\":"
 	         "\"%s\",\"amount\":50,\"currency\":\"USD\",\"order_id\":\"O-3\"},"
 	         "{\"customer_id\":\"olga\",\"type\":\"visit\",\"occurred_at\":\"%s\"}]}",
-	         ago(3, t1), ago(2, t2), ago(1, t3), ago(0.5, t4), t4);
+	         time_ago(3, t1), time_ago(2, t2), time_ago(1, t3), time_ago(0.5, t4), t4);
 	json_t *j = post_events(body);
-	assert_int_equal(jint(j, "accepted"), 5);
+	assert_int_equal(json_int(j, "accepted"), 5);
 	json_decref(j);
 	/* the same batch again: duplicates (the visit has no id: stored again), nothing
 	 * earned twice */
 	j = post_events(body);
-	assert_int_equal(jint(j, "accepted"), 1);
+	assert_int_equal(json_int(j, "accepted"), 1);
 
-	assert_int_equal(jint(j, "duplicates"), 4);
+	assert_int_equal(json_int(j, "duplicates"), 4);
 	json_decref(j);
 	j = ok_json("GET", "/v1/customers/olga/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 1199);
-	assert_int_equal(jint(j, "lifetime_earned"), 1199);
+	assert_int_equal(json_int(j, "balance"), 1199);
+	assert_int_equal(json_int(j, "lifetime_earned"), 1199);
 	assert_string_equal(json_string_value(json_object_get(j, "tier")), "silver");
 	assert_string_equal(json_string_value(json_object_get(j, "cash_value")), "11.99");
 	json_decref(j);
@@ -153,7 +128,7 @@ static void fixed_points_per_event_type(void **state)
 	         "{\"customer_id\":\"fred\",\"type\":\"referral\",\"occurred_at\":\"%s\"},"
 	         "{\"customer_id\":\"fred\",\"type\":\"birthday\",\"occurred_at\":\"%s\"},"
 	         "{\"customer_id\":\"fred\",\"type\":\"support_ticket\",\"occurred_at\":\"%s\"}]}",
-	         ago(1, t), t, t, t);
+	         time_ago(1, t), t, t, t);
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("fred"), 25 + 200 + 100);
 	assert_int_equal(ledger("SELECT count(*) FROM points_ledger WHERE tenant_id = $1 AND "
@@ -168,14 +143,14 @@ static void refunds_take_back_in_proportion_never_below_zero(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"rita\",\"type\":\"order\",\"occurred_at\":\"%s\","
 	         "\"amount\":200,\"currency\":\"EUR\",\"order_id\":\"R-1\"}",
-	         ago(5, t));
+	         time_ago(5, t));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("rita"), 200);
 	/* a quarter refunded: 50 back */
 	snprintf(body, sizeof(body),
 	         "{\"id\":\"rita-r1\",\"customer_id\":\"rita\",\"type\":\"refund\",\"occurred_at\":"
 	         "\"%s\",\"amount\":50,\"currency\":\"EUR\",\"order_id\":\"R-1\"}",
-	         ago(4, t));
+	         time_ago(4, t));
 	json_decref(post_events(body));
 	json_decref(post_events(body)); /* a duplicate takes nothing */
 	assert_int_equal(balance_of("rita"), 150);
@@ -184,7 +159,7 @@ static void refunds_take_back_in_proportion_never_below_zero(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"rita\",\"type\":\"refund\",\"occurred_at\":\"%s\","
 	         "\"amount\":100,\"currency\":\"EUR\",\"order_id\":\"R-1\"}",
-	         ago(3, t));
+	         time_ago(3, t));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("rita"), 0);
 	assert_int_equal(ledger("SELECT points * 1000 + shortfall FROM points_ledger WHERE "
@@ -194,7 +169,7 @@ static void refunds_take_back_in_proportion_never_below_zero(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"rita\",\"type\":\"refund\",\"occurred_at\":\"%s\","
 	         "\"amount\":100,\"currency\":\"EUR\",\"order_id\":\"R-1\"}",
-	         ago(2, t));
+	         time_ago(2, t));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("rita"), 0);
 	assert_int_equal(ledger("SELECT sum(-points + shortfall) FROM points_ledger WHERE "
@@ -207,7 +182,7 @@ static void refunds_take_back_in_proportion_never_below_zero(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"rita\",\"type\":\"refund\",\"occurred_at\":\"%s\","
 	         "\"amount\":10,\"currency\":\"EUR\",\"order_id\":\"nowhere\"}",
-	         ago(1, t));
+	         time_ago(1, t));
 	json_decref(post_events(body));
 	assert_int_equal(ledger("SELECT count(*) FROM points_ledger WHERE tenant_id = $1 AND "
 	                        "reference = 'nowhere'"),
@@ -229,13 +204,13 @@ static void refunds_in_parts_take_back_exactly_the_order(void **state)
 	         "{\"customer_id\":\"paula\",\"type\":\"refund\",\"occurred_at\":\"%s\",\"amount\":"
 	         "3.33,\"currency\":\"EUR\",\"order_id\":\"P-1\"},"
 	         "{\"customer_id\":\"paula\",\"type\":\"review\",\"occurred_at\":\"%s\"}]}",
-	         ago(4, t1), ago(3, t2), ago(2, t3), ago(1, t4));
+	         time_ago(4, t1), time_ago(3, t2), time_ago(2, t3), time_ago(1, t4));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("paula"), 10 - 3 - 3 + 50);
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"paula\",\"type\":\"refund\",\"occurred_at\":\"%s\","
 	         "\"amount\":3.34,\"currency\":\"EUR\",\"order_id\":\"P-1\"}",
-	         ago(0.5, t1));
+	         time_ago(0.5, t1));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("paula"), 50);
 	assert_int_equal(ledger("SELECT string_agg((-points)::text, '' ORDER BY id)::bigint FROM "
@@ -246,12 +221,12 @@ static void refunds_in_parts_take_back_exactly_the_order(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"paula\",\"type\":\"order\",\"occurred_at\":\"%s\",\"amount\":"
 	         "40,\"currency\":\"EUR\",\"order_id\":\"P-2\"}",
-	         ago(0.4, t1));
+	         time_ago(0.4, t1));
 	json_decref(post_events(body));
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"paula\",\"type\":\"refund\",\"occurred_at\":\"%s\",\"amount\":"
 	         "40,\"currency\":\"USD\",\"order_id\":\"P-2\"}",
-	         ago(0.3, t1));
+	         time_ago(0.3, t1));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("paula"), 90);
 }
@@ -266,13 +241,13 @@ static void a_refunded_order_does_not_lift_the_tier(void **state)
 	         "1200,\"currency\":\"EUR\",\"order_id\":\"T-1\"},"
 	         "{\"customer_id\":\"tom\",\"type\":\"refund\",\"occurred_at\":\"%s\",\"amount\":"
 	         "600,\"currency\":\"EUR\",\"order_id\":\"T-1\"}]}",
-	         ago(2, t1), ago(1, t2));
+	         time_ago(2, t1), time_ago(1, t2));
 	json_decref(post_events(body));
 	json_t *j = ok_json("GET", "/v1/customers/tom/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 600);
-	assert_int_equal(jint(j, "lifetime_earned"), 1200);
+	assert_int_equal(json_int(j, "balance"), 600);
+	assert_int_equal(json_int(j, "lifetime_earned"), 1200);
 	assert_string_equal(json_string_value(json_object_get(j, "tier")), "bronze");
-	assert_int_equal(jint(j, "points_to_next_tier"), 400);
+	assert_int_equal(json_int(j, "points_to_next_tier"), 400);
 	json_decref(j);
 }
 
@@ -287,7 +262,7 @@ static void a_membership_in_the_batch_sets_the_multiplier(void **state)
 	    "\"properties\":{\"tier\":\"silver\",\"until\":\"2099-01-01T00:00:00Z\"}},"
 	    "{\"customer_id\":\"mia\",\"type\":\"order\",\"occurred_at\":\"%s\",\"amount\":"
 	    "100,\"currency\":\"EUR\",\"order_id\":\"M-1\"}]}",
-	    ago(2, t1), ago(1, t2));
+	    time_ago(2, t1), time_ago(1, t2));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("mia"), 150);
 }
@@ -299,11 +274,11 @@ static void back_dated_points_lapse_at_once(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"old\",\"type\":\"order\",\"occurred_at\":\"%s\","
 	         "\"amount\":80,\"currency\":\"EUR\",\"order_id\":\"X-1\"}",
-	         ago(400, t));
+	         time_ago(400, t));
 	json_decref(post_events(body));
 	json_t *j = ok_json("GET", "/v1/customers/old/points", NULL, 200);
-	assert_int_equal(jint(j, "balance"), 0);
-	assert_int_equal(jint(j, "lifetime_earned"), 80);
+	assert_int_equal(json_int(j, "balance"), 0);
+	assert_int_equal(json_int(j, "lifetime_earned"), 80);
 	assert_true(json_is_null(json_object_get(j, "expiring")));
 	json_decref(j);
 	/* written off in the same transaction, not left for the task */
@@ -328,7 +303,7 @@ static void new_rules_for_new_points_old_rules_for_old_refunds(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"vera\",\"type\":\"order\",\"occurred_at\":\"%s\","
 	         "\"amount\":10.25,\"currency\":\"EUR\",\"order_id\":\"V-1\"}",
-	         ago(1, t));
+	         time_ago(1, t));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("vera"), 21); /* round(20.5) */
 	assert_int_equal(ledger("SELECT program_version FROM points_ledger WHERE tenant_id = $1 "
@@ -339,7 +314,7 @@ static void new_rules_for_new_points_old_rules_for_old_refunds(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"olga\",\"type\":\"refund\",\"occurred_at\":\"%s\","
 	         "\"amount\":1,\"currency\":\"EUR\",\"order_id\":\"O-1\"}",
-	         ago(0.1, t));
+	         time_ago(0.1, t));
 	json_decref(post_events(body));
 	assert_int_equal(balance_of("olga"), 1199);
 	json_decref(ok_json("PUT", "/v1/program", PROGRAM, 200));
@@ -355,7 +330,7 @@ static void a_tenant_without_programme_earns_nothing(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"olga\",\"type\":\"order\",\"occurred_at\":\"%s\","
 	         "\"amount\":500,\"currency\":\"EUR\",\"order_id\":\"O-1\"}",
-	         ago(1, t));
+	         time_ago(1, t));
 	const char *h[] = {auth, "Content-Type: application/json", NULL};
 	assert_int_equal(http(srv.port, "POST", "/v1/events", h, body, &r), 0);
 	assert_int_equal(r.status, 200);
@@ -411,7 +386,7 @@ static void *load_orders(void *arg)
 	char auth[96], t[32], body[8192];
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
 	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	ago(1, t);
+	time_ago(1, t);
 	for (int round = 0; round < 10; round++) {
 		size_t len = (size_t)snprintf(body, sizeof(body), "{\"events\":[");
 		for (int c = 0; c < 10; c++) {

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -19,38 +18,9 @@
 static struct server srv;
 static char tenant[37], key[64];
 
-static json_t *get_json(const char *k, const char *method, const char *path, const char *body,
-                        int status)
-{
-	struct response r;
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	assert_int_equal(http(srv.port, method, path, h, body, &r), 0);
-	if (r.status != status)
-		fail_msg("%s %s: %d %s", method, path, r.status, r.body);
-	json_t *j = response_json(&r);
-	response_free(&r);
-	return j;
-}
-
 static json_t *ok_json(const char *method, const char *path, const char *body, int status)
 {
-	return get_json(key, method, path, body, status);
-}
-
-static long long jint(json_t *o, const char *k)
-{
-	return (long long)json_integer_value(json_object_get(o, k));
-}
-
-static const char *ago(double days, char buf[32])
-{
-	time_t t = time(NULL) - (time_t)(days * 86400);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
+	return api_json(srv.port, key, method, path, body, status);
 }
 
 static void order(const char *customer, double days_ago, const char *amount, const char *id)
@@ -59,7 +29,7 @@ static void order(const char *customer, double days_ago, const char *amount, con
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"%s\",\"type\":\"order\",\"occurred_at\":\"%s\",\"amount\":%s,"
 	         "\"currency\":\"EUR\",\"order_id\":\"%s\"}",
-	         customer, ago(days_ago, t), amount, id);
+	         customer, time_ago(days_ago, t), amount, id);
 	json_decref(ok_json("POST", "/v1/events", body, 200));
 }
 
@@ -107,7 +77,7 @@ static int setup(void **state)
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"f\",\"type\":\"refund\",\"occurred_at\":\"%s\",\"amount\":500,"
 	         "\"currency\":\"EUR\",\"order_id\":\"F-1\"}",
-	         ago(0.5, t));
+	         time_ago(0.5, t));
 	json_decref(ok_json("POST", "/v1/events", body, 200));
 	return 0;
 }
@@ -123,25 +93,25 @@ static void liability_expiry_breakage_and_tiers(void **state)
 	(void)state;
 	json_t *j = ok_json("GET", "/v1/reports/points?tz=Europe/Zagreb", NULL, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "currency")), "EUR");
-	assert_int_equal(jint(j, "outstanding"), 200 + 50 + 500);
+	assert_int_equal(json_int(j, "outstanding"), 200 + 50 + 500);
 	assert_string_equal(json_string_value(json_object_get(j, "cash_value")), "7.50");
-	assert_int_equal(jint(j, "customers_with_points"), 3);
+	assert_int_equal(json_int(j, "customers_with_points"), 3);
 	json_t *exp = json_object_get(j, "expiring");
 	assert_int_equal(json_array_size(exp), 3);
 	for (size_t i = 0; i < 3; i++) {
 		json_t *e = json_array_get(exp, i);
-		assert_int_equal(jint(e, "days"), 30 * (long long)(i + 1));
-		assert_int_equal(jint(e, "points"), 50);
+		assert_int_equal(json_int(e, "days"), 30 * (long long)(i + 1));
+		assert_int_equal(json_int(e, "points"), 50);
 		assert_string_equal(json_string_value(json_object_get(e, "cash_value")), "0.50");
 	}
 	json_t *life = json_object_get(j, "lifetime");
-	assert_int_equal(jint(life, "earned"), 300 + 50 + 80 + 40 + 1000);
-	assert_int_equal(jint(life, "redeemed"), 100);
+	assert_int_equal(json_int(life, "earned"), 300 + 50 + 80 + 40 + 1000);
+	assert_int_equal(json_int(life, "redeemed"), 100);
 	/* 80 written off, 40 lapsed and not yet written off */
-	assert_int_equal(jint(life, "expired"), 120);
-	assert_int_equal(jint(life, "taken_back"), 500);
-	assert_int_equal(jint(life, "shortfall"), 0);
-	assert_int_equal(jint(life, "adjusted"), 0);
+	assert_int_equal(json_int(life, "expired"), 120);
+	assert_int_equal(json_int(life, "taken_back"), 500);
+	assert_int_equal(json_int(life, "shortfall"), 0);
+	assert_int_equal(json_int(life, "adjusted"), 0);
 	/* 120 / 1470 = 8.163 % */
 	assert_float_equal(json_real_value(json_object_get(j, "breakage")), 8.16, 1e-9);
 	/* a 300 and f 1000 - 500 in the window are silver; b, c (outside the window), d, e
@@ -153,7 +123,7 @@ static void liability_expiry_breakage_and_tiers(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		json_t *t = json_array_get(tiers, i);
 		assert_string_equal(json_string_value(json_object_get(t, "name")), names[i]);
-		assert_int_equal(jint(t, "customers"), counts[i]);
+		assert_int_equal(json_int(t, "customers"), counts[i]);
 	}
 	/* twelve local months; the year-old order is before them */
 	json_t *series = json_object_get(j, "series");
@@ -162,10 +132,10 @@ static void liability_expiry_breakage_and_tiers(void **state)
 	size_t i;
 	json_t *m;
 	json_array_foreach (series, i, m) {
-		earned += jint(m, "earned");
-		redeemed += jint(m, "redeemed");
-		expired += jint(m, "expired");
-		taken += jint(m, "taken_back");
+		earned += json_int(m, "earned");
+		redeemed += json_int(m, "redeemed");
+		expired += json_int(m, "expired");
+		taken += json_int(m, "taken_back");
 	}
 	assert_int_equal(earned, 1470 - 80);
 	assert_int_equal(redeemed, 100);
@@ -181,7 +151,7 @@ static void liability_expiry_breakage_and_tiers(void **state)
 		char path[64];
 		snprintf(path, sizeof(path), "/v1/customers/%s/points", who[i]);
 		j = ok_json("GET", path, NULL, 200);
-		sum += jint(j, "balance");
+		sum += json_int(j, "balance");
 		json_decref(j);
 	}
 	assert_int_equal(sum, 750);
@@ -203,13 +173,13 @@ static void months_follow_the_time_zone(void **state)
 	                    "2026-01-01T00:00:00+01:00");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(s, 1), "end")),
 	                    "2026-03-01T00:00:00+01:00");
-	assert_int_equal(jint(json_array_get(s, 0), "earned"), 0);
-	assert_int_equal(jint(json_array_get(s, 1), "earned"), 7);
+	assert_int_equal(json_int(json_array_get(s, 0), "earned"), 0);
+	assert_int_equal(json_int(json_array_get(s, 1), "earned"), 7);
 	json_decref(j);
 	j = ok_json("GET", "/v1/reports/points?from=2026-01-01&to=2026-03-01", NULL, 200);
 	s = json_object_get(j, "series");
-	assert_int_equal(jint(json_array_get(s, 0), "earned"), 7);
-	assert_int_equal(jint(json_array_get(s, 1), "earned"), 0);
+	assert_int_equal(json_int(json_array_get(s, 0), "earned"), 7);
+	assert_int_equal(json_int(json_array_get(s, 1), "earned"), 0);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(j, "definition"), "tz")), "UTC");
 	json_decref(j);
@@ -220,12 +190,12 @@ static void no_programme_no_points(void **state)
 	char other_tenant[37], other_key[64];
 	(void)state;
 	create_tenant(srv.port, "Empty shop", other_tenant, other_key);
-	json_t *j = get_json(other_key, "GET", "/v1/reports/points", NULL, 200);
+	json_t *j = api_json(srv.port, other_key, "GET", "/v1/reports/points", NULL, 200);
 	assert_true(json_is_null(json_object_get(j, "currency")));
 	assert_true(json_is_null(json_object_get(j, "cash_value")));
 	assert_true(json_is_null(json_object_get(j, "breakage")));
-	assert_int_equal(jint(j, "outstanding"), 0);
-	assert_int_equal(jint(j, "customers_with_points"), 0);
+	assert_int_equal(json_int(j, "outstanding"), 0);
+	assert_int_equal(json_int(j, "customers_with_points"), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "tiers")), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "series")), 12);
 	json_decref(j);

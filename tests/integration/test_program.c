@@ -181,16 +181,7 @@ static void programme_needs_the_admin_scope(void **state)
 
 static json_t *as_other(const char *method, const char *path, const char *body, int status)
 {
-	struct response r;
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", other_key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	assert_int_equal(http(srv.port, method, path, h, body, &r), 0);
-	if (r.status != status)
-		fail_msg("%s %s: %d %s", method, path, r.status, r.body);
-	json_t *j = response_json(&r);
-	response_free(&r);
-	return j;
+	return api_json(srv.port, other_key, method, path, body, status);
 }
 
 #define TIERS_V1                                                                                   \
