@@ -56,7 +56,7 @@ int handle_program_put(struct request *req)
 	if (!config)
 		return problem_invalid(req, errors);
 	json_decref(errors);
-	char *text = json_dumps(config, JSON_COMPACT);
+	char *text = json_dumps(config, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(config);
 	if (!text)
 		return -1;

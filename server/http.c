@@ -105,7 +105,9 @@ int http_reply_static(struct request *req, int status, const char *content_type,
 
 int http_reply_json_type(struct request *req, int status, json_t *json, const char *content_type)
 {
-	char *text = json ? json_dumps(json, JSON_COMPACT) : NULL;
+	/* 15 significant digits: a figure rounded to 2 decimals reads 14.29, not the
+	 * 14.289999999999999 of the shortest exact form of the double */
+	char *text = json ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(json);
 	if (!text)
 		return -1;

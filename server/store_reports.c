@@ -126,3 +126,55 @@ void reports_points_free(struct points_report *r)
 	free(r->program);
 	r->tiers = r->series = r->program = NULL;
 }
+
+struct row_args {
+	enum sql_report r;
+	int nparams;
+	const char *const *params;
+	struct report_row *row;
+};
+
+static enum db_status do_row(struct db *db, void *arg)
+{
+	struct row_args *a = arg;
+	PGresult *res = NULL;
+	enum db_status st = db_report(db, a->r, a->nparams, a->params, &res);
+	if (st != DB_OK)
+		return st;
+	reports_row_free(a->row);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return DB_ERROR;
+	}
+	int n = PQnfields(res);
+	a->row->values = calloc((size_t)n, sizeof(char *));
+	for (int i = 0; a->row->values && i < n; i++) {
+		if (PQgetisnull(res, 0, i))
+			continue;
+		if (!(a->row->values[i] = strdup(PQgetvalue(res, 0, i))))
+			st = DB_ERROR;
+	}
+	a->row->n = a->row->values ? n : 0;
+	PQclear(res);
+	return a->row->values ? st : DB_ERROR;
+}
+
+enum db_status reports_one_row(struct pool *pool, enum sql_report r, int nparams,
+                               const char *const *params, struct report_row *row)
+{
+	struct row_args a = {r, nparams, params, row};
+	memset(row, 0, sizeof(*row));
+	enum db_status st = db_read(pool, do_row, &a);
+	if (st != DB_OK)
+		reports_row_free(row);
+	return st;
+}
+
+void reports_row_free(struct report_row *row)
+{
+	for (int i = 0; i < row->n; i++)
+		free(row->values[i]);
+	free(row->values);
+	row->values = NULL;
+	row->n = 0;
+}

@@ -34,7 +34,29 @@ WITH input AS (
         WHERE p.tenant_id = s.tenant_id ORDER BY p.version DESC LIMIT 1
     ) AS p
     WHERE s.type IN ('order', 'refund', 'membership_purchased') OR p.config->'event_points' ? s.type
+), rolled AS (
+    -- the customers' order figures (customer_rollups), in customer order so that
+    -- concurrent ingests lock the rows in one order
+    INSERT INTO customer_rollups AS r (tenant_id, customer_id, first_order_at, last_order_at,
+                                       orders, order_amount, refunded)
+    SELECT tenant_id, customer_id,
+           min(occurred_at) FILTER (WHERE type = 'order'),
+           max(occurred_at) FILTER (WHERE type = 'order'),
+           count(*) FILTER (WHERE type = 'order'),
+           coalesce(sum(amount) FILTER (WHERE type = 'order'), 0),
+           coalesce(sum(amount) FILTER (WHERE type = 'refund'), 0)
+    FROM stored
+    WHERE type IN ('order', 'refund')
+    GROUP BY tenant_id, customer_id
+    ORDER BY tenant_id, customer_id
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE
+    SET first_order_at = least(r.first_order_at, EXCLUDED.first_order_at),
+        last_order_at = greatest(r.last_order_at, EXCLUDED.last_order_at),
+        orders = r.orders + EXCLUDED.orders,
+        order_amount = r.order_amount + EXCLUDED.order_amount,
+        refunded = r.refunded + EXCLUDED.refunded
 ), firsts AS (
+
     SELECT DISTINCT ON ((doc->>'t')::uuid, doc->>'id') (doc->>'t')::uuid AS t, doc->>'id' AS id,
            doc->>'j' AS j
     FROM input WHERE doc ? 'id'

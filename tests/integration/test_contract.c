@@ -153,6 +153,10 @@ static const struct step walk[] = {
     {"GET", "/v1/customers/walker/points/history?limit=1", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/customers/nobody/points", READ_KEY, NULL, NULL, 404},
     {"GET", "/v1/reports/points?tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/rfm", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/rfm?as_of=2026-01-01&tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/rfm?as_of=later", READ_KEY, NULL, NULL, 400},
+
     {"GET", "/v1/reports/points?from=2026-03-01&to=2026-01-01", READ_KEY, NULL, NULL, 400},
 };
 

@@ -1,0 +1,33 @@
+/* handlers_report_rfm.c - GET /v1/reports/rfm: RFM segments and the R × F grid. */
+#include <stdlib.h>
+
+#include "handlers.h"
+#include "http.h"
+#include "problem.h"
+#include "store_reports.h"
+
+#define DONE(rc) ((rc) < 0 ? -1 : 0)
+
+int handle_report_rfm(struct request *req)
+{
+	const char *as_of = NULL, *tz = NULL;
+	struct report_row row;
+	int rc;
+	if ((rc = handlers_report_bound(req, "as_of", &as_of)) != 0 ||
+	    (rc = handlers_report_tz(req, &tz)) != 0)
+		return DONE(rc);
+	const char *params[] = {req->who.tenant_id, as_of, tz};
+	enum db_status st = reports_one_row(req->app->pool, REPORT_RFM, 3, params, &row);
+	if (st == DB_INVALID)
+		return DONE(
+		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
+	if (st != DB_OK)
+		return problem_db(req, st);
+	json_t *out = json_pack("{s:s, s:I, s:o, s:o, s:{s:s, s:s}}", "as_of", row.values[0],
+	                        "customers", (json_int_t)strtoll(row.values[1], NULL, 10),
+	                        "segments", json_loads(row.values[2], 0, NULL), "grid",
+	                        json_loads(row.values[3], 0, NULL), "definition", "as_of",
+	                        row.values[4], "tz", tz);
+	reports_row_free(&row);
+	return http_reply_json(req, 200, out);
+}
