@@ -35,22 +35,25 @@ __attribute__((warn_unused_result)) enum db_status
 reports_survey_counts(struct pool *pool, const struct survey_counts_query *q,
                       struct period_counts **periods, size_t *n);
 
-/* One row of a report whose SQL answers a single row (JSON documents and figures as
- * text): values[i] is column i, NULL for an SQL null; malloc'd with the row. */
-struct report_row {
-	int n;
-	char **values;
+/* The rows of a report (figures and JSON documents as text): cells[row * cols + col],
+ * NULL for an SQL null; malloc'd with the table. */
+struct report_table {
+	int rows, cols;
+	char **cells;
 };
 
 /* Runs report r with the text parameters (NULL for SQL null) on a read-only snapshot.
  * DB_INVALID when PostgreSQL refused a parameter (an unknown time zone). On DB_OK the
- * caller frees with reports_row_free(). */
-__attribute__((warn_unused_result)) enum db_status reports_one_row(struct pool *pool,
-                                                                   enum sql_report r, int nparams,
-                                                                   const char *const *params,
-                                                                   struct report_row *row);
+ * caller frees with reports_table_free(). */
+__attribute__((warn_unused_result)) enum db_status reports_table(struct pool *pool,
+                                                                 enum sql_report r, int nparams,
+                                                                 const char *const *params,
+                                                                 struct report_table *t);
 
-void reports_row_free(struct report_row *row);
+/* Cell (row, col): its text, or NULL for an SQL null. */
+const char *reports_cell(const struct report_table *t, int row, int col);
+
+void reports_table_free(struct report_table *t);
 
 /* The points programme's liability
  (sql/reports/points.sql). Counts in points. */

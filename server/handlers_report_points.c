@@ -5,6 +5,7 @@
 
 #include "handlers.h"
 #include "http.h"
+#include "percent.h"
 #include "points.h"
 #include "problem.h"
 #include "store_reports.h"
@@ -33,7 +34,7 @@ static json_t *report_json(const struct points_report *r, const char *tz)
 		                                          "points", (json_int_t)r->expiring[i],
 		                                          "cash_value", cash(r->expiring[i], pv)));
 	double breakage = 0;
-	bool has_breakage = points_breakage(r->expired, r->earned, &breakage);
+	bool has_breakage = percent_of(r->expired, r->earned, &breakage);
 	json_t *out = json_pack(
 	    "{s:s, s:s?, s:s?, s:I, s:o, s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, "
 	    "s:o, s:{s:s, s:s, s:s, s:s}}",

@@ -11,23 +11,24 @@
 int handle_report_rfm(struct request *req)
 {
 	const char *as_of = NULL, *tz = NULL;
-	struct report_row row;
+	struct report_table t;
 	int rc;
 	if ((rc = handlers_report_bound(req, "as_of", &as_of)) != 0 ||
 	    (rc = handlers_report_tz(req, &tz)) != 0)
 		return DONE(rc);
 	const char *params[] = {req->who.tenant_id, as_of, tz};
-	enum db_status st = reports_one_row(req->app->pool, REPORT_RFM, 3, params, &row);
+	enum db_status st = reports_table(req->app->pool, REPORT_RFM, 3, params, &t);
 	if (st == DB_INVALID)
 		return DONE(
 		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
 		return problem_db(req, st);
-	json_t *out = json_pack("{s:s, s:I, s:o, s:o, s:{s:s, s:s}}", "as_of", row.values[0],
-	                        "customers", (json_int_t)strtoll(row.values[1], NULL, 10),
-	                        "segments", json_loads(row.values[2], 0, NULL), "grid",
-	                        json_loads(row.values[3], 0, NULL), "definition", "as_of",
-	                        row.values[4], "tz", tz);
-	reports_row_free(&row);
+	json_t *out =
+	    json_pack("{s:s, s:I, s:o, s:o, s:{s:s, s:s}}", "as_of", reports_cell(&t, 0, 0),
+	              "customers", (json_int_t)strtoll(reports_cell(&t, 0, 1), NULL, 10),
+	              "segments", json_loads(reports_cell(&t, 0, 2), 0, NULL), "grid",
+	              json_loads(reports_cell(&t, 0, 3), 0, NULL), "definition", "as_of",
+	              reports_cell(&t, 0, 4), "tz", tz);
+	reports_table_free(&t);
 	return http_reply_json(req, 200, out);
 }

@@ -1,7 +1,6 @@
-/* points.c - cash value and breakage. */
+/* points.c - cash value. */
 #include "points.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,12 +30,4 @@ int points_cash_value(long long balance, const char *point_value, char *out)
 		keep--;
 	snprintf(out, 40, "%lld.%.*s", total / 10000, keep, frac);
 	return 0;
-}
-
-bool points_breakage(long long expired, long long earned, double *pct)
-{
-	if (earned <= 0)
-		return false;
-	*pct = round((double)expired * 10000.0 / (double)earned) / 100.0;
-	return true;
 }

@@ -127,54 +127,61 @@ void reports_points_free(struct points_report *r)
 	r->tiers = r->series = r->program = NULL;
 }
 
-struct row_args {
+struct table_args {
 	enum sql_report r;
 	int nparams;
 	const char *const *params;
-	struct report_row *row;
+	struct report_table *t;
 };
 
-static enum db_status do_row(struct db *db, void *arg)
+static enum db_status do_table(struct db *db, void *arg)
 {
-	struct row_args *a = arg;
+	struct table_args *a = arg;
 	PGresult *res = NULL;
 	enum db_status st = db_report(db, a->r, a->nparams, a->params, &res);
 	if (st != DB_OK)
 		return st;
-	reports_row_free(a->row);
-	if (PQntuples(res) != 1) {
+	reports_table_free(a->t);
+	int rows = PQntuples(res), cols = PQnfields(res);
+	char **cells = calloc((size_t)rows * (size_t)cols + 1, sizeof(char *));
+	if (!cells) {
 		PQclear(res);
 		return DB_ERROR;
 	}
-	int n = PQnfields(res);
-	a->row->values = calloc((size_t)n, sizeof(char *));
-	for (int i = 0; a->row->values && i < n; i++) {
-		if (PQgetisnull(res, 0, i))
-			continue;
-		if (!(a->row->values[i] = strdup(PQgetvalue(res, 0, i))))
-			st = DB_ERROR;
-	}
-	a->row->n = a->row->values ? n : 0;
+	a->t->cells = cells;
+	a->t->rows = rows;
+	a->t->cols = cols;
+	for (int i = 0; i < rows; i++)
+		for (int j = 0; j < cols; j++)
+			if (!PQgetisnull(res, i, j) &&
+			    !(cells[i * cols + j] = strdup(PQgetvalue(res, i, j))))
+				st = DB_ERROR;
 	PQclear(res);
-	return a->row->values ? st : DB_ERROR;
-}
-
-enum db_status reports_one_row(struct pool *pool, enum sql_report r, int nparams,
-                               const char *const *params, struct report_row *row)
-{
-	struct row_args a = {r, nparams, params, row};
-	memset(row, 0, sizeof(*row));
-	enum db_status st = db_read(pool, do_row, &a);
-	if (st != DB_OK)
-		reports_row_free(row);
 	return st;
 }
 
-void reports_row_free(struct report_row *row)
+enum db_status reports_table(struct pool *pool, enum sql_report r, int nparams,
+                             const char *const *params, struct report_table *t)
 {
-	for (int i = 0; i < row->n; i++)
-		free(row->values[i]);
-	free(row->values);
-	row->values = NULL;
-	row->n = 0;
+	struct table_args a = {r, nparams, params, t};
+	memset(t, 0, sizeof(*t));
+	enum db_status st = db_read(pool, do_table, &a);
+	if (st != DB_OK)
+		reports_table_free(t);
+	return st;
+}
+
+const char *reports_cell(const struct report_table *t, int row, int col)
+{
+	if (row < 0 || row >= t->rows || col < 0 || col >= t->cols)
+		return NULL;
+	return t->cells[row * t->cols + col];
+}
+
+void reports_table_free(struct report_table *t)
+{
+	for (int i = 0; t->cells && i < t->rows * t->cols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
 }

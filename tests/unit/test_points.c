@@ -1,4 +1,4 @@
-/* test_points.c - exact cash values and breakage. */
+/* test_points.c - exact cash values. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,29 +27,10 @@ static void cash_value_is_exact(void **state)
 	assert_int_equal(points_cash_value(1, "x", out), -1);
 }
 
-static void breakage_is_a_rounded_percentage(void **state)
-{
-	double pct = -1;
-	(void)state;
-	assert_true(points_breakage(125, 1000, &pct));
-	assert_true(pct == 12.5);
-	assert_true(points_breakage(1, 3, &pct));
-	assert_true(pct == 33.33);
-	assert_true(points_breakage(2, 3, &pct));
-	assert_true(pct == 66.67);
-	assert_true(points_breakage(0, 10, &pct));
-	assert_true(pct == 0);
-	/* nothing earned: no figure, not a division by zero */
-	pct = -1;
-	assert_false(points_breakage(0, 0, &pct));
-	assert_true(pct == -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(cash_value_is_exact),
-	    cmocka_unit_test(breakage_is_a_rounded_percentage),
 
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,94 @@
+/* handlers_report_retention.c - GET /v1/reports/retention: retention and churn over a
+ * range, and with interval=month over each local month of it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "http.h"
+#include "percent.h"
+#include "problem.h"
+#include "store_reports.h"
+
+#define DONE(rc) ((rc) < 0 ? -1 : 0)
+#define WINDOW_MAX 3650
+#define PERIODS_MAX 1000
+
+static long long cell_ll(const struct report_table *t, int row, int col)
+{
+	const char *v = reports_cell(t, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static json_t *rate(long long part, long long whole)
+{
+	double pct;
+	return percent_of(part, whole, &pct) ? json_real(pct) : json_null();
+}
+
+/* The figures of period row i: cells k, from, to, start, end, new, reactivated, retained,
+ * lost. */
+static json_t *figures(const struct report_table *t, int i)
+{
+	long long s = cell_ll(t, i, 3), retained = cell_ll(t, i, 7), lost = cell_ll(t, i, 8);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "start", (json_int_t)s, "end",
+	                 (json_int_t)cell_ll(t, i, 4), "new", (json_int_t)cell_ll(t, i, 5),
+	                 "reactivated", (json_int_t)cell_ll(t, i, 6), "retained",
+	                 (json_int_t)retained, "lost", (json_int_t)lost, "retention_rate",
+	                 rate(retained, s), "churn_rate", rate(lost, s));
+}
+
+int handle_report_retention(struct request *req)
+{
+	const char *from = NULL, *to = NULL, *tz = NULL, *interval = NULL, *window = NULL;
+	char window_text[16];
+	struct report_table t;
+	int rc;
+	if ((rc = handlers_report_bound(req, "from", &from)) != 0 ||
+	    (rc = handlers_report_bound(req, "to", &to)) != 0 ||
+	    (rc = handlers_report_tz(req, &tz)) != 0)
+		return DONE(rc);
+	if (http_query(req, "interval", &interval) != 0 ||
+	    (interval && strcmp(interval, "month") != 0))
+		return DONE(handlers_bad_parameter(req, "interval", "must be month"));
+	long days = 365;
+	if (http_query(req, "window_days", &window) != 0 ||
+	    (window && (strspn(window, "0123456789") != strlen(window) || strlen(window) > 5 ||
+	                (days = strtol(window, NULL, 10)) < 1 || days > WINDOW_MAX)))
+		return DONE(handlers_bad_parameter(
+		    req, "window_days", "must be a whole number of days from 1 to 3650"));
+	snprintf(window_text, sizeof(window_text), "%ld", days);
+	const char *params[] = {req->who.tenant_id, from, to, tz, window_text, interval};
+	enum db_status st = reports_table(req->app->pool, REPORT_RETENTION, 6, params, &t);
+	if (st == DB_INVALID)
+		return DONE(
+		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (t.rows == 0)
+		rc = handlers_bad_parameter(req, "from", "must be before to");
+	else if (t.rows - 1 > PERIODS_MAX)
+		rc = handlers_bad_parameter(req, "interval",
+		                            "gives more than 1000 months for this range");
+	if (rc != 0) {
+		reports_table_free(&t);
+		return DONE(rc);
+	}
+	json_t *out = figures(&t, 0);
+	if (interval) {
+		json_t *series = json_array();
+		for (int i = 1; i < t.rows; i++) {
+			json_t *p = figures(&t, i);
+			json_object_set_new(p, "from", json_string(reports_cell(&t, i, 1)));
+			json_object_set_new(p, "to", json_string(reports_cell(&t, i, 2)));
+			json_array_append_new(series, p);
+		}
+		json_object_set_new(out, "series", series);
+	}
+	json_object_set_new(out, "definition",
+	                    json_pack("{s:s, s:s, s:s, s:i, s:s?}", "from", reports_cell(&t, 0, 1),
+	                              "to", reports_cell(&t, 0, 2), "tz", tz, "window_days",
+	                              (int)days, "interval", interval));
+	reports_table_free(&t);
+	return http_reply_json(req, 200, out);
+}
