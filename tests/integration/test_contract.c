@@ -155,6 +155,11 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/points?tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/rfm", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/retention", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/cohorts", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/cohorts?interval=week&from=2026-01-05&to=2026-03-02&tz=Europe/Zagreb",
+     READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/cohorts?interval=day", READ_KEY, NULL, NULL, 400},
+
     {"GET", "/v1/reports/retention?from=2025-01-01&to=2026-12-01&interval=month&window_days=90",
      READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/retention?window_days=0", READ_KEY, NULL, NULL, 400},
