@@ -36,6 +36,7 @@ int handle_report_points(struct request *req);
 int handle_report_rfm(struct request *req);
 int handle_report_retention(struct request *req);
 int handle_report_cohorts(struct request *req);
+int handle_report_clv(struct request *req);
 int handle_program_put(struct request *req);
 int handle_program_get(struct request *req);
 int handle_points_get(struct request *req);

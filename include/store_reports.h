@@ -55,6 +55,11 @@ const char *reports_cell(const struct report_table *t, int row, int col);
 
 void reports_table_free(struct report_table *t);
 
+/* The programme in force (*program: JSON text, malloc'd, or NULL without one), for the
+ * reports that place customers in tiers. */
+__attribute__((warn_unused_result)) enum db_status
+reports_program(struct pool *pool, const char *tenant_id, char **program);
+
 /* The points programme's liability
  (sql/reports/points.sql). Counts in points. */
 struct points_report {

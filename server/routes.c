@@ -30,6 +30,7 @@ const struct route routes[] = {
     {"GET", "/v1/reports/points", AUTH_KEY, SCOPE_READ, handle_report_points, 0},
     {"GET", "/v1/reports/retention", AUTH_KEY, SCOPE_READ, handle_report_retention, 0},
     {"GET", "/v1/reports/cohorts", AUTH_KEY, SCOPE_READ, handle_report_cohorts, 0},
+    {"GET", "/v1/reports/clv", AUTH_KEY, SCOPE_READ, handle_report_clv, 0},
     {"GET", "/v1/reports/rfm", AUTH_KEY, SCOPE_READ, handle_report_rfm, 0},
 
     {"PUT", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_put, 0},

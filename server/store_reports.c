@@ -185,3 +185,29 @@ void reports_table_free(struct report_table *t)
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }
+
+struct program_args {
+	const char *tenant_id;
+	char **program;
+};
+
+static enum db_status do_program(struct db *db, void *arg)
+{
+	struct program_args *a = arg;
+	PGresult *res = NULL;
+	const char *who[] = {a->tenant_id};
+	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, who, &res);
+	if (st != DB_OK)
+		return st;
+	free(*a->program);
+	*a->program = PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 1)) : NULL;
+	PQclear(res);
+	return DB_OK;
+}
+
+enum db_status reports_program(struct pool *pool, const char *tenant_id, char **program)
+{
+	struct program_args a = {tenant_id, program};
+	*program = NULL;
+	return db_read(pool, do_program, &a);
+}

@@ -156,6 +156,11 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/rfm", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/retention", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/cohorts", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/clv", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/clv?by=nps_category", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/clv?by=tier", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/clv?by=city", READ_KEY, NULL, NULL, 400},
+
     {"GET", "/v1/reports/cohorts?interval=week&from=2026-01-05&to=2026-03-02&tz=Europe/Zagreb",
      READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/cohorts?interval=day", READ_KEY, NULL, NULL, 400},
