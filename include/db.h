@@ -116,6 +116,21 @@ __attribute__((warn_unused_result)) enum db_status db_pipeline(struct db *db, st
 __attribute__((warn_unused_result)) enum db_status db_pipeline_run(struct pool *pool,
                                                                    struct db_step *steps, size_t n);
 
+/* Streams the rows of q (libpq single-row mode): the server sends them as the caller
+ * reads, so a large result never sits whole in memory. One statement, its own implicit
+ * transaction; the connection must stay with the stream until db_stream_next answers 0
+ * or -1, or db_stream_abandon is called. */
+__attribute__((warn_unused_result)) enum db_status
+db_stream_begin(struct db *db, enum sql_query q, int nparams, const char *const *values);
+
+/* The next row: 1 with *row (a one-row result, caller PQclears); 0 after the last row;
+ * -1 on an error (the stream is over; *st says which). */
+int db_stream_next(struct db *db, PGresult **row, enum db_status *st);
+
+/* Gives a stream up before its end: cancels the statement and reads what is left, so
+ * that the connection can serve again (or marks it broken). */
+void db_stream_abandon(struct db *db);
+
 /* Short name of a status for logs ("unavailable"). */
 
 const char *db_status_name(enum db_status st);

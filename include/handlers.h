@@ -37,6 +37,8 @@ int handle_report_rfm(struct request *req);
 int handle_report_retention(struct request *req);
 int handle_report_cohorts(struct request *req);
 int handle_report_clv(struct request *req);
+int handle_report_segments(struct request *req);
+int handle_segment_customers(struct request *req);
 int handle_program_put(struct request *req);
 int handle_program_get(struct request *req);
 int handle_points_get(struct request *req);

@@ -41,6 +41,15 @@ int http_reply_json_type(struct request *req, int status, json_t *json, const ch
 /* Queues a reply without body (204). */
 int http_reply_empty(struct request *req, int status);
 
+/* A body made while it is sent (chunked): fill writes up to max bytes into buf and
+ * returns how many (more than 0), 0 at the end, or -1 on a failure, after which the
+ * connection is closed so that the client sees a cut body, not a short one. done(cls) is
+ * called once, when the body is finished or the client has gone. Not for idempotent
+ * routes. Returns 0, or -1 when the reply could not be queued (done has then run). */
+typedef long (*http_fill_fn)(void *cls, char *buf, size_t max);
+int http_reply_stream(struct request *req, int status, const char *content_type, http_fill_fn fill,
+                      void (*done)(void *cls), void *cls);
+
 /* Adds a header to the coming reply (copied; silently dropped past REQUEST_MAX_HEADERS). */
 void http_header_add(struct request *req, const char *name, const char *value);
 

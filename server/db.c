@@ -484,3 +484,60 @@ enum db_status db_read(struct pool *pool, db_work_fn fn, void *arg)
 	}
 	return st;
 }
+
+enum db_status db_stream_begin(struct db *db, enum sql_query q, int nparams,
+                               const char *const *values)
+{
+	enum db_status st = ensure_prepared(db, q);
+	if (st != DB_OK)
+		return st;
+	if (!PQsendQueryPrepared(db->conn, embedded_queries[q].name, nparams, values, NULL, NULL,
+	                         0) ||
+	    !PQsetSingleRowMode(db->conn)) {
+		db->broken = true;
+		return DB_UNAVAILABLE;
+	}
+	return DB_OK;
+}
+
+/* Reads the results left of the statement in flight; false when the connection broke. */
+static bool drain(struct db *db)
+{
+	PGresult *r;
+	while ((r = PQgetResult(db->conn)) != NULL)
+		PQclear(r);
+	return PQstatus(db->conn) == CONNECTION_OK;
+}
+
+int db_stream_next(struct db *db, PGresult **row, enum db_status *st)
+{
+	PGresult *r = PQgetResult(db->conn);
+	*row = NULL;
+	*st = DB_OK;
+	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {
+		*row = r;
+		return 1;
+	}
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK) { /* the end: no row, then NULL */
+		PQclear(r);
+		if (!drain(db))
+			db->broken = true;
+		return 0;
+	}
+	*st = r ? classify(db, r, "stream") : DB_UNAVAILABLE;
+	PQclear(r);
+	if (!r || !drain(db))
+		db->broken = true;
+	return -1;
+}
+
+void db_stream_abandon(struct db *db)
+{
+	char err[256];
+	PGcancel *c = PQgetCancel(db->conn);
+	if (!c || !PQcancel(c, err, sizeof(err)))
+		db->broken = true;
+	PQfreeCancel(c);
+	if (!drain(db))
+		db->broken = true;
+}

@@ -536,3 +536,45 @@ void http_stop(struct app *app, struct MHD_Daemon *daemon)
 		log_msg(LOG_WARN, "shutdown grace period over", "in-flight requests are cut off");
 	MHD_stop_daemon(daemon);
 }
+
+struct stream {
+	http_fill_fn fill;
+	void (*done)(void *cls);
+	void *cls;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	(void)pos;
+	long n = s->fill(s->cls, buf, max);
+	if (n > 0)
+		return (ssize_t)n;
+	return n == 0 ? MHD_CONTENT_READER_END_OF_STREAM : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void stream_free(void *cls)
+{
+	struct stream *s = cls;
+	s->done(s->cls);
+	free(s);
+}
+
+int http_reply_stream(struct request *req, int status, const char *content_type, http_fill_fn fill,
+                      void (*done)(void *cls), void *cls)
+{
+	struct stream *s = malloc(sizeof(*s));
+	if (!s) {
+		done(cls);
+		return -1;
+	}
+	*s = (struct stream){fill, done, cls};
+	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+	                                                              stream_read, s, stream_free);
+	if (!resp) {
+		stream_free(s);
+		return -1;
+	}
+	/* queue() destroys resp on failure, which calls stream_free */
+	return queue(req, status, resp, content_type);
+}

@@ -31,6 +31,8 @@ const struct route routes[] = {
     {"GET", "/v1/reports/retention", AUTH_KEY, SCOPE_READ, handle_report_retention, 0},
     {"GET", "/v1/reports/cohorts", AUTH_KEY, SCOPE_READ, handle_report_cohorts, 0},
     {"GET", "/v1/reports/clv", AUTH_KEY, SCOPE_READ, handle_report_clv, 0},
+    {"GET", "/v1/reports/segments", AUTH_KEY, SCOPE_READ, handle_report_segments, 0},
+    {"GET", "/v1/segments/{name}/customers", AUTH_KEY, SCOPE_READ, handle_segment_customers, 0},
     {"GET", "/v1/reports/rfm", AUTH_KEY, SCOPE_READ, handle_report_rfm, 0},
 
     {"PUT", "/v1/program", AUTH_KEY, SCOPE_ADMIN, handle_program_put, 0},

@@ -157,6 +157,11 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/retention", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/cohorts", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/clv", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/reports/segments", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/segments/lapsed/customers?days=30&limit=2", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/segments/tier:gold/customers", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/segments/whales/customers", READ_KEY, NULL, NULL, 404},
+
     {"GET", "/v1/reports/clv?by=nps_category", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/clv?by=tier", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/clv?by=city", READ_KEY, NULL, NULL, 400},

@@ -1,0 +1,292 @@
+/* test_segments.c - the named segments of DESIGN.md §6 against the real server and
+ * database, each rule on a small hand-made case: lapsed (and its days), due_for_reorder,
+ * anniversaries (first order, signup, birthday; 29 February; a time zone moving a date),
+ * promoters/passives/detractors, advocates (promoters who refer, referrers whose referred
+ * customers ordered), key_customers (pct, ties by external_id), tier:NAME; the sizes
+ * report; cursor pages; the CSV with a header row and RFC 4180 quoting; unknown segments
+ * and bad parameters; another tenant sees nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct server srv;
+static char tenant[37], key[64];
+
+#define ORDER(c, at, amount)                                                                       \
+	"{\"customer_id\":\"" c "\",\"type\":\"order\",\"occurred_at\":\"" at                      \
+	"\",\"amount\":\"" amount "\",\"currency\":\"EUR\",\"order_id\":\"" c at "\"}"
+
+static void put(const char *path, const char *body)
+{
+	json_t *j = api_json(srv.port, key, "PUT", path, body, 201);
+	json_decref(j);
+}
+
+static void answer(const char *path, const char *customer, int score)
+{
+	char body[128];
+	snprintf(body, sizeof(body), "{\"customer_id\":\"%s\",\"score\":%d}", customer, score);
+	json_decref(api_json(srv.port, key, "POST", path, body, 201));
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_start(&srv, NULL);
+	create_tenant(srv.port, "Segment shop", tenant, key);
+	json_decref(api_json(
+	    srv.port, key, "PUT", "/v1/program",
+	    "{\"currency\":\"EUR\",\"points_per_unit\":0.0001,\"tiers\":[{\"name\":\"bronze\","
+	    "\"threshold\":0},{\"name\":\"silver\",\"threshold\":100}]}",
+	    200));
+	json_decref(api_json(
+	    srv.port, key, "POST", "/v1/events",
+	    "{\"events\":[" ORDER("lap", "2026-01-01T12:00:00Z", "10.00") "," ORDER("fresh", "2026-06-20T12:00:00Z", "10.00") "," ORDER("due", "2026-03-01T12:00:00Z", "10.00") "," ORDER(
+	        "due", "2026-03-11T12:00:00Z",
+	        "10.00") "," ORDER("due", "2026-03-21T12:00:00Z",
+	                           "10.00") "," ORDER("notdue", "2026-06-10T12:00:00Z",
+	                                              "10.00") "," ORDER("notdue",
+	                                                                 "2026-06-20T12:00:00Z",
+	                                                                 "10.00") "," ORDER("firsto"
+	                                                                                    "rder",
+	                                                                                    "2025-"
+	                                                                                    "07-"
+	                                                                                    "05T12:"
+	                                                                                    "00:"
+	                                                                                    "00Z",
+	                                                                                    "10.00") "," ORDER("tz",
+	                                                                                                       "2025-07-06T23:30:00Z",
+	                                                                                                       "10.00") "," ORDER("whale",
+	                                                                                                                          "2026-06-01T12:00:00Z",
+	                                                                                                                          "1000.00") ","
+	                                                                                                                                     "{\"customer_id\":\"prom_ref\",\"type\":\"referral\",\"occurred_at\":\"2026-05-01T12:00:"
+	                                                                                                                                     "00Z\"},"
+	                                                                                                                                     "{\"customer_id\":\"referrer\",\"type\":\"referral\",\"occurred_at\":\"2026-05-01T12:00:"
+	                                                                                                                                     "00Z\",\"properties\":{\"referred_customer_id\":\"fresh\"}},"
+	                                                                                                                                     "{\"customer_id\":\"referrer2\",\"type\":\"referral\",\"occurred_at\":\"2026-05-01T12:"
+	                                                                                                                                     "00:00Z\",\"properties\":{\"referred_customer_id\":\"nobody_ordered\"}}]}",
+	    200));
+	put("/v1/customers/bday", "{\"birthday\":\"1990-07-03\"}");
+	put("/v1/customers/bday_far", "{\"birthday\":\"1990-07-10\"}");
+	put("/v1/customers/leap", "{\"birthday\":\"2000-02-29\"}");
+	put("/v1/customers/signup", "{\"signup_at\":\"2024-07-01T10:00:00Z\"}");
+	put("/v1/customers/nobody_ordered", "{}");
+	put("/v1/customers/silver_guy",
+	    "{\"email\":\"sg@example.com\",\"name\":\"Doe, \\\"JD\\\"\\nJr\","
+	    "\"tags\":[\"vip\",\"gold card\"]}");
+	json_decref(api_json(srv.port, key, "POST", "/v1/customers/silver_guy/points/earn",
+	                     "{\"points\":150}", 201));
+	json_t *survey =
+	    api_json(srv.port, key, "POST", "/v1/surveys",
+	             "{\"name\":\"NPS\",\"kind\":\"nps\",\"question\":\"Recommend?\"}", 201);
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/surveys/%s/responses",
+	         json_string_value(json_object_get(survey, "id")));
+	json_decref(survey);
+	answer(path, "prom_ref", 10);
+	answer(path, "prom", 9);
+	answer(path, "pas", 7);
+	answer(path, "det", 2);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+/* The external ids of a segment's customers (all pages), space-separated, sorted. */
+static char *members(const char *query)
+{
+	char path[512], *out = calloc(1, 4096);
+	char cursor[256] = "";
+	char ids[64][32];
+	size_t n = 0;
+	for (;;) {
+		snprintf(path, sizeof(path), "%s%s%s", query, cursor[0] ? "&cursor=" : "", cursor);
+		json_t *j = api_json(srv.port, key, "GET", path, NULL, 200);
+		size_t i;
+		json_t *c;
+		json_array_foreach (json_object_get(j, "data"), i, c)
+			snprintf(ids[n++], 32, "%s",
+			         json_string_value(json_object_get(c, "external_id")));
+		json_t *next = json_object_get(j, "next_cursor");
+		snprintf(cursor, sizeof(cursor), "%s",
+		         json_is_string(next) ? json_string_value(next) : "");
+		json_decref(j);
+		if (!cursor[0])
+			break;
+	}
+	qsort(ids, n, sizeof(ids[0]), (int (*)(const void *, const void *))strcmp);
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, i ? " " : "");
+		strcat(out, ids[i]);
+	}
+	return out;
+}
+
+static void expect_members(const char *query, const char *want)
+{
+	char *got = members(query);
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: [%s], not [%s]", query, got, want);
+	free(got);
+}
+
+static void every_rule_by_hand(void **state)
+{
+	(void)state;
+	static const char *const cases[][3] = {
+	    /* last order more than 90 days before 30 June */
+	    {"lapsed", "", "due firstorder lap tz"},
+	    {"lapsed", "&days=200", "firstorder tz"},
+	    /* gaps of 10 days, 101 since the last; notdue: 9.5 days since, gap 10 */
+	    {"due_for_reorder", "", "due"},
+	    /* within 7 days from 30 June: birthday 3 July, signup 1 July, first orders 5 and
+	     * 6 July (UTC) */
+	    {"anniversaries", "", "bday firstorder signup tz"},
+	    {"anniversaries", "&tz=Europe/Zagreb", "bday firstorder signup"},
+	    {"anniversaries", "&days=11", "bday bday_far firstorder signup tz"},
+	    {"promoters", "", "prom prom_ref"},
+	    {"passives", "", "pas"},
+	    {"detractors", "", "det"},
+	    {"advocates", "", "prom_ref referrer"},
+	    /* 7 customers with orders: 10 % is one; 50 % is four (ties at 10.00 by id) */
+	    {"key_customers", "", "whale"},
+	    {"key_customers", "&pct=50", "due firstorder notdue whale"},
+	    {"tier:silver", "", "silver_guy"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char q[256];
+		snprintf(q, sizeof(q), "/v1/segments/%s/customers?as_of=2026-06-30%s", cases[i][0],
+		         cases[i][1]);
+		expect_members(q, cases[i][2]);
+	}
+	/* 29 February in a year without one: the 28th (and due's first order of 1 March) */
+	expect_members("/v1/segments/anniversaries/customers?as_of=2027-02-25", "due leap");
+	/* one page at a time */
+	json_t *j = api_json(srv.port, key, "GET",
+	                     "/v1/segments/lapsed/customers?as_of=2026-06-30&limit=3", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 3);
+	assert_true(json_is_string(json_object_get(j, "next_cursor")));
+	json_decref(j);
+}
+
+static void sizes_report(void **state)
+{
+	(void)state;
+	json_t *j =
+	    api_json(srv.port, key, "GET", "/v1/reports/segments?as_of=2026-06-30", NULL, 200);
+	static const struct {
+		const char *name;
+		long n;
+	} want[] = {{"promoters", 2},     {"passives", 1},      {"detractors", 1},
+	            {"advocates", 2},     {"lapsed", 4},        {"due_for_reorder", 1},
+	            {"anniversaries", 4}, {"key_customers", 1}, {"tier:bronze", 18},
+	            {"tier:silver", 1}};
+	json_t *segs = json_object_get(j, "segments"), *s;
+	assert_int_equal(json_array_size(segs), 10 + 8 + 2);
+	size_t i;
+	long long rfm = 0;
+	json_array_foreach (segs, i, s) {
+		const char *name = json_string_value(json_object_get(s, "name"));
+		if (i < 10)
+			rfm += json_int(s, "customers");
+		for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+			if (strcmp(name, want[k].name) == 0 &&
+			    json_int(s, "customers") != want[k].n)
+				fail_msg("%s: %lld, not %ld", name, json_int(s, "customers"),
+				         want[k].n);
+	}
+	assert_int_equal(rfm, 7); /* every customer with an order, in one RFM segment */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(segs, 19), "name")),
+	                    "tier:silver");
+	json_decref(j);
+}
+
+static void csv_streamed_with_quoting(void **state)
+{
+	struct response r;
+	char auth[96];
+	(void)state;
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	const char *h[] = {auth, "Accept: text/csv", NULL};
+	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:silver/customers", h, NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(response_header(&r, "Content-Type"), "text/csv; charset=utf-8");
+	const char *want = "external_id,email,name,phone,signup_at,birthday,tags,created_at\r\n"
+	                   "silver_guy,sg@example.com,\"Doe, \"\"JD\"\"\nJr\",,,,vip gold card,";
+	if (strncmp(r.body, want, strlen(want)) != 0)
+		fail_msg("CSV:\n%s", r.body);
+	/* then the creation time and the line's end, and nothing more */
+	const char *rest = r.body + strlen(want);
+	assert_int_equal(strlen(rest), strlen("2026-11-23T00:00:00.000000Z\r\n"));
+	assert_string_equal(rest + strlen(rest) - 2, "\r\n");
+	response_free(&r);
+	/* a bigger one, every row a line */
+	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:bronze/customers", h, NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	int lines = 0;
+	for (const char *p = r.body; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		lines++;
+	assert_int_equal(lines, 1 + 18);
+	response_free(&r);
+	/* an unknown segment is a 404, not an empty CSV */
+	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:gold/customers", h, NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+}
+
+static void unknown_segments_bad_parameters_other_tenants(void **state)
+{
+	char other_tenant[37], other_key[64];
+	(void)state;
+	json_t *j = api_json(srv.port, key, "GET", "/v1/segments/whales/customers", NULL, 404);
+	json_decref(j);
+	static const char *const bad[][2] = {
+	    {"/v1/segments/lapsed/customers?days=0", "days: must be a whole number from 1 to 3650"},
+	    {"/v1/segments/key_customers/customers?pct=0",
+	     "pct: must be a number above 0 and at most 100, with at most 2 decimals"},
+	    {"/v1/segments/key_customers/customers?pct=12.345",
+	     "pct: must be a number above 0 and at most 100, with at most 2 decimals"},
+	    {"/v1/segments/lapsed/customers?as_of=yesterday",
+	     "as_of: must be an RFC 3339 time or a date YYYY-MM-DD (local to tz), 1970 to 2100"},
+	    {"/v1/segments/lapsed/customers?tz=Moon/Base",
+	     "tz: is not a time zone PostgreSQL knows"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j = api_json(srv.port, key, "GET", bad[i][0], NULL, 400);
+		assert_string_equal(json_string_value(json_object_get(j, "detail")), bad[i][1]);
+		json_decref(j);
+	}
+	create_tenant(srv.port, "Other segment shop", other_tenant, other_key);
+	j = api_json(srv.port, other_key, "GET", "/v1/segments/lapsed/customers?as_of=2026-06-30",
+	             NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
+	json_decref(j);
+	/* its programme has no tiers of the first shop */
+	json_decref(
+	    api_json(srv.port, other_key, "GET", "/v1/segments/tier:silver/customers", NULL, 404));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_rule_by_hand),
+	    cmocka_unit_test(sizes_report),
+	    cmocka_unit_test(csv_streamed_with_quoting),
+	    cmocka_unit_test(unknown_segments_bad_parameters_other_tenants),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
