@@ -22,7 +22,7 @@ trap bench_cleanup EXIT
 
 # bench_build TARGET...: installs what is missing and builds the targets.
 bench_build() {
-  scripts/deps.sh test >/dev/null
+  scripts/deps.sh bench >/dev/null
   cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_SANITIZE=OFF >/dev/null
   cmake --build build-bench -j"$(nproc)" --target "$@" >/dev/null
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what loyaltyd needs from Debian 12's archive, only what is missing, with one
-# 'apt-get update' at most. Usage: scripts/deps.sh run|test
+# 'apt-get update' at most. Usage: scripts/deps.sh run|test|bench
 set -euo pipefail
 
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev
       postgresql-15 postgresql-client-15 curl util-linux)
-if [ "${1:-run}" = test ]; then
+if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
   want+=(libcmocka-dev clang-format nodejs npm wrk bc)
-
+fi
+if [ "${1:-run}" = bench ]; then
+  want+=(python3) # the real-data loader
 fi
 
 missing=()
@@ -17,7 +19,7 @@ for p in "${want[@]}"; do
   fi
 done
 # npm may come from outside Debian's package (e.g. a newer global npm); accept any npm.
-if [ "${1:-run}" = test ] && command -v npm >/dev/null 2>&1; then
+if [ "${1:-run}" != run ] && command -v npm >/dev/null 2>&1; then
   tmp=()
   for p in "${missing[@]}"; do
     case "$p" in nodejs|npm) ;; *) tmp+=("$p") ;; esac

@@ -51,10 +51,11 @@ int pool_init(struct pool **out, const struct config *cfg)
 	p->checkout_ms = cfg->db_checkout_ms;
 	snprintf(p->url, sizeof(p->url), "%s", cfg->database_url);
 	/* Server-side limits on every connection: a runaway query, a lock wait or a
-	 * transaction left open by a bug cannot hold a connection forever. */
+	 * transaction left open by a bug cannot hold a connection forever. JIT off: compiling
+	 * a report's plan took half a second where running it took 36 ms (bench/RESULTS.md). */
 	snprintf(p->options, sizeof(p->options),
 	         "-c statement_timeout=%ld -c lock_timeout=%ld "
-	         "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC",
+	         "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC -c jit=off",
 	         cfg->db_statement_timeout_ms,
 	         cfg->db_statement_timeout_ms ? cfg->db_statement_timeout_ms : 10000L, 60000);
 	snprintf(p->connect_timeout, sizeof(p->connect_timeout), "%ld", cfg->db_connect_timeout_s);
