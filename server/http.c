@@ -575,6 +575,14 @@ int http_reply_stream(struct request *req, int status, const char *content_type,
 		stream_free(s);
 		return -1;
 	}
+	/* The statement behind a stream may think for a while before its first row (a whole
+	 * RFM scoring), during which nothing is sent: the idle timeout of this connection
+	 * grows by the statement timeout, so that only a client that stops reading is cut. */
+	const struct config *cfg = &req->app->cfg;
+	if (cfg->db_statement_timeout_ms > 0)
+		MHD_set_connection_option(
+		    req->conn, MHD_CONNECTION_OPTION_TIMEOUT,
+		    (unsigned)(cfg->conn_timeout_s + (cfg->db_statement_timeout_ms + 999) / 1000));
 	/* queue() destroys resp on failure, which calls stream_free */
 	return queue(req, status, resp, content_type);
 }

@@ -25,7 +25,10 @@ WITH ub AS (
     WHERE r.tenant_id = $1 AND r.first_order_at >= rng.f AND r.first_order_at < rng.t
 ), sizes AS (
     SELECT cohort, count(*) AS size FROM members GROUP BY cohort
-), activity AS (
+), activity AS MATERIALIZED (
+    -- once, as one hash join of the members with the range's orders: inlined into each
+    -- cohort's cells the planner probed the events of every member one by one (2.7 s
+    -- against 1.6 s for a million orders)
     SELECT m.cohort, date_trunc($5, e.occurred_at AT TIME ZONE $4) AS bucket,
            count(DISTINCT e.customer_id) FILTER (WHERE e.type = 'order') AS customers,
            coalesce(sum(e.amount) FILTER (WHERE e.type = 'order'), 0)

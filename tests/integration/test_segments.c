@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -280,12 +283,56 @@ static void unknown_segments_bad_parameters_other_tenants(void **state)
 	    api_json(srv.port, other_key, "GET", "/v1/segments/tier:silver/customers", NULL, 404));
 }
 
+static void *commit_later(void *arg)
+{
+	sleep(3);
+	PQclear(PQexec(arg, "COMMIT"));
+	return NULL;
+}
+
+/* A statement that thinks longer than the idle timeout before its first row must not cut
+ * the CSV: the rows are held back by a lock for 3 s, the server's idle timeout is 1 s. */
+static void a_slow_first_row_does_not_cut_the_csv(void **state)
+{
+	struct server slow;
+	struct response r;
+	char auth[96];
+	pthread_t t;
+	const char *env[] = {"LOYALTYD_CONN_TIMEOUT_S=1", NULL};
+	(void)state;
+	server_start(&slow, env);
+	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PQclear(PQexec(c, "BEGIN"));
+	PGresult *res = PQexec(c, "LOCK TABLE customer_rollups IN ACCESS EXCLUSIVE MODE");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	pthread_create(&t, NULL, commit_later, c);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	const char *h[] = {auth, "Accept: text/csv", NULL};
+	long started = now_ms();
+	assert_int_equal(
+	    http(slow.port, "GET", "/v1/segments/lapsed/customers?as_of=2026-06-30", h, NULL, &r),
+	    0);
+	pthread_join(t, NULL);
+	PQfinish(c);
+	assert_true(now_ms() - started >= 2500);
+	assert_int_equal(r.status, 200);
+	int lines = 0;
+	for (const char *p = r.body; (p = strstr(p, "\r\n")) != NULL; p += 2)
+		lines++;
+	assert_int_equal(lines, 1 + 4); /* the header and the four lapsed customers */
+	response_free(&r);
+	assert_int_equal(server_stop(&slow), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_rule_by_hand),
 	    cmocka_unit_test(sizes_report),
 	    cmocka_unit_test(csv_streamed_with_quoting),
+	    cmocka_unit_test(a_slow_first_row_does_not_cut_the_csv),
 	    cmocka_unit_test(unknown_segments_bad_parameters_other_tenants),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
