@@ -5,6 +5,7 @@
 #define LOYALTYD_HANDLERS_H
 
 #include "cursor.h"
+#include "db.h"
 #include "request.h"
 
 int handle_healthz(struct request *req);
@@ -68,6 +69,10 @@ int handlers_report_bound(struct request *req, const char *name, const char **ou
 /* A report's tz: an IANA name's shape (PostgreSQL decides whether the zone exists);
  * "UTC" when absent. Returns 0, or 1 after a 400. */
 int handlers_report_tz(struct request *req, const char **tz);
+
+/* Answers a report's failed query: 400 naming tz when PostgreSQL refused the time zone
+ * (DB_INVALID), else the problem of st. Returns as problem_db does. */
+int handlers_report_failed(struct request *req, enum db_status st);
 
 /* Parses query parameter name as an RFC 3339 time or a date (midnight UTC), 1970–2100,
  * into out (RFC 3339, "" when absent). Returns 0, or 1 after queuing a 400. */

@@ -142,3 +142,12 @@ int handlers_report_tz(struct request *req, const char **tz)
 		*tz = "UTC";
 	return 0;
 }
+
+int handlers_report_failed(struct request *req, enum db_status st)
+{
+	if (st == DB_INVALID) {
+		int rc = handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows");
+		return rc < 0 ? -1 : 0;
+	}
+	return problem_db(req, st);
+}

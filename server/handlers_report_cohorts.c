@@ -27,11 +27,8 @@ int handle_report_cohorts(struct request *req)
 		interval = "month";
 	const char *params[] = {req->who.tenant_id, from, to, tz, interval};
 	enum db_status st = reports_table(req->app->pool, REPORT_COHORTS, 5, params, &t);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	if (t.rows == 0)
 		rc = handlers_bad_parameter(req, "from", "must be before to");
 	else if (t.rows > COHORTS_MAX)

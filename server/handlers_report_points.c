@@ -61,11 +61,8 @@ int handle_report_points(struct request *req)
 	    (rc = handlers_report_tz(req, &tz)) != 0)
 		return DONE(rc);
 	enum db_status st = reports_points(req->app->pool, req->who.tenant_id, from, to, tz, &r);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	if (!r.ordered)
 		rc = handlers_bad_parameter(req, "from", "must be before to");
 	else if (r.months > REPORT_MAX_MONTHS)

@@ -60,11 +60,8 @@ int handle_report_retention(struct request *req)
 	snprintf(window_text, sizeof(window_text), "%ld", days);
 	const char *params[] = {req->who.tenant_id, from, to, tz, window_text, interval};
 	enum db_status st = reports_table(req->app->pool, REPORT_RETENTION, 6, params, &t);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	if (t.rows == 0)
 		rc = handlers_bad_parameter(req, "from", "must be before to");
 	else if (t.rows - 1 > PERIODS_MAX)

@@ -18,11 +18,8 @@ int handle_report_rfm(struct request *req)
 		return DONE(rc);
 	const char *params[] = {req->who.tenant_id, as_of, tz};
 	enum db_status st = reports_table(req->app->pool, REPORT_RFM, 3, params, &t);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	json_t *out =
 	    json_pack("{s:s, s:I, s:o, s:o, s:{s:s, s:s}}", "as_of", reports_cell(&t, 0, 0),
 	              "customers", (json_int_t)strtoll(reports_cell(&t, 0, 1), NULL, 10),

@@ -23,11 +23,8 @@ int handle_report_segments(struct request *req)
 	if (st == DB_OK)
 		st = reports_table(req->app->pool, REPORT_SEGMENTS, 4, params, &t);
 	free(program);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	json_t *out = json_pack("{s:s, s:o, s:{s:s, s:s}}", "as_of", reports_cell(&t, 0, 0),
 	                        "segments", json_loads(reports_cell(&t, 0, 1), 0, NULL),
 	                        "definition", "as_of", reports_cell(&t, 0, 2), "tz", tz);

@@ -108,11 +108,8 @@ static int survey_report(struct request *req, const char *kind)
 			                               : "is an NPS survey: see /v1/reports/nps"));
 	}
 	enum db_status st = reports_survey_counts(req->app->pool, &q, &periods, &n);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	if (n < 2 || strcmp(periods[0].start, periods[0].end) >= 0) {
 		free(periods);
 		return DONE(handlers_bad_parameter(req, "from", "must be before to"));

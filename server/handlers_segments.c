@@ -131,11 +131,8 @@ int handle_segment_customers(struct request *req)
 	if (wants_csv(req)) {
 		struct segment_stream *s = NULL;
 		enum db_status st = segments_stream_open(req->app->pool, &q, &known, &s);
-		if (st == DB_INVALID)
-			return DONE(handlers_bad_parameter(req, "tz",
-			                                   "is not a time zone PostgreSQL knows"));
 		if (st != DB_OK)
-			return problem_db(req, st);
+			return handlers_report_failed(req, st);
 		if (!known)
 			return problem_reply(req, 404, "not-found", "no such segment");
 		struct csv *c = calloc(1, sizeof(*c));
@@ -158,11 +155,8 @@ int handle_segment_customers(struct request *req)
 		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
 	enum db_status st = segments_page(req->app->pool, &q, p.cursor[0] ? p.cursor : NULL,
 	                                  p.limit, &page, &len, &known);
-	if (st == DB_INVALID)
-		return DONE(
-		    handlers_bad_parameter(req, "tz", "is not a time zone PostgreSQL knows"));
 	if (st != DB_OK)
-		return problem_db(req, st);
+		return handlers_report_failed(req, st);
 	if (!known)
 		return problem_reply(req, 404, "not-found", "no such segment");
 	return http_reply_owned(req, 200, "application/json", page, len);

@@ -490,3 +490,13 @@ const char *time_ago(double days, char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
 }
+
+void create_nps_survey(int port, const char *key, char path[128])
+{
+	json_t *survey =
+	    api_json(port, key, "POST", "/v1/surveys",
+	             "{\"name\":\"NPS\",\"kind\":\"nps\",\"question\":\"Recommend?\"}", 201);
+	snprintf(path, 128, "/v1/surveys/%s/responses",
+	         json_string_value(json_object_get(survey, "id")));
+	json_decref(survey);
+}

@@ -75,7 +75,12 @@ json_t *response_json(const struct response *r);
 json_t *api_json(int port, const char *key, const char *method, const char *path, const char *body,
                  int status);
 
+/* Creates an NPS survey with key and writes the path its answers are posted to
+ * ("/v1/surveys/{id}/responses") into path. */
+void create_nps_survey(int port, const char *key, char path[128]);
+
 /* The integer member k of o (0 when missing). */
+
 long long json_int(const json_t *o, const char *k);
 
 /* An RFC 3339 UTC time (whole seconds) `days` days before now, written into buf. */

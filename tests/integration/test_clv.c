@@ -45,13 +45,8 @@ static int setup(void **state)
 	event("r", "order", 100, "200.00", "r1");
 	event("r", "order", 40, "100.00", "r2");
 	event("s", "order", 800, "70.00", "s1");
-	json_t *survey =
-	    api_json(srv.port, key, "POST", "/v1/surveys",
-	             "{\"name\":\"NPS\",\"kind\":\"nps\",\"question\":\"Recommend?\"}", 201);
 	char path[128];
-	snprintf(path, sizeof(path), "/v1/surveys/%s/responses",
-	         json_string_value(json_object_get(survey, "id")));
-	json_decref(survey);
+	create_nps_survey(srv.port, key, path);
 	json_decref(
 	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"p\",\"score\":9}", 201));
 	json_decref(

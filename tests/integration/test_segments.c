@@ -87,13 +87,8 @@ static int setup(void **state)
 	    "\"tags\":[\"vip\",\"gold card\"]}");
 	json_decref(api_json(srv.port, key, "POST", "/v1/customers/silver_guy/points/earn",
 	                     "{\"points\":150}", 201));
-	json_t *survey =
-	    api_json(srv.port, key, "POST", "/v1/surveys",
-	             "{\"name\":\"NPS\",\"kind\":\"nps\",\"question\":\"Recommend?\"}", 201);
 	char path[128];
-	snprintf(path, sizeof(path), "/v1/surveys/%s/responses",
-	         json_string_value(json_object_get(survey, "id")));
-	json_decref(survey);
+	create_nps_survey(srv.port, key, path);
 	answer(path, "prom_ref", 10);
 	answer(path, "prom", 9);
 	answer(path, "pas", 7);
