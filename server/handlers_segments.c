@@ -33,41 +33,61 @@ static int csv_field(struct sbuf *b, const char *v)
 
 struct csv {
 	struct segment_stream *stream;
-	struct sbuf pending; /* the header or one row, not yet sent */
+	struct sbuf pending; /* the header or one row, not yet all sent */
 	size_t sent;         /* bytes of pending already sent */
-	bool header_done;
+	bool header_done, ended, failed;
 };
 
+/* Puts the next line (the header, then a row) into c->pending. Returns 1, 0 at the end,
+ * -1 on a failure. */
+static int csv_next_line(struct csv *c)
+{
+	const char *f[SEGMENT_CSV_FIELDS];
+	sbuf_release(&c->pending);
+	sbuf_init(&c->pending, 1 << 20);
+	c->sent = 0;
+	if (!c->header_done) {
+		c->header_done = true;
+		return sbuf_add(&c->pending, csv_header, strlen(csv_header)) == 0 ? 1 : -1;
+	}
+	int rc = segments_stream_next(c->stream, f);
+	if (rc <= 0)
+		return rc; /* 0: the end; -1: the database failed mid-way */
+	for (int i = 0; i < SEGMENT_CSV_FIELDS; i++)
+		if ((i > 0 && sbuf_add(&c->pending, ",", 1) != 0) ||
+		    csv_field(&c->pending, f[i]) != 0)
+			return -1;
+	return sbuf_add(&c->pending, "\r\n", 2) == 0 ? 1 : -1;
+}
+
+/* Fills buf with as many lines as fit (a line longer than what is left goes on in the
+ * next call): one call per block, not per row, keeps the sending loop cheap. */
 static long csv_fill(void *cls, char *buf, size_t max)
 {
 	struct csv *c = cls;
-	while (c->sent == c->pending.len) {
-		const char *f[SEGMENT_CSV_FIELDS];
-		sbuf_release(&c->pending);
-		sbuf_init(&c->pending, 1 << 20);
-		c->sent = 0;
-		if (!c->header_done) {
-			c->header_done = true;
-			if (sbuf_add(&c->pending, csv_header, strlen(csv_header)) != 0)
-				return -1;
-			continue;
+	size_t out = 0;
+	while (out < max && !c->failed) {
+		if (c->sent == c->pending.len) {
+			if (c->ended)
+				break;
+			int rc = csv_next_line(c);
+			if (rc < 0)
+				c->failed = true;
+			if (rc <= 0) {
+				c->ended = true;
+				break;
+			}
 		}
-		int rc = segments_stream_next(c->stream, f);
-		if (rc <= 0)
-			return rc; /* 0: the end; -1: the database failed mid-way */
-		for (int i = 0; i < SEGMENT_CSV_FIELDS; i++)
-			if ((i > 0 && sbuf_add(&c->pending, ",", 1) != 0) ||
-			    csv_field(&c->pending, f[i]) != 0)
-				return -1;
-		if (sbuf_add(&c->pending, "\r\n", 2) != 0)
-			return -1;
+		size_t n = c->pending.len - c->sent;
+		if (n > max - out)
+			n = max - out;
+		memcpy(buf + out, c->pending.data + c->sent, n);
+		c->sent += n;
+		out += n;
 	}
-	size_t n = c->pending.len - c->sent;
-	if (n > max)
-		n = max;
-	memcpy(buf, c->pending.data + c->sent, n);
-	c->sent += n;
-	return (long)n;
+	if (out > 0)
+		return (long)out;
+	return c->failed ? -1 : 0;
 }
 
 static void csv_done(void *cls)
