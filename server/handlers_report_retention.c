@@ -40,7 +40,8 @@ static json_t *figures(const struct report_table *t, int i)
 
 int handle_report_retention(struct request *req)
 {
-	const char *from = NULL, *to = NULL, *tz = NULL, *interval = NULL, *window = NULL;
+	const char *from = NULL, *to = NULL, *tz = NULL, *interval = NULL, *window = NULL,
+	           *by = NULL;
 	char window_text[16];
 	struct report_table t;
 	int rc;
@@ -51,6 +52,8 @@ int handle_report_retention(struct request *req)
 	if (http_query(req, "interval", &interval) != 0 ||
 	    (interval && strcmp(interval, "month") != 0))
 		return DONE(handlers_bad_parameter(req, "interval", "must be month"));
+	if (http_query(req, "by", &by) != 0 || (by && strcmp(by, "nps_category") != 0))
+		return DONE(handlers_bad_parameter(req, "by", "must be nps_category"));
 	long days = 365;
 	if (http_query(req, "window_days", &window) != 0 ||
 	    (window && (strspn(window, "0123456789") != strlen(window) || strlen(window) > 5 ||
@@ -58,34 +61,45 @@ int handle_report_retention(struct request *req)
 		return DONE(handlers_bad_parameter(
 		    req, "window_days", "must be a whole number of days from 1 to 3650"));
 	snprintf(window_text, sizeof(window_text), "%ld", days);
-	const char *params[] = {req->who.tenant_id, from, to, tz, window_text, interval};
-	enum db_status st = reports_table(req->app->pool, REPORT_RETENTION, 6, params, &t);
+	const char *params[] = {req->who.tenant_id, from, to, tz, window_text, interval, by};
+	enum db_status st = reports_table(req->app->pool, REPORT_RETENTION, 7, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	if (t.rows == 0)
 		rc = handlers_bad_parameter(req, "from", "must be before to");
-	else if (t.rows - 1 > PERIODS_MAX)
+	else if (t.rows - 5 > PERIODS_MAX)
 		rc = handlers_bad_parameter(req, "interval",
 		                            "gives more than 1000 months for this range");
 	if (rc != 0) {
 		reports_table_free(&t);
 		return DONE(rc);
 	}
-	json_t *out = figures(&t, 0);
-	if (interval) {
-		json_t *series = json_array();
-		for (int i = 1; i < t.rows; i++) {
-			json_t *p = figures(&t, i);
-			json_object_set_new(p, "from", json_string(reports_cell(&t, i, 1)));
-			json_object_set_new(p, "to", json_string(reports_cell(&t, i, 2)));
-			json_array_append_new(series, p);
+	/* rows: the whole range, the series (column 9 null), then the groups */
+	json_t *out = figures(&t, 0), *series = json_array(), *groups = json_array();
+	for (int i = 1; i < t.rows; i++) {
+		json_t *p = figures(&t, i);
+		if (reports_cell(&t, i, 9)) {
+			json_object_set_new(p, "group", json_string(reports_cell(&t, i, 9)));
+			json_array_append_new(groups, p);
+			continue;
 		}
-		json_object_set_new(out, "series", series);
+		json_object_set_new(p, "from", json_string(reports_cell(&t, i, 1)));
+		json_object_set_new(p, "to", json_string(reports_cell(&t, i, 2)));
+		json_array_append_new(series, p);
 	}
+	if (interval)
+		json_object_set_new(out, "series", series);
+	else
+		json_decref(series);
+	if (by)
+		json_object_set_new(out, "groups", groups);
+	else
+		json_decref(groups);
 	json_object_set_new(out, "definition",
-	                    json_pack("{s:s, s:s, s:s, s:i, s:s?}", "from", reports_cell(&t, 0, 1),
-	                              "to", reports_cell(&t, 0, 2), "tz", tz, "window_days",
-	                              (int)days, "interval", interval));
+	                    json_pack("{s:s, s:s, s:s, s:i, s:s?, s:s?}", "from",
+	                              reports_cell(&t, 0, 1), "to", reports_cell(&t, 0, 2), "tz",
+	                              tz, "window_days", (int)days, "interval", interval, "by",
+	                              by));
 	reports_table_free(&t);
 	return http_reply_json(req, 200, out);
 }

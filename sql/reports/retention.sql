@@ -5,7 +5,9 @@
 -- A customer is active at t with an order in (t - window, t]. For each period [start,
 -- stop): s = active at start, e = active at stop, new = first order ever in the period,
 -- retained = in both, lost = in s only, reactivated = in e only with a first order before
--- start. Period 0 is the whole range; periods 1… the series.
+-- start. Period 0 is the whole range; periods 1… the series. With $7 = 'nps_category',
+-- rows for period 0 follow for each category of the customers' latest NPS answer
+-- (promoter, passive, detractor, none), column 10 naming it.
 WITH ub AS (
     SELECT coalesce(report_instant($3, $4), now()) AS t
 ), rng AS (
@@ -43,8 +45,14 @@ WITH ub AS (
         FROM periods pe JOIN active a ON a.at = pe.stop
     ) AS x
     GROUP BY x.k, x.customer_id
+), cat AS (
+    -- with $7 = 'nps_category': each buying customer's latest NPS category, or 'none'
+    SELECT r.customer_id, coalesce(n.category, 'none') AS g
+    FROM customer_rollups r
+    LEFT JOIN customer_nps_latest n ON n.tenant_id = $1 AND n.customer_id = r.customer_id
+    WHERE r.tenant_id = $1 AND $7::text = 'nps_category'
 ), counts AS (
-    SELECT fl.k,
+    SELECT fl.k, ca.g,
            count(*) FILTER (WHERE fl.s) AS s,
            count(*) FILTER (WHERE fl.e) AS e,
            count(*) FILTER (WHERE fl.s AND fl.e) AS retained,
@@ -53,13 +61,26 @@ WITH ub AS (
     FROM flags fl
     JOIN periods pe ON pe.k = fl.k
     LEFT JOIN customer_rollups r ON r.tenant_id = $1 AND r.customer_id = fl.customer_id
-    GROUP BY fl.k
+    LEFT JOIN cat ca ON ca.customer_id = fl.customer_id
+    GROUP BY fl.k, ca.g
+), rows_ AS (
+    -- every period for everyone (g null), and the whole range (k 0) for each group
+    SELECT pe.k, NULL::text AS g, pe.start, pe.stop FROM periods pe
+    UNION ALL
+    SELECT 0, x.g, pe.start, pe.stop
+    FROM periods pe, unnest(ARRAY['promoter', 'passive', 'detractor', 'none']) WITH ORDINALITY AS x(g, o)
+    WHERE pe.k = 0 AND $7::text = 'nps_category'
 )
-SELECT pe.k, rfc3339_in(pe.start, $4), rfc3339_in(pe.stop, $4),
-       coalesce(c.s, 0), coalesce(c.e, 0),
+SELECT ro.k, rfc3339_in(ro.start, $4), rfc3339_in(ro.stop, $4),
+       coalesce(sum(c.s), 0), coalesce(sum(c.e), 0),
        (SELECT count(*) FROM customer_rollups r
-        WHERE r.tenant_id = $1 AND r.first_order_at >= pe.start AND r.first_order_at < pe.stop),
-       coalesce(c.reactivated, 0), coalesce(c.retained, 0), coalesce(c.lost, 0)
-FROM periods pe
-LEFT JOIN counts c ON c.k = pe.k
-ORDER BY pe.k
+        LEFT JOIN cat ON cat.customer_id = r.customer_id
+        WHERE r.tenant_id = $1 AND r.first_order_at >= ro.start AND r.first_order_at < ro.stop
+          AND (ro.g IS NULL OR cat.g = ro.g)),
+       coalesce(sum(c.reactivated), 0), coalesce(sum(c.retained), 0), coalesce(sum(c.lost), 0),
+       ro.g
+FROM rows_ ro
+LEFT JOIN counts c ON c.k = ro.k AND (ro.g IS NULL OR c.g = ro.g)
+GROUP BY ro.k, ro.g, ro.start, ro.stop
+ORDER BY ro.g IS NOT NULL, ro.k,
+         array_position(ARRAY['promoter', 'passive', 'detractor', 'none'], ro.g)

@@ -173,6 +173,7 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/retention?from=2025-01-01&to=2026-12-01&interval=month&window_days=90",
      READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/retention?window_days=0", READ_KEY, NULL, NULL, 400},
+    {"GET", "/v1/reports/retention?by=nps_category&interval=month", READ_KEY, NULL, NULL, 200},
 
     {"GET", "/v1/reports/rfm?as_of=2026-01-01&tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/rfm?as_of=later", READ_KEY, NULL, NULL, 400},

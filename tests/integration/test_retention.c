@@ -67,6 +67,15 @@ static int setup(void **state)
 	memcpy(body + len, "]}", 3);
 	json_decref(api_json(srv.port, key, "POST", "/v1/events", body, 200));
 	free(body);
+	/* x a promoter, y a detractor, z a passive; w and v never answered */
+	char path[128];
+	create_nps_survey(srv.port, key, path);
+	json_decref(
+	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"x\",\"score\":10}", 201));
+	json_decref(
+	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"y\",\"score\":3}", 201));
+	json_decref(
+	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"z\",\"score\":8}", 201));
 	return 0;
 }
 
@@ -144,6 +153,42 @@ static void monthly_series_in_zagreb(void **state)
 	json_decref(j);
 }
 
+static void by_nps_category(void **state)
+{
+	(void)state;
+	json_t *j = api_json(srv.port, key, "GET",
+	                     "/v1/reports/retention?from=2026-01-01&to=2026-03-01&window_days=30&"
+	                     "by=nps_category",
+	                     NULL, 200);
+	static const long whole[6] = {2, 4, 2, 1, 1, 1};
+	expect(j, whole);
+	json_t *g = json_object_get(j, "groups");
+	assert_int_equal(json_array_size(g), 4);
+	static const char *const names[] = {"promoter", "passive", "detractor", "none"};
+	static const long f[4][6] = {
+	    {1, 1, 0, 0, 1, 0}, /* x stayed */
+	    {0, 1, 1, 0, 0, 0}, /* z is new */
+	    {1, 0, 0, 0, 0, 1}, /* y left */
+	    {0, 2, 1, 1, 0, 0}, /* v new, w back */
+	};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *x = json_array_get(g, i);
+		assert_string_equal(json_string_value(json_object_get(x, "group")), names[i]);
+		expect(x, f[i]);
+	}
+	assert_float_equal(json_real_value(json_object_get(json_array_get(g, 0), "retention_rate")),
+	                   100, 1e-9);
+	assert_float_equal(json_real_value(json_object_get(json_array_get(g, 2), "churn_rate")),
+	                   100, 1e-9);
+	assert_true(json_is_null(json_object_get(json_array_get(g, 1), "retention_rate")));
+	assert_null(json_object_get(j, "series"));
+	json_decref(j);
+	j = api_json(srv.port, key, "GET", "/v1/reports/retention?by=tier", NULL, 400);
+	assert_string_equal(json_string_value(json_object_get(j, "detail")),
+	                    "by: must be nps_category");
+	json_decref(j);
+}
+
 static void nobody_at_the_start_and_bad_parameters(void **state)
 {
 	(void)state;
@@ -178,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(the_seed_example),
 	    cmocka_unit_test(monthly_series_in_utc),
 	    cmocka_unit_test(monthly_series_in_zagreb),
+	    cmocka_unit_test(by_nps_category),
 	    cmocka_unit_test(nobody_at_the_start_and_bad_parameters),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
