@@ -248,9 +248,26 @@ static void erase_then_export_shows_nothing(void **state)
 	         &r),
 	    0);
 	response_free(&r);
+	/* an answer and points belong to the export too */
+	char answers[128];
+	create_nps_survey(srv.port, key_a, answers);
+	json_decref(api_json(srv.port, key_a, "POST", answers,
+	                     "{\"customer_id\":\"leaving\",\"score\":6,\"comment\":\"slow\"}",
+	                     201));
+	json_decref(api_json(srv.port, key_a, "POST", "/v1/customers/leaving/points/earn",
+	                     "{\"points\":5,\"reason\":\"welcome\"}", 201));
 	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving/export", NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	json_t *doc = response_json(&r);
+	json_t *answer = json_array_get(json_object_get(doc, "survey_responses"), 0);
+	assert_int_equal(json_array_size(json_object_get(doc, "survey_responses")), 1);
+	assert_int_equal(json_int(answer, "score"), 6);
+	assert_string_equal(json_string_value(json_object_get(answer, "comment")), "slow");
+	json_t *entry = json_array_get(json_object_get(doc, "points_ledger"), 0);
+	assert_int_equal(json_array_size(json_object_get(doc, "points_ledger")), 1);
+	assert_int_equal(json_int(entry, "points"), 5);
+	assert_string_equal(json_string_value(json_object_get(entry, "reason")), "welcome");
+
 	assert_string_equal(
 	    json_string_value(json_object_get(json_object_get(doc, "customer"), "email")),
 	    "gone@example.com");
@@ -286,6 +303,18 @@ static void erase_then_export_shows_nothing(void **state)
 	    db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND client_id = 'l-1'",
 	            tenant_a),
 	    0);
+	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
+	                         "comment = 'slow'",
+	                         tenant_a),
+	                 0);
+	assert_int_equal(
+	    db_long("SELECT (SELECT count(*) FROM points_ledger WHERE tenant_id = $1) "
+	            "+ (SELECT count(*) FROM points_accounts WHERE tenant_id = $1) "
+	            "+ (SELECT count(*) FROM customer_rollups WHERE tenant_id = $1 AND "
+	            "order_amount = 12.50)",
+	            tenant_a),
+	    0);
+
 	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
 	                         "email = 'gone@example.com'",
 	                         tenant_a),
