@@ -34,6 +34,8 @@ WITH ub AS (
     FROM points p
     JOIN events o ON o.tenant_id = $1 AND o.type = 'order'
                  AND o.occurred_at > p.at - make_interval(days => $5) AND o.occurred_at <= p.at
+    -- more than 1,000 periods is refused (loyaltyd checks the last column): not computed
+    WHERE (SELECT count(*) FROM points) <= 1001
 ), flags AS (
     -- per period and customer: active at its start, at its stop
     SELECT x.k, x.customer_id, bool_or(x.s) AS s, bool_or(x.e) AS e
@@ -78,7 +80,7 @@ SELECT ro.k, rfc3339_in(ro.start, $4), rfc3339_in(ro.stop, $4),
         WHERE r.tenant_id = $1 AND r.first_order_at >= ro.start AND r.first_order_at < ro.stop
           AND (ro.g IS NULL OR cat.g = ro.g)),
        coalesce(sum(c.reactivated), 0), coalesce(sum(c.retained), 0), coalesce(sum(c.lost), 0),
-       ro.g
+       ro.g, (SELECT count(*) - 1 FROM points) -- periods of the series
 FROM rows_ ro
 LEFT JOIN counts c ON c.k = ro.k AND (ro.g IS NULL OR c.g = ro.g)
 GROUP BY ro.k, ro.g, ro.start, ro.stop

@@ -206,6 +206,9 @@ static void nobody_at_the_start_and_bad_parameters(void **state)
 	    {"window_days=3651", "window_days: must be a whole number of days from 1 to 3650"},
 	    {"window_days=7d", "window_days: must be a whole number of days from 1 to 3650"},
 	    {"interval=week", "interval: must be month"},
+	    {"from=1970-01-01&to=2100-01-01&interval=month",
+	     "interval: gives more than 1000 months for this range"},
+
 	    {"tz=Mars/Base", "tz: is not a time zone PostgreSQL knows"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
