@@ -14,7 +14,8 @@
 struct app {
 	struct config cfg;
 	struct pool *pool;
-	struct ingester *ingest; /* group commit of small event requests (ingest.h) */
+	struct ingester *ingest;  /* group commit of small event requests (ingest.h) */
+	struct analyzer *analyze; /* ANALYZE after large imports (analyze.h) */
 
 	const struct route *routes;
 	size_t nroutes;

@@ -53,6 +53,8 @@ static const struct config_entry config_table[] = {
      "how long a group commit waits for more small requests (microseconds)"},
     {"LOYALTYD_EXPIRY_INTERVAL_S", NUM(expiry_interval_s), "60", 0, 86400,
      "how often lapsed points are written off (seconds; 0: never)"},
+    {"LOYALTYD_ANALYZE_EVERY", NUM(analyze_every), "10000", 0, 100000000,
+     "events stored between two ANALYZEs of the report tables (0: never)"},
 };
 
 static int parse_long(const char *s, long min, long max, long *out)

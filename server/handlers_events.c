@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "event_input.h"
 #include "handlers.h"
 #include "http.h"
@@ -28,6 +29,7 @@ int handle_events_post(struct request *req)
 	json_decref(events);
 	if (st != DB_OK)
 		return problem_db(req, st);
+	analyzer_note(req->app->analyze, accepted);
 	rc = http_reply_json(req, 200,
 	                     json_pack("{s:I, s:I}", "accepted", (json_int_t)accepted, "duplicates",
 	                               (json_int_t)((long)n - accepted)));

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "app.h"
 #include "config.h"
 #include "db.h"
@@ -147,6 +148,7 @@ static int cmd_serve(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (keycache_listen_start(app.cfg.database_url) != 0 ||
 	    expiry_start(&expiry, app.pool, app.cfg.expiry_interval_s) != 0 ||
+	    analyzer_start(&app.analyze, app.pool, app.cfg.analyze_every) != 0 ||
 	    http_start(&app, &daemon) != 0)
 		goto out;
 	json_t *f =
@@ -162,6 +164,8 @@ static int cmd_serve(void)
 	log_msg(LOG_INFO, "stopped", NULL);
 out:
 	expiry_stop(expiry);
+	analyzer_stop(app.analyze);
+	app.analyze = NULL;
 	keycache_listen_stop();
 	ingester_stop(app.ingest);
 	pool_free(app.pool);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <libpq-fe.h>
@@ -190,10 +191,42 @@ static void a_request_failing_in_the_database_fails_alone(void **state)
 		fail_msg("in %d rounds the poisoned request never shared a group", rounds);
 }
 
+/* A large import refreshes the planner's statistics at once (LOYALTYD_ANALYZE_EVERY), not
+ * a minute later: the manual-ANALYZE count of the events table goes up (autovacuum's own
+ * runs count apart, in autoanalyze_count). */
+static void a_large_import_refreshes_statistics(void **state)
+{
+	struct server s;
+	char import_tenant[37], import_key[64], body[8192];
+	const char *env[] = {"LOYALTYD_ANALYZE_EVERY=50", NULL};
+	const char *count =
+	    "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'events'";
+	(void)state;
+	server_start(&s, env);
+	create_tenant(s.port, "Import shop", import_tenant, import_key);
+	long before = db_long(count, NULL);
+	size_t len = (size_t)snprintf(body, sizeof(body), "{\"events\":[");
+	for (int i = 0; i < 60; i++)
+		len += (size_t)snprintf(body + len, sizeof(body) - len,
+		                        "%s{\"customer_id\":\"imp-%d\",\"type\":\"visit\","
+		                        "\"occurred_at\":\"2026-01-01T00:00:00Z\"}",
+		                        i ? "," : "", i);
+	snprintf(body + len, sizeof(body) - len, "]}");
+	json_decref(api_json(s.port, import_key, "POST", "/v1/events", body, 200));
+	long after = before;
+	for (int i = 0; i < 100 && after == before; i++) {
+		usleep(100000);
+		after = db_long(count, NULL);
+	}
+	assert_true(after > before);
+	assert_int_equal(server_stop(&s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(concurrent_requests_get_exact_answers),
+	    cmocka_unit_test(a_large_import_refreshes_statistics),
 	    cmocka_unit_test(a_request_failing_in_the_database_fails_alone),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
