@@ -51,6 +51,10 @@ int handle_points_adjust(struct request *req);
 /* ---- shared by handlers (handlers_common.c) ---- */
 
 /* ?limit= and ?cursor= of a list. */
+/* A handler's return value after a helper that answered: its 1 ("a reply is queued")
+ * becomes 0, its -1 stays. */
+#define DONE(rc) ((rc) < 0 ? -1 : 0)
+
 struct page_params {
 	int limit;               /* 1..1000, default 100 */
 	char cursor[CURSOR_MAX]; /* decoded payload, "" when absent */

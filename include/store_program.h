@@ -16,6 +16,11 @@ program_put(struct pool *pool, const char *tenant_id, const char *config, char *
 __attribute__((warn_unused_result)) enum db_status program_get(struct pool *pool,
                                                                const char *tenant_id, char **json);
 
+/* Inside another store's transaction: *config is the programme in force (JSON text,
+ * malloc'd), or NULL when the tenant has none. */
+__attribute__((warn_unused_result)) enum db_status
+program_config_read(struct db *db, const char *tenant_id, char **config);
+
 /* A dry run of config: nothing is stored. */
 struct program_dry_run {
 	long long customers, changes; /* customers placed; those whose tier would change */

@@ -1,5 +1,7 @@
-/* store_reports.h - the aggregates behind the reports, computed in PostgreSQL
- * (the files of sql/reports). Only counts come back; the figures are derived in C (nps.h). */
+/* store_reports.h - the aggregates behind the reports, computed in PostgreSQL (the files
+ * of sql/reports, which read what they need, the programme in force included). Counts and
+ * sums come back; shares, intervals and predictions are derived in C (nps.h, percent.h,
+ * clv.h). */
 #ifndef LOYALTYD_STORE_REPORTS_H
 #define LOYALTYD_STORE_REPORTS_H
 
@@ -50,37 +52,12 @@ __attribute__((warn_unused_result)) enum db_status reports_table(struct pool *po
                                                                  const char *const *params,
                                                                  struct report_table *t);
 
-/* Cell (row, col): its text, or NULL for an SQL null. */
+/* Cell (row, col): its text, or NULL for an SQL null (or outside the table). */
 const char *reports_cell(const struct report_table *t, int row, int col);
 
+/* Cell (row, col) as a whole number; 0 for null. */
+long long reports_cell_ll(const struct report_table *t, int row, int col);
+
 void reports_table_free(struct report_table *t);
-
-/* The programme in force (*program: JSON text, malloc'd, or NULL without one), for the
- * reports that place customers in tiers. */
-__attribute__((warn_unused_result)) enum db_status
-reports_program(struct pool *pool, const char *tenant_id, char **program);
-
-/* The points programme's liability
- (sql/reports/points.sql). Counts in points. */
-struct points_report {
-	long long outstanding, customers_with_points;
-	long long expiring[3]; /* within 30, 60, 90 days (cumulative) */
-	long long earned, redeemed, expired, taken_back, shortfall, adjusted; /* lifetime */
-	char *tiers;   /* JSON array [{"name", "customers"}], malloc'd */
-	char *series;  /* JSON array, one object per local month, malloc'd */
-	char *program; /* the programme in force (JSON), malloc'd; NULL without one */
-	char from[40], to[40], as_of[32];
-	long months;
-	bool ordered; /* from < to */
-};
-
-/* Runs the points report over [from, to) (NULL: the defaults of points.sql) in tz.
- * DB_INVALID when PostgreSQL refused a parameter (an unknown time zone). On DB_OK the
- * caller frees with reports_points_free(). */
-__attribute__((warn_unused_result)) enum db_status
-reports_points(struct pool *pool, const char *tenant_id, const char *from, const char *to,
-               const char *tz, struct points_report *r);
-
-void reports_points_free(struct points_report *r);
 
 #endif

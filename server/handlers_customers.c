@@ -12,7 +12,6 @@
 #include "validate.h"
 
 /* A helper's 1 (reply queued) is a handler's 0. */
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
 
 static int reply_text(struct request *req, int status, char *json)
 {

@@ -11,7 +11,6 @@
 #include "store_points.h"
 #include "validate.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define POINTS_MAX 1000000000LL
 
 static json_t *figures_json(const struct points_figures *f, const char *program_text)

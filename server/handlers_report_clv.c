@@ -10,14 +10,6 @@
 #include "problem.h"
 #include "store_reports.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
-
-static long long cell_ll(const struct report_table *t, int row, int col)
-{
-	const char *v = reports_cell(t, row, col);
-	return v ? strtoll(v, NULL, 10) : 0;
-}
-
 static json_t *text_or_null(const char *v)
 {
 	return v ? json_string(v) : json_null();
@@ -36,17 +28,17 @@ static json_t *figures(const struct report_table *t, int i)
 	double repeat = 0;
 	const char *aov = reports_cell(t, i, 6), *gap = reports_cell(t, i, 11);
 	const char *aov_exact = reports_cell(t, i, 15);
-	long long customers = cell_ll(t, i, 1);
+	long long customers = reports_cell_ll(t, i, 1);
 	in.average_order_value = aov_exact ? strtod(aov_exact, NULL) : 0;
-	in.orders_last_year = cell_ll(t, i, 8);
-	in.customers_last_year = cell_ll(t, i, 9);
-	in.churn_start = cell_ll(t, i, 12);
-	in.churn_lost = cell_ll(t, i, 13);
+	in.orders_last_year = reports_cell_ll(t, i, 8);
+	in.customers_last_year = reports_cell_ll(t, i, 9);
+	in.churn_start = reports_cell_ll(t, i, 12);
+	in.churn_lost = reports_cell_ll(t, i, 13);
 	clv_predict(&in, &p);
-	bool has_repeat = percent_of(cell_ll(t, i, 10), customers, &repeat);
+	bool has_repeat = percent_of(reports_cell_ll(t, i, 10), customers, &repeat);
 	return json_pack(
 	    "{s:I, s:I, s:{s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "customers",
-	    (json_int_t)customers, "orders", (json_int_t)cell_ll(t, i, 7), "clv", "mean",
+	    (json_int_t)customers, "orders", (json_int_t)reports_cell_ll(t, i, 7), "clv", "mean",
 	    text_or_null(reports_cell(t, i, 2)), "median", text_or_null(reports_cell(t, i, 3)),
 	    "p90", text_or_null(reports_cell(t, i, 4)), "max", text_or_null(reports_cell(t, i, 5)),
 	    "average_order_value", text_or_null(aov), "orders_per_customer_per_year",
@@ -61,20 +53,14 @@ static json_t *figures(const struct report_table *t, int i)
 int handle_report_clv(struct request *req)
 {
 	const char *by = NULL;
-	char *program = NULL;
 	struct report_table t;
 	if (http_query(req, "by", &by) != 0 ||
 	    (by && strcmp(by, "rfm_segment") != 0 && strcmp(by, "tier") != 0 &&
 	     strcmp(by, "nps_category") != 0))
 		return DONE(
 		    handlers_bad_parameter(req, "by", "must be rfm_segment, tier or nps_category"));
-	enum db_status st = by && strcmp(by, "tier") == 0
-	                        ? reports_program(req->app->pool, req->who.tenant_id, &program)
-	                        : DB_OK;
-	const char *params[] = {req->who.tenant_id, by, program};
-	if (st == DB_OK)
-		st = reports_table(req->app->pool, REPORT_CLV, 3, params, &t);
-	free(program);
+	const char *params[] = {req->who.tenant_id, by};
+	enum db_status st = reports_table(req->app->pool, REPORT_CLV, 2, params, &t);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	/* the first row is every customer (group null); none when nobody ordered */

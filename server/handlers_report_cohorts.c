@@ -8,7 +8,6 @@
 #include "problem.h"
 #include "store_reports.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define COHORTS_MAX 400
 
 int handle_report_cohorts(struct request *req)

@@ -10,15 +10,8 @@
 #include "problem.h"
 #include "store_reports.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define WINDOW_MAX 3650
 #define PERIODS_MAX 1000
-
-static long long cell_ll(const struct report_table *t, int row, int col)
-{
-	const char *v = reports_cell(t, row, col);
-	return v ? strtoll(v, NULL, 10) : 0;
-}
 
 static json_t *rate(long long part, long long whole)
 {
@@ -30,12 +23,14 @@ static json_t *rate(long long part, long long whole)
  * lost. */
 static json_t *figures(const struct report_table *t, int i)
 {
-	long long s = cell_ll(t, i, 3), retained = cell_ll(t, i, 7), lost = cell_ll(t, i, 8);
+	long long s = reports_cell_ll(t, i, 3), retained = reports_cell_ll(t, i, 7),
+	          lost = reports_cell_ll(t, i, 8);
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "start", (json_int_t)s, "end",
-	                 (json_int_t)cell_ll(t, i, 4), "new", (json_int_t)cell_ll(t, i, 5),
-	                 "reactivated", (json_int_t)cell_ll(t, i, 6), "retained",
-	                 (json_int_t)retained, "lost", (json_int_t)lost, "retention_rate",
-	                 rate(retained, s), "churn_rate", rate(lost, s));
+	                 (json_int_t)reports_cell_ll(t, i, 4), "new",
+	                 (json_int_t)reports_cell_ll(t, i, 5), "reactivated",
+	                 (json_int_t)reports_cell_ll(t, i, 6), "retained", (json_int_t)retained,
+	                 "lost", (json_int_t)lost, "retention_rate", rate(retained, s),
+	                 "churn_rate", rate(lost, s));
 }
 
 int handle_report_retention(struct request *req)

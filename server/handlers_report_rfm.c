@@ -6,8 +6,6 @@
 #include "problem.h"
 #include "store_reports.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
-
 int handle_report_rfm(struct request *req)
 {
 	const char *as_of = NULL, *tz = NULL;

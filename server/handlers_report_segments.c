@@ -7,22 +7,16 @@
 #include "problem.h"
 #include "store_reports.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
-
 int handle_report_segments(struct request *req)
 {
 	const char *as_of = NULL, *tz = NULL;
-	char *program = NULL;
 	struct report_table t;
 	int rc;
 	if ((rc = handlers_report_bound(req, "as_of", &as_of)) != 0 ||
 	    (rc = handlers_report_tz(req, &tz)) != 0)
 		return DONE(rc);
-	enum db_status st = reports_program(req->app->pool, req->who.tenant_id, &program);
-	const char *params[] = {req->who.tenant_id, as_of, tz, program};
-	if (st == DB_OK)
-		st = reports_table(req->app->pool, REPORT_SEGMENTS, 4, params, &t);
-	free(program);
+	const char *params[] = {req->who.tenant_id, as_of, tz};
+	enum db_status st = reports_table(req->app->pool, REPORT_SEGMENTS, 3, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	json_t *out = json_pack("{s:s, s:o, s:{s:s, s:s}}", "as_of", reports_cell(&t, 0, 0),

@@ -12,7 +12,6 @@
 #include "store_surveys.h"
 #include "validate.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define REPORT_MAX_BUCKETS 1000
 
 /* A figure rounded to two decimals, or null when undefined. */

@@ -10,8 +10,6 @@
 #include "sbuf.h"
 #include "store_segments.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
-
 static const char *const csv_header =
     "external_id,email,name,phone,signup_at,birthday,tags,created_at\r\n";
 

@@ -10,7 +10,6 @@
 #include "timefmt.h"
 #include "validate.h"
 
-#define DONE(rc) ((rc) < 0 ? -1 : 0)
 #define SURVEY_FOLLOW_UPS_MAX 10
 #define RESPONSE_COMMENT_MAX 4000
 

@@ -1,47 +1,19 @@
 /* store_points.c - the points ledger. */
 #include "store_points.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "page.h"
-
-/* The programme in force, as far as reading figures needs it. */
-struct rules {
-	char window_days[16]; /* tier_window_days */
-	char *config;         /* JSON text, malloc'd, NULL without a programme */
-};
-
-static enum db_status load_rules(struct db *db, const char *tenant_id, struct rules *r)
-{
-	const char *params[] = {tenant_id};
-	PGresult *res = NULL;
-	memset(r, 0, sizeof(*r));
-	snprintf(r->window_days, sizeof(r->window_days), "365");
-	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, params, &res);
-	if (st != DB_OK)
-		return st;
-	if (PQntuples(res) == 1) {
-		json_t *cfg = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-		json_t *win = json_object_get(cfg, "tier_window_days");
-		if (json_is_integer(win))
-			snprintf(r->window_days, sizeof(r->window_days), "%lld",
-			         (long long)json_integer_value(win));
-		r->config = strdup(PQgetvalue(res, 0, 1));
-		json_decref(cfg);
-	}
-	PQclear(res);
-	return DB_OK;
-}
+#include "store_program.h"
 
 static enum db_status read_figures(struct db *db, const char *tenant_id, const char *customer,
-                                   const struct rules *r, struct points_figures *f)
+                                   const char *program, struct points_figures *f)
 {
-	const char *params[] = {tenant_id, customer, r->window_days, r->config};
+	const char *params[] = {tenant_id, customer, program};
 	PGresult *res = NULL;
-	enum db_status st = db_query(db, SQL_POINTS_STATE, 4, params, &res);
+	enum db_status st = db_query(db, SQL_POINTS_STATE, 3, params, &res);
 	if (st != DB_OK)
 		return st;
 	memset(f, 0, sizeof(*f));
@@ -102,18 +74,16 @@ static enum db_status do_read(struct db *db, void *arg)
 	struct read_args *a = arg;
 	const char *who[] = {a->tenant_id, a->external_id};
 	char *customer = NULL;
-	struct rules r;
 	enum db_status st = db_value(db, SQL_CUSTOMER_ID, 2, who, &customer);
 	*a->found = customer != NULL;
 	if (st != DB_OK || !customer) {
 		free(customer);
 		return st;
 	}
-	st = load_rules(db, a->tenant_id, &r);
-	if (st == DB_OK)
-		st = read_figures(db, a->tenant_id, customer, &r, a->fig);
 	free(*a->program);
-	*a->program = r.config;
+	st = program_config_read(db, a->tenant_id, a->program);
+	if (st == DB_OK)
+		st = read_figures(db, a->tenant_id, customer, *a->program, a->fig);
 	free(customer);
 	return st;
 }

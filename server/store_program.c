@@ -36,6 +36,20 @@ enum db_status program_get(struct pool *pool, const char *tenant_id, char **json
 	return db_read(pool, do_value, &a);
 }
 
+enum db_status program_config_read(struct db *db, const char *tenant_id, char **config)
+{
+	const char *params[] = {tenant_id};
+	PGresult *res = NULL;
+	*config = NULL;
+	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, params, &res);
+	if (st != DB_OK)
+		return st;
+	if (PQntuples(res) == 1 && !(*config = strdup(PQgetvalue(res, 0, 1))))
+		st = DB_ERROR;
+	PQclear(res);
+	return st;
+}
+
 struct dry_run_args {
 	const char *tenant_id, *config, *after;
 	int limit;

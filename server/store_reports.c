@@ -67,66 +67,6 @@ enum db_status reports_survey_counts(struct pool *pool, const struct survey_coun
 	return st;
 }
 
-struct points_args {
-	const char *tenant_id, *from, *to, *tz;
-	struct points_report *r;
-};
-
-static enum db_status do_points(struct db *db, void *arg)
-{
-	struct points_args *a = arg;
-	struct points_report *r = a->r;
-	PGresult *res = NULL;
-	const char *who[] = {a->tenant_id};
-	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, who, &res);
-	if (st != DB_OK)
-		return st;
-	free(r->program);
-	r->program = PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 1)) : NULL;
-	PQclear(res);
-	const char *params[] = {a->tenant_id, a->from, a->to, a->tz, r->program};
-	if ((st = db_report(db, REPORT_POINTS, 5, params, &res)) != DB_OK)
-		return st;
-	long long *figures[] = {&r->outstanding, &r->customers_with_points,
-	                        &r->expiring[0], &r->expiring[1],
-	                        &r->expiring[2], &r->earned,
-	                        &r->redeemed,    &r->expired,
-	                        &r->taken_back,  &r->shortfall,
-	                        &r->adjusted};
-	for (int i = 0; i < 11; i++)
-		*figures[i] = strtoll(PQgetvalue(res, 0, i), NULL, 10);
-	free(r->tiers);
-	free(r->series);
-	r->tiers = strdup(PQgetvalue(res, 0, 11));
-	r->series = strdup(PQgetvalue(res, 0, 12));
-	snprintf(r->from, sizeof(r->from), "%s", PQgetvalue(res, 0, 13));
-	snprintf(r->to, sizeof(r->to), "%s", PQgetvalue(res, 0, 14));
-	r->months = column_long(res, 0, 15);
-	r->ordered = PQgetvalue(res, 0, 16)[0] == 't';
-	snprintf(r->as_of, sizeof(r->as_of), "%s", PQgetvalue(res, 0, 17));
-	PQclear(res);
-	return r->tiers && r->series ? DB_OK : DB_ERROR;
-}
-
-enum db_status reports_points(struct pool *pool, const char *tenant_id, const char *from,
-                              const char *to, const char *tz, struct points_report *r)
-{
-	struct points_args a = {tenant_id, from, to, tz, r};
-	memset(r, 0, sizeof(*r));
-	enum db_status st = db_read(pool, do_points, &a);
-	if (st != DB_OK)
-		reports_points_free(r);
-	return st;
-}
-
-void reports_points_free(struct points_report *r)
-{
-	free(r->tiers);
-	free(r->series);
-	free(r->program);
-	r->tiers = r->series = r->program = NULL;
-}
-
 struct table_args {
 	enum sql_report r;
 	int nparams;
@@ -178,36 +118,16 @@ const char *reports_cell(const struct report_table *t, int row, int col)
 	return t->cells[row * t->cols + col];
 }
 
+long long reports_cell_ll(const struct report_table *t, int row, int col)
+{
+	const char *v = reports_cell(t, row, col);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
 void reports_table_free(struct report_table *t)
 {
 	for (int i = 0; t->cells && i < t->rows * t->cols; i++)
 		free(t->cells[i]);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
-}
-
-struct program_args {
-	const char *tenant_id;
-	char **program;
-};
-
-static enum db_status do_program(struct db *db, void *arg)
-{
-	struct program_args *a = arg;
-	PGresult *res = NULL;
-	const char *who[] = {a->tenant_id};
-	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, who, &res);
-	if (st != DB_OK)
-		return st;
-	free(*a->program);
-	*a->program = PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 1)) : NULL;
-	PQclear(res);
-	return DB_OK;
-}
-
-enum db_status reports_program(struct pool *pool, const char *tenant_id, char **program)
-{
-	struct program_args a = {tenant_id, program};
-	*program = NULL;
-	return db_read(pool, do_program, &a);
 }

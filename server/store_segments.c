@@ -6,22 +6,17 @@
 #include <string.h>
 
 #include "page.h"
+#include "store_program.h"
 
 /* Loads the programme (*program, malloc'd or NULL) and says whether q->name is a segment. */
 static enum db_status resolve(struct db *db, const struct segment_query *q, char **program,
                               bool *known)
 {
-	const char *who[] = {q->tenant_id};
-	PGresult *res = NULL;
 	char *yes = NULL;
-	*program = NULL;
 	*known = false;
-	enum db_status st = db_query(db, SQL_PROGRAM_CONFIG, 1, who, &res);
+	enum db_status st = program_config_read(db, q->tenant_id, program);
 	if (st != DB_OK)
 		return st;
-	if (PQntuples(res) == 1)
-		*program = strdup(PQgetvalue(res, 0, 1));
-	PQclear(res);
 	const char *params[] = {q->name, *program, q->tz};
 	if ((st = db_value(db, SQL_SEGMENT_KNOWN, 3, params, &yes)) == DB_OK)
 		*known = yes && yes[0] == 't';

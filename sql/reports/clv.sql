@@ -1,6 +1,5 @@
 -- Lifetime value behind /v1/reports/clv (DESIGN.md §6), one row per group.
---   $1 tenant, $2 NULL or rfm_segment | tier | nps_category, $3 the programme in force
---   (jsonb; tiers) or NULL.
+--   $1 tenant, $2 NULL or rfm_segment | tier | nps_category.
 -- Customers with at least one order, as of now. Per group: customers; historical CLV
 -- (net order amount: orders less refunds) mean, median, p90 and max; the average order
 -- value (gross order amount / orders) and the orders; orders in the last 365 days and the customers who
@@ -12,7 +11,9 @@
 -- RFM segments, the NPS categories, the programme's tiers, then by name.
 -- Groups: the RFM segment now, the tier now (customers without one: "none"), the category
 -- of the latest NPS answer ("none" without an answer).
-WITH now_ AS (
+WITH prog AS (
+    SELECT program_current($1) AS config -- the tiers, for by = tier
+), now_ AS (
     SELECT now() AS t
 ), cust AS (
     SELECT r.customer_id, r.orders, r.order_amount, r.order_amount - r.refunded AS clv
@@ -24,8 +25,8 @@ WITH now_ AS (
     UNION ALL
     SELECT i.customer_id, coalesce(pt.tier, 'none')
     FROM now_
-    CROSS JOIN points_tier_inputs($1, coalesce(($3::jsonb->>'tier_window_days')::integer, 365), now_.t) i
-    LEFT JOIN LATERAL program_tier($3::jsonb, i.earned, i.granted) pt ON true
+    CROSS JOIN points_tier_inputs($1, coalesce(((SELECT config FROM prog)->>'tier_window_days')::integer, 365), now_.t) i
+    LEFT JOIN LATERAL program_tier((SELECT config FROM prog), i.earned, i.granted) pt ON true
     WHERE $2::text = 'tier'
     UNION ALL
     SELECT c.customer_id, coalesce(n.category, 'none')
@@ -76,6 +77,6 @@ LEFT JOIN recent r ON r.customer_id = m.customer_id
 GROUP BY m.g
 ORDER BY m.g IS NOT NULL,
          array_position(rfm_segment_names() || ARRAY['promoter', 'passive', 'detractor']
-                        || ARRAY(SELECT x->>'name' FROM jsonb_array_elements(coalesce($3::jsonb->'tiers', '[]')) x),
+                        || ARRAY(SELECT x->>'name' FROM jsonb_array_elements(coalesce((SELECT config FROM prog)->'tiers', '[]')) x),
                         m.g) NULLS LAST,
          m.g

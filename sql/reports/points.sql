@@ -1,14 +1,15 @@
 -- The programme's liability behind /v1/reports/points, computed in PostgreSQL; loyaltyd
 -- derives cash values and breakage from it.
 --   $1 tenant, $2 from, $3 to (report_instant bounds; to defaults to now, from to the
---   start of the month eleven months before to's, so twelve months), $4 IANA time zone,
---   $5 the programme in force (jsonb) or NULL.
+--   start of the month eleven months before to's, so twelve months), $4 IANA time zone.
 -- One row: outstanding points now (lapsed never counted, written off or not), the
 -- customers holding them, points expiring within 30/60/90 days, lifetime totals, the
 -- customers per tier (JSON, in programme order, empty tiers included), and one JSON
 -- object per local month overlapping [from, to) with what was earned, redeemed, expired,
--- taken back by refunds and adjusted in it.
-WITH upper_bound AS (
+-- taken back by refunds and adjusted in it; and the programme in force (JSON, or null).
+WITH prog AS (
+    SELECT program_current($1) AS config -- once: (SELECT config FROM prog) below
+), upper_bound AS (
     SELECT coalesce(report_instant($3, $4), now()) AS t
 ), bounds AS (
     SELECT coalesce(report_instant($2, $4),
@@ -63,10 +64,10 @@ WITH upper_bound AS (
     SELECT pt.tier, sum(g.customers) AS customers
     FROM (
         SELECT earned, granted, count(*) AS customers
-        FROM points_tier_inputs($1, coalesce(($5::jsonb->>'tier_window_days')::integer, 365), now())
+        FROM points_tier_inputs($1, coalesce(((SELECT config FROM prog)->>'tier_window_days')::integer, 365), now())
         GROUP BY earned, granted
     ) AS g
-    CROSS JOIN LATERAL program_tier($5::jsonb, g.earned, g.granted) AS pt
+    CROSS JOIN LATERAL program_tier((SELECT config FROM prog), g.earned, g.granted) AS pt
     GROUP BY pt.tier
 )
 SELECT
@@ -85,7 +86,7 @@ SELECT
     (SELECT coalesce(json_agg(json_build_object('name', x.value->>'name',
                                                 'customers', coalesce(tiers.customers, 0))
                               ORDER BY x.ord), '[]')
-     FROM jsonb_array_elements(coalesce($5::jsonb->'tiers', '[]')) WITH ORDINALITY AS x(value, ord)
+     FROM jsonb_array_elements(coalesce((SELECT config FROM prog)->'tiers', '[]')) WITH ORDINALITY AS x(value, ord)
      LEFT JOIN tiers ON tiers.tier = x.value->>'name') AS tiers,
     (SELECT coalesce(json_agg(json_build_object(
                 'start', rfc3339_in(m.start, $4), 'end', rfc3339_in(m.stop, $4),
@@ -98,4 +99,5 @@ SELECT
     (SELECT count(*) FROM months) AS months,
     (SELECT f < t FROM bounds) AS ordered,
 
-    rfc3339(now()) AS as_of
+    rfc3339(now()) AS as_of,
+    (SELECT config FROM prog)::text AS program
