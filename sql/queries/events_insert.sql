@@ -26,13 +26,14 @@ WITH input AS (
 
     ON CONFLICT (tenant_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
     RETURNING *
+), programmes AS (
+    -- once per tenant of the set, not per event
+    SELECT x.tenant_id, program_current(x.tenant_id) AS config
+    FROM (SELECT DISTINCT tenant_id FROM stored) AS x
 ), earned AS (
     SELECT points_ingest(array_agg(ROW(s.*)::events)) AS entries
     FROM stored s
-    CROSS JOIN LATERAL (
-        SELECT p.config FROM loyalty_programs p
-        WHERE p.tenant_id = s.tenant_id ORDER BY p.version DESC LIMIT 1
-    ) AS p
+    JOIN programmes p ON p.tenant_id = s.tenant_id AND p.config IS NOT NULL
     WHERE s.type IN ('order', 'refund', 'membership_purchased') OR p.config->'event_points' ? s.type
 ), rolled AS (
     -- the customers' order figures (customer_rollups), in customer order so that
