@@ -47,6 +47,14 @@ int handle_points_history(struct request *req);
 int handle_points_earn(struct request *req);
 int handle_points_redeem(struct request *req);
 int handle_points_adjust(struct request *req);
+int handle_webhook_source_create(struct request *req);
+int handle_webhook_source_list(struct request *req);
+int handle_webhook_source_get(struct request *req);
+int handle_webhook_source_delete(struct request *req);
+int handle_webhook_secret_add(struct request *req);
+int handle_webhook_secret_delete(struct request *req);
+int handle_webhook_shopify(struct request *req);
+int handle_webhook_woocommerce(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 

@@ -23,6 +23,15 @@ struct route_metrics {
 };
 
 static struct route_metrics *per_route;
+static atomic_ulong webhooks[2][METRICS_WEBHOOK_COUNT];
+static const char *const webhook_results[METRICS_WEBHOOK_COUNT] = {
+    "processed", "duplicate", "ignored", "ping", "unauthorized", "invalid", "failed"};
+
+void metrics_observe_webhook(enum webhook_kind kind, enum metrics_webhook result)
+{
+	if ((unsigned)kind < 2 && (unsigned)result < METRICS_WEBHOOK_COUNT)
+		atomic_fetch_add_explicit(&webhooks[kind][result], 1, memory_order_relaxed);
+}
 static size_t nslots;
 
 int metrics_init(size_t nroutes)
@@ -180,6 +189,17 @@ char *metrics_render(struct app *app, size_t *len)
 	    "# TYPE loyaltyd_ingest_queued gauge\n"
 	    "loyaltyd_ingest_queued %zu\n",
 	    is.groups, is.requests, is.retried, is.queued);
+	rc |= sbuf_printf(&b, "# HELP loyaltyd_webhook_deliveries_total Webhook deliveries by "
+	                      "source and result (ignored: a topic loyaltyd does not use).\n"
+	                      "# TYPE loyaltyd_webhook_deliveries_total counter\n");
+	for (int k = 0; k < 2; k++)
+		for (int r = 0; r < METRICS_WEBHOOK_COUNT; r++)
+			rc |= sbuf_printf(
+			    &b,
+			    "loyaltyd_webhook_deliveries_total{source=\"%s\",result=\"%s\"}"
+			    " %lu\n",
+			    webhook_kind_name((enum webhook_kind)k), webhook_results[r],
+			    atomic_load(&webhooks[k][r]));
 	if (rc != 0) {
 		sbuf_release(&b);
 		return NULL;

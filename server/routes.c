@@ -48,6 +48,17 @@ const struct route routes[] = {
     {"POST", "/v1/customers/{external_id}/points/adjust", AUTH_KEY, SCOPE_ADMIN,
      handle_points_adjust, ROUTE_IDEMPOTENT},
 
+    {"POST", "/v1/webhook-sources", AUTH_KEY, SCOPE_ADMIN, handle_webhook_source_create, 0},
+    {"GET", "/v1/webhook-sources", AUTH_KEY, SCOPE_ADMIN, handle_webhook_source_list, 0},
+    {"GET", "/v1/webhook-sources/{id}", AUTH_KEY, SCOPE_ADMIN, handle_webhook_source_get, 0},
+    {"DELETE", "/v1/webhook-sources/{id}", AUTH_KEY, SCOPE_ADMIN, handle_webhook_source_delete, 0},
+    {"POST", "/v1/webhook-sources/{id}/secrets", AUTH_KEY, SCOPE_ADMIN, handle_webhook_secret_add,
+     0},
+    {"DELETE", "/v1/webhook-sources/{id}/secrets/{secret_id}", AUTH_KEY, SCOPE_ADMIN,
+     handle_webhook_secret_delete, 0},
+    {"POST", "/v1/webhooks/shopify/{tenant_id}", AUTH_NONE, 0, handle_webhook_shopify, 0},
+    {"POST", "/v1/webhooks/woocommerce/{tenant_id}", AUTH_NONE, 0, handle_webhook_woocommerce, 0},
+
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -28,8 +28,16 @@ struct step {
 	const char *content_type;
 	const char *body;
 	int status;
+	const char *headers; /* extra header lines, "\r\n"-separated (webhook signatures) */
 };
 
+#define WALK_SHOPIFY_BODY "{\"id\":42,\"email\":\"walk@example.com\"}"
+/* base64(HMAC-SHA256("walk-secret-0123", WALK_SHOPIFY_BODY)) */
+#define WALK_SHOPIFY_SIG "VjahvRTnGVO7DM/OP8Avjjq3cO/HDEdUWiofEPvnxjg="
+
+/* Most steps send no extra header and leave the last field out. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct step walk[] = {
     {"GET", "/healthz", NOBODY, NULL, NULL, 200},
     {"GET", "/readyz", NOBODY, NULL, NULL, 200},
@@ -158,6 +166,39 @@ static const struct step walk[] = {
     {"GET", "/v1/reports/cohorts", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/clv", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/segments", READ_KEY, NULL, NULL, 200},
+    {"POST", "/v1/webhook-sources", ADMIN_KEY, "application/json",
+     "{\"kind\":\"woocommerce\",\"shop\":\"https://walk.example.com\",\"secret\":"
+     "\"walk-woo-secret\"}",
+     201},
+    {"POST", "/v1/webhook-sources", ADMIN_KEY, "application/json",
+     "{\"kind\":\"woocommerce\",\"shop\":\"https://walk.example.com\",\"secret\":"
+     "\"walk-woo-secret\"}",
+     409},
+    {"POST", "/v1/webhook-sources", ADMIN_KEY, "application/json",
+     "{\"kind\":\"bigcommerce\",\"shop\":\"x\",\"secret\":\"s\"}", 422},
+    {"POST", "/v1/webhook-sources", READ_KEY, "application/json", "{}", 403},
+    {"GET", "/v1/webhook-sources", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/webhook-sources/{source_id}", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/webhook-sources/00000000-0000-0000-0000-000000000000", ADMIN_KEY, NULL, NULL, 404},
+    {"POST", "/v1/webhook-sources/{source_id}/secrets", ADMIN_KEY, "application/json",
+     "{\"secret\":\"walk-secret-4567\"}", 201},
+    {"POST", "/v1/webhook-sources/{source_id}/secrets", ADMIN_KEY, "application/json",
+     "{\"secret\":\"walk-secret-89ab\"}", 409},
+    {"POST", "/v1/webhooks/shopify/{tenant_id}", NOBODY, "application/json", WALK_SHOPIFY_BODY, 200,
+     "X-Shopify-Topic: customers/create\r\nX-Shopify-Event-Id: walk-1\r\n"
+     "X-Shopify-Hmac-Sha256: " WALK_SHOPIFY_SIG},
+    {"POST", "/v1/webhooks/shopify/{tenant_id}", NOBODY, "application/json", WALK_SHOPIFY_BODY, 200,
+     "X-Shopify-Topic: customers/create\r\nX-Shopify-Event-Id: walk-1\r\n"
+     "X-Shopify-Hmac-Sha256: " WALK_SHOPIFY_SIG},
+    {"POST", "/v1/webhooks/shopify/{tenant_id}", NOBODY, "application/json", "{\"id\":43}", 401,
+     "X-Shopify-Topic: customers/create\r\nX-Shopify-Hmac-Sha256: " WALK_SHOPIFY_SIG},
+    {"POST", "/v1/webhooks/shopify/{tenant_id}", NOBODY, "application/json", "{\"id\":44}", 401},
+    {"POST", "/v1/webhooks/woocommerce/{tenant_id}", NOBODY, "application/x-www-form-urlencoded",
+     "webhook_id=12", 200},
+    {"DELETE", "/v1/webhook-sources/{source_id}/secrets/{secret_id}", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/webhook-sources/{source_id}/secrets/{secret_id}", ADMIN_KEY, NULL, NULL, 404},
+    {"DELETE", "/v1/webhook-sources/{source_id}", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/webhook-sources/{source_id}", ADMIN_KEY, NULL, NULL, 404},
     {"GET", "/v1/segments/lapsed/customers?days=30&limit=2", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/segments/tier:gold/customers", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/segments/whales/customers", READ_KEY, NULL, NULL, 404},
@@ -180,11 +221,13 @@ static const struct step walk[] = {
 
     {"GET", "/v1/reports/points?from=2026-03-01&to=2026-01-01", READ_KEY, NULL, NULL, 400},
 };
+#pragma GCC diagnostic pop
 
 static struct server srv;
 static pid_t prism_pid;
 static int prism_port;
 static char admin_key[64], read_key[64], read_key_id[37], key_id[37], survey_id[37];
+static char tenant_id[37], source_id[37], secret_id[37];
 
 /* Replaces {key_id} and {survey_id} in a step's path with the ids the walk made. */
 static void fill_path(const char *pattern, char *out, size_t cap)
@@ -192,7 +235,11 @@ static void fill_path(const char *pattern, char *out, size_t cap)
 	static const struct {
 		const char *hole;
 		const char *value;
-	} holes[] = {{"{key_id}", key_id}, {"{survey_id}", survey_id}};
+	} holes[] = {{"{key_id}", key_id},
+	             {"{survey_id}", survey_id},
+	             {"{tenant_id}", tenant_id},
+	             {"{source_id}", source_id},
+	             {"{secret_id}", secret_id}};
 	snprintf(out, cap, "%s", pattern);
 	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
 		char *at = strstr(out, holes[i].hole);
@@ -238,10 +285,9 @@ static void start_prism(void)
 
 static int setup(void **state)
 {
-	char tenant[37];
 	(void)state;
 	server_start(&srv, NULL);
-	create_tenant(srv.port, "Walk", tenant, admin_key);
+	create_tenant(srv.port, "Walk", tenant_id, admin_key);
 	char victim[64];
 	create_key(srv.port, admin_key, "[\"read\"]", read_key, read_key_id);
 	create_key(srv.port, admin_key, "[\"points\"]", victim, key_id); /* revoked by the walk */
@@ -260,6 +306,16 @@ static int setup(void **state)
 	snprintf(survey_id, sizeof(survey_id), "%s", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
 	response_free(&r);
+	/* a Shopify source whose first secret signs the walk's deliveries */
+	j = api_json(srv.port, admin_key, "POST", "/v1/webhook-sources",
+	             "{\"kind\":\"shopify\",\"shop\":\"walk.myshopify.com\",\"secret\":"
+	             "\"walk-secret-0123\"}",
+	             201);
+	snprintf(source_id, sizeof(source_id), "%s", json_string_value(json_object_get(j, "id")));
+	snprintf(secret_id, sizeof(secret_id), "%s",
+	         json_string_value(
+	             json_object_get(json_array_get(json_object_get(j, "secrets"), 0), "id")));
+	json_decref(j);
 
 	start_prism();
 	return 0;
@@ -305,7 +361,7 @@ static void every_route_answers_as_the_spec_says(void **state)
 	for (size_t s = 0; s < sizeof(walk) / sizeof(walk[0]); s++) {
 		const struct step *st = &walk[s];
 		char path[256], auth[128], ctype[96], what[512] = "";
-		const char *headers[4] = {NULL, NULL, NULL, NULL};
+		const char *headers[5] = {NULL, NULL, NULL, NULL, NULL};
 		int nh = 0;
 		fill_path(st->path, path, sizeof(path));
 		if (st->who != NOBODY) {
@@ -319,6 +375,8 @@ static void every_route_answers_as_the_spec_says(void **state)
 			snprintf(ctype, sizeof(ctype), "Content-Type: %s", st->content_type);
 			headers[nh++] = ctype;
 		}
+		if (st->headers)
+			headers[nh++] = st->headers;
 		struct response r;
 		assert_int_equal(http(prism_port, st->method, path, headers, st->body, &r), 0);
 		if (r.status != st->status)

@@ -1,0 +1,215 @@
+/* webhook_map.c - what the Shopify and WooCommerce mappers share. */
+#include "webhook_map.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hex.h"
+#include "problem.h"
+#include "timefmt.h"
+#include "validate.h"
+
+#define NAME_MAX_CHARS 200
+#define EMAIL_MAX_BYTES 254
+#define UNITS_PER_UNIT 10000
+
+const char *webhook_kind_name(enum webhook_kind kind)
+{
+	return kind == WEBHOOK_SHOPIFY ? "shopify" : "woocommerce";
+}
+
+const char *webhook_map_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+bool webhook_map_id(const json_t *obj, const char *key, const char *base, bool required, char *out,
+                    json_t *errors)
+{
+	char ptr[128];
+	const json_t *v = json_object_get(obj, key);
+	validate_pointer(ptr, sizeof(ptr), base, key);
+	out[0] = '\0';
+	if (!v || json_is_null(v)) {
+		if (required)
+			problem_error_add(errors, ptr, "is required");
+		return false;
+	}
+	if (json_is_integer(v) && json_integer_value(v) >= 1) {
+		snprintf(out, WEBHOOK_ID_MAX + 1, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return true;
+	}
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t n = strlen(s);
+		if (n >= 1 && n <= WEBHOOK_ID_MAX && s[0] != '0' && strspn(s, "0123456789") == n) {
+			memcpy(out, s, n + 1);
+			return true;
+		}
+	}
+	problem_error_add(errors, ptr,
+	                  json_is_real(v) ? "must be an integer: a number with a fraction or "
+	                                    "exponent has lost the digits of a 64-bit id"
+	                                  : "must be a positive integer id");
+	return false;
+}
+
+int webhook_map_time(const json_t *obj, const char *key, const char *base, bool naive_utc,
+                     bool required, char *out, json_t *errors)
+{
+	char ptr[128], text[48];
+	int64_t us;
+	const json_t *v = json_object_get(obj, key);
+	validate_pointer(ptr, sizeof(ptr), base, key);
+	out[0] = '\0';
+	if (!v || json_is_null(v)) {
+		if (required)
+			problem_error_add(errors, ptr, "is required");
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	size_t n = s ? strlen(s) : 0;
+	if (s && naive_utc && n == 19)
+		snprintf(text, sizeof(text), "%sZ", s); /* WooCommerce's *_gmt: UTC, no offset */
+	else if (s && n < sizeof(text))
+		memcpy(text, s, n + 1);
+	else
+		text[0] = '\0';
+	if (timefmt_parse_rfc3339(text, &us) != 0 || !timefmt_in_range(us)) {
+		problem_error_add(errors, ptr,
+		                  naive_utc ? "must be a GMT time such as 2017-03-22T19:28:02, "
+		                              "1970 to 2100"
+		                            : "must be an RFC 3339 time from 1970 to 2100");
+		return -1;
+	}
+	timefmt_format(us, out);
+	return 1;
+}
+
+int webhook_map_units(const char *text, int64_t *units)
+{
+	const char *p = text;
+	bool negative = *p == '-';
+	int64_t whole = 0, frac = 0;
+	int intdigits = 0, fracdigits = 0;
+	if (negative)
+		p++;
+	while (isdigit((unsigned char)*p) && intdigits <= 13) {
+		whole = whole * 10 + (*p++ - '0');
+		intdigits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p) && fracdigits <= 4) {
+			frac = frac * 10 + (*p++ - '0');
+			fracdigits++;
+		}
+		if (fracdigits == 0)
+			return -1;
+	}
+	if (*p != '\0' || intdigits == 0 || intdigits > 13 || fracdigits > 4)
+		return -1;
+	for (int i = fracdigits; i < 4; i++)
+		frac *= 10;
+	*units = (whole * UNITS_PER_UNIT + frac) * (negative ? -1 : 1);
+	return 0;
+}
+
+void webhook_map_format_units(int64_t units, char *out)
+{
+	int64_t whole = units / UNITS_PER_UNIT, frac = units % UNITS_PER_UNIT;
+	if (frac % 100 == 0)
+		snprintf(out, 32, "%" PRId64 ".%02" PRId64, whole, frac / 100);
+	else
+		snprintf(out, 32, "%" PRId64 ".%04" PRId64, whole, frac);
+}
+
+static bool email_ok(const char *email)
+{
+	size_t n = email ? strlen(email) : 0;
+	return n >= 3 && n <= EMAIL_MAX_BYTES && strchr(email, '@') && validate_utf8(email);
+}
+
+/* Copies s into out (cap bytes), cut at a character boundary so that at most max_chars
+ * characters remain. */
+static void cut_chars(const char *s, char *out, size_t cap, size_t max_chars)
+{
+	size_t o = 0, chars = 0;
+	while (s[o] && chars < max_chars) {
+		size_t len = 1;
+		while ((s[o + len] & 0xC0) == 0x80)
+			len++;
+		if (o + len + 1 > cap)
+			break;
+		o += len;
+		chars++;
+	}
+	memcpy(out, s, o);
+	out[o] = '\0';
+}
+
+/* Appends s, without the white space around it, to out (cap bytes) after a space when
+ * out is not empty. */
+static void append_trimmed(char *out, size_t cap, const char *s)
+{
+	if (!s || !validate_utf8(s))
+		return;
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s), used = strlen(out);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0)
+		return;
+	if (used > 0 && used + 1 < cap)
+		out[used++] = ' ';
+	if (n > cap - used - 1)
+		n = cap - used - 1;
+	memcpy(out + used, s, n);
+	out[used + n] = '\0';
+}
+
+json_t *webhook_map_customer(const char *id, const char *email, const char *first, const char *last,
+                             const char *created_at, const char *updated_at)
+{
+	char joined[1024] = "", name[NAME_MAX_CHARS * 4 + 1];
+	append_trimmed(joined, sizeof(joined), first);
+	append_trimmed(joined, sizeof(joined), last);
+	if (!validate_utf8(joined)) /* a long name may have been cut inside a character */
+		joined[0] = '\0';
+	cut_chars(joined, name, sizeof(name), NAME_MAX_CHARS);
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "id", id, "email",
+	                 email_ok(email) ? json_string(email) : json_null(), "name",
+	                 name[0] ? json_string(name) : json_null(), "created_at",
+	                 created_at && created_at[0] ? json_string(created_at) : json_null(),
+	                 "updated_at",
+	                 updated_at && updated_at[0] ? json_string(updated_at) : json_null());
+}
+
+bool webhook_map_guest_id(enum webhook_kind kind, const char *email, char *out)
+{
+	char lower[EMAIL_MAX_BYTES + 1];
+	if (!email_ok(email))
+		return false;
+	size_t n = strlen(email);
+	for (size_t i = 0; i <= n; i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	const char *kind_name = webhook_kind_name(kind);
+	if (strlen(kind_name) + strlen(":email:") + n <= 128) {
+		size_t k = strlen(kind_name);
+		memcpy(out, kind_name, k);
+		memcpy(out + k, ":email:", 7);
+		memcpy(out + k + 7, lower, n + 1);
+		return true;
+	}
+	unsigned char digest[32];
+	char hexd[65];
+	EVP_Digest(lower, n, digest, NULL, EVP_sha256(), NULL);
+	hex_encode(digest, sizeof(digest), hexd);
+	snprintf(out, 129, "%s:email-sha256:%s", kind_name, hexd);
+	return true;
+}

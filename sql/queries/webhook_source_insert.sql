@@ -1,0 +1,5 @@
+-- A tenant's new webhook source ($1 tenant, $2 kind, $3 shop); no row when the tenant has
+-- a source of that kind already.
+INSERT INTO webhook_sources (tenant_id, kind, shop) VALUES ($1, $2, $3)
+ON CONFLICT (tenant_id, kind) DO NOTHING
+RETURNING id
