@@ -27,18 +27,28 @@ const char *webhook_map_str(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
+/* Member key of obj with its pointer written into ptr (128 bytes); NULL when absent or
+ * null, after an error when required. */
+static const json_t *member(const json_t *obj, const char *key, const char *base, bool required,
+                            char *ptr, json_t *errors)
+{
+	const json_t *v = json_object_get(obj, key);
+	validate_pointer(ptr, 128, base, key);
+	if (v && !json_is_null(v))
+		return v;
+	if (required)
+		problem_error_add(errors, ptr, "is required");
+	return NULL;
+}
+
 bool webhook_map_id(const json_t *obj, const char *key, const char *base, bool required, char *out,
                     json_t *errors)
 {
 	char ptr[128];
-	const json_t *v = json_object_get(obj, key);
-	validate_pointer(ptr, sizeof(ptr), base, key);
+	const json_t *v = member(obj, key, base, required, ptr, errors);
 	out[0] = '\0';
-	if (!v || json_is_null(v)) {
-		if (required)
-			problem_error_add(errors, ptr, "is required");
+	if (!v)
 		return false;
-	}
 	if (json_is_integer(v) && json_integer_value(v) >= 1) {
 		snprintf(out, WEBHOOK_ID_MAX + 1, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return true;
@@ -63,14 +73,10 @@ int webhook_map_time(const json_t *obj, const char *key, const char *base, bool 
 {
 	char ptr[128], text[48];
 	int64_t us;
-	const json_t *v = json_object_get(obj, key);
-	validate_pointer(ptr, sizeof(ptr), base, key);
+	const json_t *v = member(obj, key, base, required, ptr, errors);
 	out[0] = '\0';
-	if (!v || json_is_null(v)) {
-		if (required)
-			problem_error_add(errors, ptr, "is required");
+	if (!v)
 		return 0;
-	}
 	const char *s = json_string_value(v);
 	size_t n = s ? strlen(s) : 0;
 	if (s && naive_utc && n == 19)

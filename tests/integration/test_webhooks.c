@@ -696,6 +696,20 @@ static void replays_sequential_and_concurrent_have_one_effect(void **state)
 	assert_int_equal(replay_concurrently(&s, WOO, "order.created", woo, NULL), 1);
 	assert_int_equal(count_rows("events", s.tenant), 3);
 	free(woo);
+	/* delivery keys are kept 7 days: one 6 days old still answers duplicate, one 8 days
+	 * old was pruned by the next delivery and is new again */
+	assert_int_equal(db_long("WITH k AS (INSERT INTO webhook_deliveries (tenant_id, kind, "
+	                         "delivery, received_at) VALUES ($1, 'shopify', 'event:six-days', "
+	                         "now() - interval '6 days'), ($1, 'shopify', 'event:eight-days', "
+	                         "now() - interval '8 days') RETURNING 1) SELECT count(*) FROM k",
+	                         s.tenant),
+	                 2);
+	assert_string_equal(deliver(&s, SHOPIFY, "customers/update", "{\"id\":3}", "fresh", 200),
+	                    "processed");
+	assert_string_equal(deliver(&s, SHOPIFY, "customers/update", "{\"id\":3}", "six-days", 200),
+	                    "duplicate");
+	assert_string_equal(
+	    deliver(&s, SHOPIFY, "customers/update", "{\"id\":3}", "eight-days", 200), "processed");
 	free(refund);
 	json_decref(o);
 }

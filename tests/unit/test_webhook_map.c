@@ -26,13 +26,11 @@ static json_t *load(const char *dir, const char *name)
 	return j;
 }
 
-/* The command as sorted compact JSON (caller frees), or the errors prefixed "errors:". */
-static char *shopify(const char *topic, const json_t *payload)
+/* The command as sorted compact JSON (caller frees), or the errors prefixed "errors:";
+ * takes both references. */
+static char *render(json_t *cmd, json_t *errors)
 {
-	json_t *errors = json_array();
-	json_t *cmd = webhook_shopify_map(topic, payload, errors);
-	char *text = cmd ? json_dumps(cmd, JSON_COMPACT | JSON_SORT_KEYS)
-	                 : json_dumps(errors, JSON_COMPACT | JSON_SORT_KEYS);
+	char *text = json_dumps(cmd ? cmd : errors, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!cmd) {
 		char *tagged = malloc(strlen(text) + 8);
 		sprintf(tagged, "errors:%s", text);
@@ -46,20 +44,16 @@ static char *shopify(const char *topic, const json_t *payload)
 	return text;
 }
 
+static char *shopify(const char *topic, const json_t *payload)
+{
+	json_t *errors = json_array();
+	return render(webhook_shopify_map(topic, payload, errors), errors);
+}
+
 static char *woo(const char *topic, const json_t *payload, char *delivery)
 {
 	json_t *errors = json_array();
-	json_t *cmd = webhook_woocommerce_map(topic, payload, delivery, errors);
-	char *text = json_dumps(cmd ? cmd : errors, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!cmd) {
-		char *tagged = malloc(strlen(text) + 8);
-		sprintf(tagged, "errors:%s", text);
-		free(text);
-		text = tagged;
-	}
-	json_decref(cmd);
-	json_decref(errors);
-	return text;
+	return render(webhook_woocommerce_map(topic, payload, delivery, errors), errors);
 }
 
 static void expect(char *got, const char *want)
