@@ -38,8 +38,11 @@ __attribute__((warn_unused_result)) int pool_init(struct pool **out, const struc
 void pool_free(struct pool *pool);
 
 /* Takes a connection, waiting up to the checkout timeout (DB_BUSY after it), connecting
- * or re-connecting it when needed (DB_UNAVAILABLE when that fails). On DB_OK *out must
- * be given back with pool_release(). */
+ * or re-connecting it when needed (DB_UNAVAILABLE when that fails). For a second after the
+ * server was found hung (a round trip past LOYALTYD_DB_DEADLINE_MS, or a connection
+ * attempt past LOYALTYD_DB_CONNECT_TIMEOUT_S) it answers DB_UNAVAILABLE at once, so that
+ * requests fail fast instead of each holding a thread on the hung server. On DB_OK *out
+ * must be given back with pool_release(). */
 __attribute__((warn_unused_result)) enum db_status pool_acquire(struct pool *pool, struct db **out);
 
 /* Gives a connection back; a broken one is closed and re-opened on its next use. */

@@ -43,6 +43,10 @@ static const struct config_entry config_table[] = {
      "wait for a free database connection before 503"},
     {"LOYALTYD_DB_STATEMENT_TIMEOUT_MS", NUM(db_statement_timeout_ms), "30000", 0, 3600000,
      "server-side statement_timeout (0: none)"},
+    {"LOYALTYD_DB_DEADLINE_MS", NUM(db_deadline_ms), "31000", 100, 3600000,
+     "client-side limit on one database round trip, for a hung server or network: past it "
+     "the connection is dropped and the request answered 503 (keep above the statement "
+     "timeout)"},
     {"LOYALTYD_DB_CONNECT_TIMEOUT_S", NUM(db_connect_timeout_s), "2", 1, 60,
      "timeout of one connection attempt to PostgreSQL"},
     {"LOYALTYD_SHUTDOWN_GRACE_S", NUM(shutdown_grace_s), "30", 0, 3600,

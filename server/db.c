@@ -2,7 +2,9 @@
 #include "db.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +13,17 @@
 #include "embedded.h"
 #include "log.h"
 
+/* How long checkouts fail fast after the server was found hung (Retry-After is 1 s). */
+#define DB_HUNG_PAUSE_MS 1000
+
 struct db {
+	struct pool *pool;
 	PGconn *conn;
 	bool broken;
 	bool lost; /* a connection was dropped as broken; the next open counts as a reconnect */
 	bool in_use;
+	bool timed_out;   /* the last round trip passed the deadline: the server may be hung */
+	long deadline_ms; /* LOYALTYD_DB_DEADLINE_MS */
 	bool prepared[SQL_QUERY_COUNT + 1];
 	bool prepared_reports[SQL_REPORT_COUNT + 1];
 };
@@ -30,10 +38,22 @@ struct pool {
 	unsigned long timeouts;
 	unsigned long reconnects;
 	long checkout_ms;
+	long connect_ms;
+	/* Until then (monotonic ms) checkouts answer DB_UNAVAILABLE at once: the server hung
+	 * on a connection a moment ago, and requests should not pile up on it (each holding a
+	 * thread) while it stays hung. */
+	atomic_long hung_until;
 	char url[CONFIG_STR_MAX];
 	char options[256];
 	char connect_timeout[16];
 };
+
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 int pool_init(struct pool **out, const struct config *cfg)
 {
@@ -48,7 +68,12 @@ int pool_init(struct pool **out, const struct config *cfg)
 	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->available, NULL);
+	for (int i = 0; i < p->size; i++) {
+		p->conns[i].pool = p;
+		p->conns[i].deadline_ms = cfg->db_deadline_ms;
+	}
 	p->checkout_ms = cfg->db_checkout_ms;
+	p->connect_ms = cfg->db_connect_timeout_s * 1000;
 	snprintf(p->url, sizeof(p->url), "%s", cfg->database_url);
 	/* Server-side limits on every connection: a runaway query, a lock wait or a
 	 * transaction left open by a bug cannot hold a connection forever. JIT off: compiling
@@ -96,11 +121,34 @@ static enum db_status conn_open(struct pool *pool, struct db *db)
 	memset(db->prepared, 0, sizeof(db->prepared));
 	memset(db->prepared_reports, 0, sizeof(db->prepared_reports));
 	db->broken = false;
-	db->conn = PQconnectdbParams(keys, vals, 1);
+	db->timed_out = false;
+	/* Asynchronously, under one deadline for the whole attempt: libpq's connect_timeout
+	 * applies to each step and each retry (SSL first, then without), so a server that
+	 * accepts connections but never answers (stopped, or behind a black hole) would hold
+	 * a request several times as long. */
+	db->conn = PQconnectStartParams(keys, vals, 1);
+	long deadline = monotonic_ms() + pool->connect_ms;
+	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+	const char *why = "out of memory";
+	while (db->conn && PQstatus(db->conn) != CONNECTION_BAD && ps != PGRES_POLLING_OK &&
+	       ps != PGRES_POLLING_FAILED) {
+		struct pollfd p = {.fd = PQsocket(db->conn),
+		                   .events = ps == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+		long left = deadline - monotonic_ms();
+		int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			why = "no answer within LOYALTYD_DB_CONNECT_TIMEOUT_S";
+			atomic_store(&pool->hung_until, monotonic_ms() + DB_HUNG_PAUSE_MS);
+			break;
+		}
+		ps = PQconnectPoll(db->conn);
+	}
 	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
 		return DB_OK;
 	log_msg(LOG_WARN, "database connection failed",
-	        db->conn ? PQerrorMessage(db->conn) : "out of memory");
+	        db->conn && PQstatus(db->conn) == CONNECTION_BAD ? PQerrorMessage(db->conn) : why);
 	if (db->conn)
 		PQfinish(db->conn);
 	db->conn = NULL;
@@ -118,6 +166,8 @@ enum db_status pool_acquire(struct pool *pool, struct db **out)
 		deadline.tv_sec++;
 		deadline.tv_nsec -= 1000000000L;
 	}
+	if (monotonic_ms() < atomic_load(&pool->hung_until))
+		return DB_UNAVAILABLE;
 	pthread_mutex_lock(&pool->lock);
 	for (;;) {
 		/* Prefer an open connection, so idle ones are not reconnected needlessly. */
@@ -249,14 +299,81 @@ static bool result_ok(const PGresult *res)
 	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
+/* The next result on db's connection, waiting for the server at most until deadline
+ * (monotonic ms): libpq alone would wait forever for a server that is stopped or cut off
+ * by the network, where server-side timeouts cannot fire. Returns the result (NULL at the
+ * end of a statement's results); on a timeout or a broken connection returns NULL with
+ * *failed set, and the connection marked broken: whatever was in flight has an unknown
+ * outcome, so it is never used again. */
+static PGresult *next_result(struct db *db, long deadline, bool *failed)
+{
+	*failed = false;
+	while (PQisBusy(db->conn)) {
+		long left = deadline - monotonic_ms();
+		struct pollfd p = {.fd = PQsocket(db->conn), .events = POLLIN};
+		int n = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			db->timed_out = true;
+			atomic_store(&db->pool->hung_until, monotonic_ms() + DB_HUNG_PAUSE_MS);
+			log_msg(LOG_WARN, "database did not answer within LOYALTYD_DB_DEADLINE_MS",
+			        "the connection is dropped");
+		}
+		if (n <= 0 || PQconsumeInput(db->conn) == 0) {
+			db->broken = true;
+			*failed = true;
+			return NULL;
+		}
+	}
+	return PQgetResult(db->conn);
+}
+
+/* The result of the one statement just sent (the rest of its results drained), waiting
+ * at most db->deadline_ms; NULL with *failed set as next_result. */
+static PGresult *await_result(struct db *db, bool *failed)
+{
+	long deadline = monotonic_ms() + db->deadline_ms;
+	PGresult *first = next_result(db, deadline, failed), *r;
+	while (!*failed && first && (r = next_result(db, deadline, failed)) != NULL)
+		PQclear(r);
+	if (*failed) {
+		PQclear(first);
+		return NULL;
+	}
+	return first;
+}
+
+/* Runs an already-sent statement to its result: r (caller clears) or a status. */
+static enum db_status finish(struct db *db, bool sent, const char *what, PGresult **out)
+{
+	bool failed = false;
+	PGresult *r = sent ? await_result(db, &failed) : NULL;
+	*out = NULL;
+	if (!sent || failed) {
+		db->broken = true;
+		if (!db->timed_out)
+			(void)classify(db, NULL, what);
+		return DB_UNAVAILABLE;
+	}
+	if (!r || !result_ok(r)) {
+		enum db_status st = classify(db, r, what);
+		PQclear(r);
+		return st;
+	}
+	*out = r;
+	return DB_OK;
+}
+
 /* Prepares q on db unless it is prepared already. */
 static enum db_status ensure_prepared(struct db *db, enum sql_query q)
 {
 	const struct embedded_file *f = &embedded_queries[q];
 	if (db->prepared[q])
 		return DB_OK;
-	PGresult *r = PQprepare(db->conn, f->name, f->data, 0, NULL);
-	enum db_status st = r && result_ok(r) ? DB_OK : classify(db, r, f->name);
+	PGresult *r = NULL;
+	enum db_status st =
+	    finish(db, PQsendPrepare(db->conn, f->name, f->data, 0, NULL) == 1, f->name, &r);
 	PQclear(r);
 	if (st == DB_OK)
 		db->prepared[q] = true;
@@ -273,17 +390,12 @@ enum db_status db_query(struct db *db, enum sql_query q, int nparams, const char
 		*res = NULL;
 	if ((st = ensure_prepared(db, q)) != DB_OK)
 		return st;
-	r = PQexecPrepared(db->conn, f->name, nparams, values, NULL, NULL, 0);
-	if (!r || !result_ok(r)) {
-		st = classify(db, r, f->name);
-		goto out;
-	}
-	if (res) {
+	st = finish(db, PQsendQueryPrepared(db->conn, f->name, nparams, values, NULL, NULL, 0) == 1,
+	            f->name, &r);
+	if (st == DB_OK && res)
 		*res = r;
-		r = NULL;
-	}
-out:
-	PQclear(r);
+	else
+		PQclear(r);
 	return st;
 }
 
@@ -298,24 +410,20 @@ enum db_status db_report(struct db *db, enum sql_report r, int nparams, const ch
 		*res = NULL;
 	snprintf(name, sizeof(name), "report_%s", f->name);
 	if (!db->prepared_reports[r]) {
-		out = PQprepare(db->conn, name, f->data, 0, NULL);
-		st = out && result_ok(out) ? DB_OK : classify(db, out, f->name);
+		st =
+		    finish(db, PQsendPrepare(db->conn, name, f->data, 0, NULL) == 1, f->name, &out);
 		PQclear(out);
 		if (st != DB_OK)
 			return st;
 		db->prepared_reports[r] = true;
 	}
-	out = PQexecPrepared(db->conn, name, nparams, values, NULL, NULL, 0);
-	if (!out || !result_ok(out)) {
-		st = classify(db, out, f->name);
-		PQclear(out);
-		return st;
-	}
-	if (res)
+	st = finish(db, PQsendQueryPrepared(db->conn, name, nparams, values, NULL, NULL, 0) == 1,
+	            f->name, &out);
+	if (st == DB_OK && res)
 		*res = out;
 	else
 		PQclear(out);
-	return DB_OK;
+	return st;
 }
 
 enum db_status db_value(struct db *db, enum sql_query q, int nparams, const char *const *values,
@@ -358,8 +466,10 @@ enum db_status db_pipeline(struct db *db, struct db_step *steps, size_t n)
 		return DB_UNAVAILABLE;
 	}
 	/* One result (then NULL) per statement, then the Sync's. */
+	long deadline = monotonic_ms() + db->deadline_ms;
+	bool failed = false;
 	for (size_t i = 0; i < n; i++) {
-		PGresult *r = PQgetResult(db->conn);
+		PGresult *r = next_result(db, deadline, &failed);
 		if (!r) {
 			st = classify(db, NULL, "pipeline");
 			if (st != DB_UNAVAILABLE)
@@ -379,10 +489,14 @@ enum db_status db_pipeline(struct db *db, struct db_step *steps, size_t n)
 		} else {
 			PQclear(r);
 		}
-		while ((r = PQgetResult(db->conn)) != NULL)
+		while ((r = next_result(db, deadline, &failed)) != NULL)
 			PQclear(r);
+		if (failed) {
+			st = DB_UNAVAILABLE; /* the commit's outcome is unknown */
+			goto out;
+		}
 	}
-	PGresult *sync = PQgetResult(db->conn);
+	PGresult *sync = next_result(db, deadline, &failed);
 	if (!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) {
 		/* the commit's outcome is unknown */
 		db->broken = true;
@@ -415,10 +529,8 @@ enum db_status db_pipeline_run(struct pool *pool, struct db_step *steps, size_t 
 enum db_status db_command(struct db *db, const char *sql)
 
 {
-	PGresult *r = PQexec(db->conn, sql);
-	enum db_status st = DB_OK;
-	if (!r || !result_ok(r))
-		st = classify(db, r, sql);
+	PGresult *r = NULL;
+	enum db_status st = finish(db, PQsendQuery(db->conn, sql) == 1, sql, &r);
 	PQclear(r);
 	return st;
 }
@@ -479,8 +591,9 @@ enum db_status db_read(struct pool *pool, db_work_fn fn, void *arg)
 		if (st != DB_OK)
 			return st;
 		st = fn(db, arg);
+		bool hung = db->timed_out; /* a second try would only wait as long again */
 		pool_release(pool, db);
-		if (st != DB_UNAVAILABLE)
+		if (st != DB_UNAVAILABLE || hung)
 			return st;
 	}
 	return st;
@@ -505,14 +618,17 @@ enum db_status db_stream_begin(struct db *db, enum sql_query q, int nparams,
 static bool drain(struct db *db)
 {
 	PGresult *r;
-	while ((r = PQgetResult(db->conn)) != NULL)
+	bool failed = false;
+	long deadline = monotonic_ms() + db->deadline_ms;
+	while ((r = next_result(db, deadline, &failed)) != NULL)
 		PQclear(r);
-	return PQstatus(db->conn) == CONNECTION_OK;
+	return !failed && PQstatus(db->conn) == CONNECTION_OK;
 }
 
 int db_stream_next(struct db *db, PGresult **row, enum db_status *st)
 {
-	PGresult *r = PQgetResult(db->conn);
+	bool failed = false;
+	PGresult *r = next_result(db, monotonic_ms() + db->deadline_ms, &failed);
 	*row = NULL;
 	*st = DB_OK;
 	if (r && PQresultStatus(r) == PGRES_SINGLE_TUPLE) {

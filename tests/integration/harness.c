@@ -2,6 +2,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -56,6 +57,7 @@ int free_port(void)
 #define MAX_SERVERS 16
 static pid_t running[MAX_SERVERS];
 static int pg_stopped;
+static int pg_paused;
 
 static void cleanup_at_exit(void)
 {
@@ -64,6 +66,8 @@ static void cleanup_at_exit(void)
 			kill(running[i], SIGKILL);
 			waitpid(running[i], NULL, 0);
 		}
+	if (pg_paused)
+		pg_signal_all(SIGCONT);
 	if (pg_stopped)
 		pg_ctl_action("start");
 }
@@ -451,11 +455,67 @@ int pg_ctl_action(const char *action)
 	const char *dir = getenv("LOYALTYD_TEST_PGDIR");
 	if (!script || !dir)
 		die("LOYALTYD_TEST_PG/LOYALTYD_TEST_PGDIR unset: run scripts/test.sh");
-	snprintf(cmd, sizeof(cmd), "'%s' %s '%s' </dev/null >/dev/null", script, action, dir);
+	/* "stop immediate": the verb, the cluster, then the mode */
+	char verb[32];
+	const char *mode = strchr(action, ' ');
+	snprintf(verb, sizeof(verb), "%.*s", mode ? (int)(mode - action) : (int)strlen(action),
+	         action);
+	snprintf(cmd, sizeof(cmd), "'%s' %s '%s' %s </dev/null >/dev/null", script, verb, dir,
+	         mode ? mode + 1 : "");
 	int rc = system(cmd);
 	if (rc == 0)
-		pg_stopped = strcmp(action, "stop") == 0;
+		pg_stopped = strcmp(verb, "stop") == 0;
 	return rc;
+}
+
+/* The pids of the cluster's postmaster (first) and its children, from postmaster.pid and
+ * /proc; returns how many were written. */
+static int pg_pids(pid_t *out, int max)
+{
+	char path[512], line[64];
+	const char *dir = getenv("LOYALTYD_TEST_PGDIR");
+	int n = 0;
+	if (!dir)
+		die("LOYALTYD_TEST_PGDIR unset: run scripts/test.sh");
+	snprintf(path, sizeof(path), "%s/data/postmaster.pid", dir);
+	FILE *f = fopen(path, "r");
+	if (!f || !fgets(line, sizeof(line), f))
+		die("no postmaster.pid");
+	fclose(f);
+	pid_t master = (pid_t)strtol(line, NULL, 10);
+	out[n++] = master;
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	while (proc && (e = readdir(proc)) != NULL && n < max) {
+		char stat[512], buf[512];
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(stat, sizeof(stat), "/proc/%s/stat", e->d_name);
+		FILE *sf = fopen(stat, "r");
+		if (!sf)
+			continue;
+		size_t len = fread(buf, 1, sizeof(buf) - 1, sf);
+		fclose(sf);
+		buf[len] = '\0';
+		const char *close_paren = strrchr(buf, ')');
+		int ppid = 0;
+		if (close_paren && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 && ppid == master)
+			out[n++] = (pid_t)strtol(e->d_name, NULL, 10);
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+int pg_signal_all(int sig)
+{
+	pid_t pids[512];
+	int n = pg_pids(pids, 512);
+	/* the children first, so that the postmaster never sees them change state alone */
+	for (int i = n - 1; i >= 0; i--)
+		kill(pids[i], sig);
+	pg_paused = sig == SIGSTOP;
+	return n;
 }
 
 json_t *api_json(int port, const char *key, const char *method, const char *path, const char *body,

@@ -94,8 +94,13 @@ void create_tenant(int port, const char *name, char tenant_id[37], char key[64])
 void create_key(int port, const char *admin_key, const char *scopes_json, char key[64],
                 char key_id[37]);
 
-/* Runs scripts/pg.sh ACTION on the test cluster ("stop", "start"). Returns its status. */
+/* Runs scripts/pg.sh ACTION on the test cluster ("stop", "stop immediate", "start").
+ * Returns its status. */
 int pg_ctl_action(const char *action);
+
+/* Sends sig to the test cluster's postmaster and every process it started (SIGSTOP hangs
+ * the database, SIGCONT resumes it). Returns how many processes were signalled. */
+int pg_signal_all(int sig);
 
 /* Runs sql with one text parameter $1 on the test database and returns the first column
  * of the first row as a number (a count). Aborts on error. */
