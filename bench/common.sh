@@ -55,7 +55,9 @@ bench_tenant() {
 # sets bench_port and bench_lpid.
 bench_serve() {
   bench_port=$(scripts/free_port.sh)
-  LOYALTYD_LISTEN=127.0.0.1:$bench_port build-bench/loyaltyd serve 2>"$bench_work/serve.log" &
+  # the benches measure throughput with one key: no per-key rate limit unless asked
+  LOYALTYD_RATE_LIMIT=${LOYALTYD_RATE_LIMIT:-0} LOYALTYD_LISTEN=127.0.0.1:$bench_port \
+    build-bench/loyaltyd serve 2>"$bench_work/serve.log" &
   bench_lpid=$!
   bench_pids+=("$bench_lpid")
   for _ in $(seq 1 100); do

@@ -25,15 +25,21 @@ struct config {
 	enum log_level log_level;          /* LOYALTYD_LOG */
 	long conn_timeout_s;               /* LOYALTYD_CONN_TIMEOUT_S: idle connection timeout */
 	long conn_memory_bytes; /* LOYALTYD_CONN_MEMORY_BYTES: headers + buffers per connection */
-	long db_checkout_ms;    /* LOYALTYD_DB_CHECKOUT_MS: wait for a pooled connection */
-	long db_statement_timeout_ms; /* LOYALTYD_DB_STATEMENT_TIMEOUT_MS */
-	long db_deadline_ms;          /* LOYALTYD_DB_DEADLINE_MS: client-side round-trip limit */
-	long db_connect_timeout_s;    /* LOYALTYD_DB_CONNECT_TIMEOUT_S */
-	long shutdown_grace_s;        /* LOYALTYD_SHUTDOWN_GRACE_S: wait for in-flight requests */
-	long ingest_workers;          /* LOYALTYD_INGEST_WORKERS: group-commit threads (0: off) */
-	long expiry_interval_s;       /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
-	long analyze_every;           /* LOYALTYD_ANALYZE_EVERY: events between ANALYZEs */
-	long ingest_linger_us;        /* LOYALTYD_INGEST_LINGER_US: wait for company */
+	long max_connections;   /* LOYALTYD_MAX_CONNECTIONS */
+	long max_connections_per_ip;   /* LOYALTYD_MAX_CONNECTIONS_PER_IP, 0: no limit */
+	long body_timeout_s;           /* LOYALTYD_BODY_TIMEOUT_S: a whole body's deadline */
+	long rate_limit;               /* LOYALTYD_RATE_LIMIT: requests/s per API key, 0: none */
+	long rate_burst;               /* LOYALTYD_RATE_BURST */
+	long auth_failures_per_minute; /* LOYALTYD_AUTH_FAILURES_PER_MINUTE, 0: none */
+	long db_checkout_ms;           /* LOYALTYD_DB_CHECKOUT_MS: wait for a pooled connection */
+	long db_statement_timeout_ms;  /* LOYALTYD_DB_STATEMENT_TIMEOUT_MS */
+	long db_deadline_ms;           /* LOYALTYD_DB_DEADLINE_MS: client-side round-trip limit */
+	long db_connect_timeout_s;     /* LOYALTYD_DB_CONNECT_TIMEOUT_S */
+	long shutdown_grace_s;         /* LOYALTYD_SHUTDOWN_GRACE_S: wait for in-flight requests */
+	long ingest_workers;           /* LOYALTYD_INGEST_WORKERS: group-commit threads (0: off) */
+	long expiry_interval_s;        /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
+	long analyze_every;            /* LOYALTYD_ANALYZE_EVERY: events between ANALYZEs */
+	long ingest_linger_us;         /* LOYALTYD_INGEST_LINGER_US: wait for company */
 };
 
 /* Looks a variable up; returns NULL when unset. getenv in production, a table in tests. */

@@ -42,6 +42,9 @@ struct route {
 
 /* The route takes an Idempotency-Key (idempotency.h). */
 #define ROUTE_IDEMPOTENT 1u
+/* The route authenticates by a signature of its own (webhooks): its 401s count as failed
+ * authentications of the client address, as those of keys and the admin token do. */
+#define ROUTE_SIGNED 2u
 
 #define ROUTER_MAX_PARAMS 4
 #define ROUTER_MAX_PATH 2048

@@ -6,7 +6,8 @@ set -euo pipefail
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev
       postgresql-15 postgresql-client-15 curl util-linux)
 if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
-  want+=(libcmocka-dev clang-format nodejs npm wrk bc)
+  # slowhttptest: the slow-client tests; clang with libFuzzer: the fuzz targets
+  want+=(libcmocka-dev clang-format nodejs npm wrk bc slowhttptest clang libclang-rt-dev)
 fi
 if [ "${1:-run}" = bench ]; then
   want+=(python3) # the real-data loader

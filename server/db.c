@@ -285,9 +285,16 @@ static enum db_status classify(struct db *db, const PGresult *res, const char *w
 		st = DB_UNAVAILABLE;
 	}
 	if (st != DB_CONFLICT) {
+		/* The primary message and where it arose, never PostgreSQL's DETAIL: that quotes
+		 * the failing row or key ("Failing row contains (…)"), which may hold a secret
+		 * or a customer's data. */
+		const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+		const char *context = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
 		json_t *f = json_pack("{s:s, s:s, s:s, s:s}", "query", what, "status",
 		                      db_status_name(st), "sqlstate", state ? state : "", "detail",
-		                      res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn));
+		                      primary ? primary : PQerrorMessage(db->conn));
+		if (context)
+			json_object_set_new(f, "context", json_string(context));
 		log_event(st == DB_ERROR ? LOG_ERROR : LOG_WARN, "database error", f);
 	}
 	return st;

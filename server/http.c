@@ -1,6 +1,7 @@
 /* http.c - libmicrohttpd glue. */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -20,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "problem.h"
+#include "ratelimit.h"
 
 #define QUERY_VALUE_MAX 1024
 
@@ -310,8 +312,63 @@ static int reply_too_big(struct request *req)
 	return problem_reply(req, 413, "body-too-large", detail);
 }
 
-/* Authenticates, authorises and runs the handler; always queues one reply. */
+/* The client's address as text ("127.0.0.1", "::1"), for the failed-authentication
+ * limit; "" when unknown. */
+static void client_address(struct request *req, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	out[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          (socklen_t)cap);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          out, (socklen_t)cap);
+}
+
+static int reply_rate_limited(struct request *req, double wait, const char *detail)
+{
+	char seconds[24];
+	snprintf(seconds, sizeof(seconds), "%ld", (long)wait + 1);
+	http_header_add(req, "Retry-After", seconds);
+	return problem_reply(req, 429, "rate-limited", detail);
+}
+
+static double auth_failure_rate(const struct config *cfg)
+{
+	return (double)cfg->auth_failures_per_minute / 60.0;
+}
+
+static int dispatch_route(struct request *req);
+
+/* Authenticates, authorises and runs the handler; always queues one reply. A client
+ * address that failed to authenticate too often is refused before it tries again. */
 static int dispatch(struct request *req)
+{
+	const struct route *route = req->match.route;
+	const struct config *cfg = &req->app->cfg;
+	bool authenticates = req->match_result == ROUTER_MATCH &&
+	                     (route->auth != AUTH_NONE || (route->flags & ROUTE_SIGNED)) &&
+	                     strcmp(req->method, "OPTIONS") != 0;
+	char addr[INET6_ADDRSTRLEN] = "";
+	double burst = (double)cfg->auth_failures_per_minute;
+	if (authenticates && cfg->auth_failures_per_minute > 0) {
+		client_address(req, addr, sizeof(addr));
+		double wait =
+		    ratelimit_check(RATELIMIT_AUTH_FAILURE, addr, auth_failure_rate(cfg), burst);
+		if (wait > 0)
+			return reply_rate_limited(
+			    req, wait, "too many failed authentications from this address");
+	}
+	int rc = dispatch_route(req);
+	if (authenticates && req->status == 401 && cfg->auth_failures_per_minute > 0)
+		(void)ratelimit_hit(RATELIMIT_AUTH_FAILURE, addr, auth_failure_rate(cfg), burst);
+	return rc;
+}
+
+static int dispatch_route(struct request *req)
 {
 	const struct route *route = req->match.route;
 	bool options = strcmp(req->method, "OPTIONS") == 0;
@@ -343,6 +400,11 @@ static int dispatch(struct request *req)
 		int rc = auth_check(req, route->scopes);
 		if (rc != 0)
 			return rc > 0 ? 0 : -1;
+		double wait =
+		    ratelimit_hit(RATELIMIT_KEY, req->who.key_id, (double)req->app->cfg.rate_limit,
+		                  (double)req->app->cfg.rate_burst);
+		if (wait > 0)
+			return reply_rate_limited(req, wait, "this API key sent too many requests");
 	}
 	if (req->body.too_big)
 		return reply_too_big(req);
@@ -352,6 +414,45 @@ static int dispatch(struct request *req)
 			return rc > 0 ? 0 : -1;
 	}
 	return route->handler(req);
+}
+
+struct framing {
+	int content_length; /* Content-Length headers */
+	int transfer_encoding;
+	bool chunked_only; /* every Transfer-Encoding is exactly "chunked" */
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+	struct framing *f = cls;
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->content_length++;
+	if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->transfer_encoding++;
+		if (!value || strcasecmp(value, "chunked") != 0)
+			f->chunked_only = false;
+	}
+	return MHD_YES;
+}
+
+/* The body's framing must have one meaning (RFC 9112 §6.3): two Content-Lengths, a
+ * Content-Length with a Transfer-Encoding, or any coding but one "chunked" are the stuff
+ * of request smuggling, which libmicrohttpd 0.9.75 lets through (it reads the first
+ * Content-Length, or waits on an unknown coding until the timeout). NULL when it is
+ * sound, else the detail of the 400. */
+static const char *framing_problem(struct MHD_Connection *conn)
+{
+	struct framing f = {0, 0, true};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+	if (f.content_length > 1)
+		return "the request has more than one Content-Length";
+	if (f.transfer_encoding > 0 && f.content_length > 0)
+		return "the request has both Content-Length and Transfer-Encoding";
+	if (f.transfer_encoding > 1 || !f.chunked_only)
+		return "the only Transfer-Encoding accepted is one \"chunked\"";
+	return NULL;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -367,6 +468,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
+		const char *framing = framing_problem(conn);
+		if (framing) {
+			/* answered at once, and the connection closed: its body cannot be trusted
+			 */
+			req->body.too_big = true; /* nothing of it is read */
+			return problem_reply(req, 400, "bad-framing", framing) == 0 ? MHD_YES
+			                                                            : MHD_NO;
+		}
 		/* A declared body over the limit is refused before it is read. */
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -387,6 +496,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (req->status != 0)
 			return MHD_YES;
+		/* A body trickled in slowly enough never trips the idle timeout; the whole of it
+		 * has a deadline. No reply can be queued while it arrives: the connection goes. */
+		if (elapsed_seconds(&req->started) > (double)app->cfg.body_timeout_s) {
+			log_msg(LOG_WARN, "request body too slow", "the connection is closed");
+			return MHD_NO;
+		}
 		if (req->body.too_big) {
 			/* libmicrohttpd 0.9.75 refuses a reply queued while a body is arriving, so
 			 * a chunked body past the limit is read and dropped, and 413 follows its
@@ -509,6 +624,8 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.conn_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)app->cfg.conn_memory_bytes,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_ip,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,

@@ -56,8 +56,10 @@ const struct route routes[] = {
      0},
     {"DELETE", "/v1/webhook-sources/{id}/secrets/{secret_id}", AUTH_KEY, SCOPE_ADMIN,
      handle_webhook_secret_delete, 0},
-    {"POST", "/v1/webhooks/shopify/{tenant_id}", AUTH_NONE, 0, handle_webhook_shopify, 0},
-    {"POST", "/v1/webhooks/woocommerce/{tenant_id}", AUTH_NONE, 0, handle_webhook_woocommerce, 0},
+    {"POST", "/v1/webhooks/shopify/{tenant_id}", AUTH_NONE, 0, handle_webhook_shopify,
+     ROUTE_SIGNED},
+    {"POST", "/v1/webhooks/woocommerce/{tenant_id}", AUTH_NONE, 0, handle_webhook_woocommerce,
+     ROUTE_SIGNED},
 
 };
 

@@ -104,6 +104,10 @@ void server_start(struct server *s, const char *const *env)
 		setenv("LOYALTYD_ADMIN_TOKEN", ADMIN_TOKEN, 1);
 		setenv("LOYALTYD_THREADS", "4", 1);
 		setenv("LOYALTYD_DB_POOL", "4", 1);
+		/* Tests send hundreds of requests a second with one key and many deliberate
+		 * 401s from one address; the limits are tested with settings of their own. */
+		setenv("LOYALTYD_RATE_LIMIT", "0", 1);
+		setenv("LOYALTYD_AUTH_FAILURES_PER_MINUTE", "0", 1);
 		for (const char *const *e = env; e && *e; e++)
 			putenv(strdup(*e));
 		if (!freopen(s->log_path, "w", stderr) || !freopen("/dev/null", "w", stdout))
@@ -158,7 +162,20 @@ void server_forget(struct server *s)
 
 int conn_open(int port)
 {
+	return conn_open_from(port, NULL);
+}
+
+int conn_open_from(int port, const char *source)
+{
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd >= 0 && source) {
+		struct sockaddr_in src = {.sin_family = AF_INET};
+		if (inet_pton(AF_INET, source, &src.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
 	struct sockaddr_in a = {.sin_family = AF_INET,
 	                        .sin_port = htons((uint16_t)port),
 	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

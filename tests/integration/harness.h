@@ -49,6 +49,10 @@ int http_raw(int port, const char *bytes, size_t len, struct response *r);
 /* Opens a connection; returns the socket or -1. */
 int conn_open(int port);
 
+/* Opens a connection from the local address source ("127.0.0.2": another client address
+ * on the loopback), or from any when NULL; returns the socket or -1. */
+int conn_open_from(int port, const char *source);
+
 /* Writes all bytes; returns 0 or -1. */
 int conn_send(int fd, const char *bytes, size_t len);
 

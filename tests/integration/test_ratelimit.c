@@ -1,0 +1,129 @@
+/* test_ratelimit.c - the per-key token bucket (429 with Retry-After past the burst, other
+ * keys untouched, refilled at the rate) and the limit on failed authentications per client
+ * address (bad keys and bad webhook signatures alike; then even a good key from that
+ * address is refused, while other addresses and unauthenticated routes are not). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* GET or POST path from the local address source with the bearer token (NULL: none);
+ * returns the status and, when wanted, copies Retry-After into retry_after. */
+static int request_from(int port, const char *source, const char *method, const char *path,
+                        const char *token, const char *extra, char *retry_after)
+{
+	char req[1024];
+	struct response r;
+	int n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
+	                 method, path);
+	if (token)
+		n += snprintf(req + n, sizeof(req) - (size_t)n, "Authorization: Bearer %s\r\n",
+		              token);
+	n += snprintf(req + n, sizeof(req) - (size_t)n, "%s\r\n", extra ? extra : "");
+	int fd = conn_open_from(port, source);
+	if (fd < 0 || conn_send(fd, req, (size_t)n) != 0 || conn_read_response(fd, &r) != 0)
+		fail_msg("no answer from %s %s", method, path);
+	close(fd);
+	int status = r.status;
+	if (status == 429) {
+		assert_non_null(strstr(r.head, "application/problem+json"));
+		assert_non_null(strstr(r.body, "urn:loyaltyd:problem:rate-limited"));
+	}
+	if (retry_after) {
+		const char *v = response_header(&r, "Retry-After");
+		snprintf(retry_after, 16, "%s", v ? v : "");
+	}
+	response_free(&r);
+	return status;
+}
+
+static void per_key_bucket(void **state)
+{
+	(void)state;
+	struct server s;
+	char tenant[37], key[64], other[64], other_id[37], retry[16];
+	const char *env[] = {"LOYALTYD_RATE_LIMIT=2", "LOYALTYD_RATE_BURST=5", NULL};
+	server_start(&s, env);
+	create_tenant(s.port, "Limited", tenant, key);
+	/* creating the second key took one of the first key's five */
+	create_key(s.port, key, "[\"read\"]", other, other_id);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(
+		    request_from(s.port, NULL, "GET", "/v1/customers", key, NULL, NULL), 200);
+	assert_int_equal(request_from(s.port, NULL, "GET", "/v1/customers", key, NULL, retry), 429);
+	assert_string_equal(retry, "1");
+	/* another key has its own bucket */
+	assert_int_equal(request_from(s.port, NULL, "GET", "/v1/customers", other, NULL, NULL),
+	                 200);
+	/* two tokens a second */
+	usleep(1100000);
+	assert_int_equal(request_from(s.port, NULL, "GET", "/v1/customers", key, NULL, NULL), 200);
+	assert_int_equal(request_from(s.port, NULL, "GET", "/v1/customers", key, NULL, NULL), 200);
+	assert_int_equal(request_from(s.port, NULL, "GET", "/v1/customers", key, NULL, NULL), 429);
+	/* unauthenticated routes are not limited */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(request_from(s.port, NULL, "GET", "/healthz", NULL, NULL, NULL),
+		                 200);
+	assert_int_equal(server_stop(&s), 0);
+}
+
+static void failed_authentication_per_address(void **state)
+{
+	(void)state;
+	struct server s;
+	char tenant[37], key[64], retry[16];
+	const char *env[] = {"LOYALTYD_AUTH_FAILURES_PER_MINUTE=3", NULL};
+	server_start(&s, env);
+	create_tenant(s.port, "Guarded", tenant, key);
+	const char *bad = "lk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+		    request_from(s.port, "127.0.0.1", "GET", "/v1/customers", bad, NULL, NULL),
+		    401);
+	/* the address is out of tries: even the right key waits (a try every 20 s) */
+	assert_int_equal(
+	    request_from(s.port, "127.0.0.1", "GET", "/v1/customers", key, NULL, retry), 429);
+	assert_true(atoi(retry) >= 19 && atoi(retry) <= 21);
+	assert_int_equal(request_from(s.port, "127.0.0.1", "GET", "/healthz", NULL, NULL, NULL),
+	                 200);
+	/* another address is not affected */
+	assert_int_equal(request_from(s.port, "127.0.0.2", "GET", "/v1/customers", key, NULL, NULL),
+	                 200);
+	/* a wrong admin token and wrong webhook signatures count as well */
+	char path[96];
+	snprintf(path, sizeof(path), "/v1/webhooks/shopify/%s", tenant);
+	assert_int_equal(request_from(s.port, "127.0.0.3", "POST", "/v1/admin/tenants", "wrong",
+	                              "Content-Type: application/json\r\nContent-Length: 0\r\n",
+	                              NULL),
+	                 401);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+		    request_from(
+		        s.port, "127.0.0.3", "POST", path, NULL,
+		        "Content-Type: application/json\r\nX-Shopify-Hmac-Sha256: "
+		        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\nContent-Length: 0\r\n",
+		        NULL),
+		    401);
+	assert_int_equal(request_from(s.port, "127.0.0.3", "POST", path, NULL,
+	                              "Content-Type: application/json\r\nContent-Length: 0\r\n",
+	                              NULL),
+	                 429);
+	assert_int_equal(server_stop(&s), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(per_key_bucket),
+	    cmocka_unit_test(failed_authentication_per_address),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
