@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds loyaltyd with -Werror under ASan + UBSan, starts a throwaway PostgreSQL cluster
 # on a free loopback port, applies migrations, lints openapi.yaml, runs every test with
-# ctest (unit, integration, contract), tears everything down, and exits non-zero on any
-# failure. Run as root on a fresh Debian 12 machine; .ci/run calls it.
+# ctest (unit, integration, contract), runs each libFuzzer target for FUZZ_SECONDS (60),
+# tears everything down, and exits non-zero on any failure. Run as root on a fresh Debian 12 machine; .ci/run calls it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,7 +15,7 @@ if [ ! -x scripts/tools/node_modules/.bin/redocly ] || [ ! -x scripts/tools/node
 fi
 
 echo "== format"
-if ! clang-format --dry-run --Werror server/*.c include/*.h tests/unit/*.c tests/integration/*.c tests/integration/*.h bench/*.c; then
+if ! clang-format --dry-run --Werror server/*.c include/*.h tests/unit/*.c tests/integration/*.c tests/integration/*.h tests/fuzz/*.c bench/*.c; then
   echo "format: run clang-format -i on the files above" >&2
   exit 1
 fi
@@ -55,5 +55,10 @@ set +e
 (cd build-test && ctest --output-on-failure --timeout 300)
 rc=$?
 set -e
+
+echo "== fuzz (libFuzzer, ${FUZZ_SECONDS:-60} s a target)"
+if ! scripts/fuzz.sh; then
+  rc=1
+fi
 echo "== done in $(( $(date +%s) - started )) s"
 exit $rc

@@ -562,7 +562,7 @@ static size_t keep_escaped(void *cls, struct MHD_Connection *conn, char *s)
 	return strlen(s);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
 	(void)cls;

@@ -1,0 +1,54 @@
+/* fuzz_parsers.c - the text parsers every request goes through before any handler: the
+ * router (paths split, then percent-decoded), query-value decoding, RFC 3339 times and
+ * dates, list cursors, money amounts, UTF-8 checks. Input: one text. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cursor.h"
+#include "event_input.h"
+#include "router.h"
+#include "routes.h"
+#include "timefmt.h"
+#include "validate.h"
+#include "webhook_map.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"};
+	char *s = malloc(size + 1);
+	memcpy(s, data, size);
+	s[size] = '\0';
+	struct router_match *m = malloc(sizeof(*m));
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (router_match(routes, routes_count, methods[i], s, m) == ROUTER_MATCH)
+			(void)router_param(m, "external_id");
+	free(m);
+	char *out = malloc(size + 1);
+	(void)router_percent_decode(s, strlen(s), out, size + 1, true);
+	(void)router_percent_decode(s, strlen(s), out, size + 1, false);
+	free(out);
+	int64_t us;
+	char when[32], payload[256], amount[32];
+	if (timefmt_parse_rfc3339(s, &us) == 0)
+		timefmt_format(us, when);
+	if (timefmt_parse_date(s, &us) == 0 && timefmt_in_range(us))
+		timefmt_format(us, when);
+	(void)cursor_decode(s, payload, sizeof(payload));
+	int64_t units;
+	if (webhook_map_units(s, &units) == 0 && units >= 0)
+		webhook_map_format_units(units, amount);
+	if (validate_utf8(s)) {
+		(void)validate_utf8_chars(s);
+		json_t *v = json_string(s);
+		(void)event_input_amount(v, amount);
+		json_decref(v);
+	}
+	free(s);
+	return 0;
+}
