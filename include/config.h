@@ -34,6 +34,7 @@ struct config {
 	long db_checkout_ms;           /* LOYALTYD_DB_CHECKOUT_MS: wait for a pooled connection */
 	long db_statement_timeout_ms;  /* LOYALTYD_DB_STATEMENT_TIMEOUT_MS */
 	long db_deadline_ms;           /* LOYALTYD_DB_DEADLINE_MS: client-side round-trip limit */
+	char db_role[64];              /* LOYALTYD_DB_ROLE: SET ROLE on connect, "" none */
 	long db_connect_timeout_s;     /* LOYALTYD_DB_CONNECT_TIMEOUT_S */
 	long shutdown_grace_s;         /* LOYALTYD_SHUTDOWN_GRACE_S: wait for in-flight requests */
 	long ingest_workers;           /* LOYALTYD_INGEST_WORKERS: group-commit threads (0: off) */

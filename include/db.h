@@ -87,17 +87,28 @@ void db_mark_broken(struct db *db);
 /* A unit of work on one connection. Returns DB_OK to commit; anything else rolls back. */
 typedef enum db_status (*db_work_fn)(struct db *db, void *arg);
 
-/* Runs fn inside BEGIN … COMMIT on a pooled connection. A connection found broken at BEGIN
- * is replaced and BEGIN retried; DB_RETRY from the work is retried up to 3 times. A COMMIT
- * whose outcome is unknown (connection lost) answers DB_UNAVAILABLE and is never retried.
- * Returns DB_OK only after COMMIT succeeded. */
-__attribute__((warn_unused_result)) enum db_status db_transaction(struct pool *pool, db_work_fn fn,
-                                                                  void *arg);
+/* Row-level security (0018_row_level_security.sql): loyaltyd's role sees only the rows of
+ * the tenants named for the work at hand. The functions that take a connection from the
+ * pool take those tenants too: one tenant id, ids separated by commas (a group commit),
+ * or NULL for none (then no tenant's row is visible, only what SECURITY DEFINER
+ * functions give). */
 
-/* Runs fn on a pooled connection without a transaction, for reads: a connection found
- * broken is replaced and fn run once more. */
-__attribute__((warn_unused_result)) enum db_status db_read(struct pool *pool, db_work_fn fn,
-                                                           void *arg);
+/* Names the tenants for the next work on db (outside a transaction); sent only when they
+ * differ from the connection's last. For code that holds a connection itself. */
+__attribute__((warn_unused_result)) enum db_status db_use_tenants(struct db *db,
+                                                                  const char *tenants);
+
+/* Runs fn inside BEGIN … COMMIT on a pooled connection, for tenants. A connection found
+ * broken at BEGIN is replaced and BEGIN retried; DB_RETRY from the work is retried up to
+ * 3 times. A COMMIT whose outcome is unknown (connection lost) answers DB_UNAVAILABLE and
+ * is never retried. Returns DB_OK only after COMMIT succeeded. */
+__attribute__((warn_unused_result)) enum db_status
+db_transaction(struct pool *pool, const char *tenants, db_work_fn fn, void *arg);
+
+/* Runs fn on a pooled connection without a transaction, for reads, for tenants: a
+ * connection found broken is replaced and fn run once more. */
+__attribute__((warn_unused_result)) enum db_status db_read(struct pool *pool, const char *tenants,
+                                                           db_work_fn fn, void *arg);
 
 /* One statement of a pipeline. */
 struct db_step {
@@ -115,9 +126,9 @@ struct db_step {
 __attribute__((warn_unused_result)) enum db_status db_pipeline(struct db *db, struct db_step *steps,
                                                                size_t n);
 
-/* Acquires a connection, runs db_pipeline() on it and releases it. */
-__attribute__((warn_unused_result)) enum db_status db_pipeline_run(struct pool *pool,
-                                                                   struct db_step *steps, size_t n);
+/* Acquires a connection, names tenants, runs db_pipeline() on it and releases it. */
+__attribute__((warn_unused_result)) enum db_status
+db_pipeline_run(struct pool *pool, const char *tenants, struct db_step *steps, size_t n);
 
 /* Streams the rows of q (libpq single-row mode): the server sends them as the caller
  * reads, so a large result never sits whole in memory. One statement, its own implicit

@@ -47,10 +47,9 @@ struct report_table {
 /* Runs report r with the text parameters (NULL for SQL null) on a read-only snapshot.
  * DB_INVALID when PostgreSQL refused a parameter (an unknown time zone). On DB_OK the
  * caller frees with reports_table_free(). */
-__attribute__((warn_unused_result)) enum db_status reports_table(struct pool *pool,
-                                                                 enum sql_report r, int nparams,
-                                                                 const char *const *params,
-                                                                 struct report_table *t);
+__attribute__((warn_unused_result)) enum db_status
+reports_table(struct pool *pool, const char *tenant_id, enum sql_report r, int nparams,
+              const char *const *params, struct report_table *t);
 
 /* Cell (row, col): its text, or NULL for an SQL null (or outside the table). */
 const char *reports_cell(const struct report_table *t, int row, int col);

@@ -62,6 +62,9 @@ static const struct config_entry config_table[] = {
      "client-side limit on one database round trip, for a hung server or network: past it "
      "the connection is dropped and the request answered 503 (keep above the statement "
      "timeout)"},
+    {"LOYALTYD_DB_ROLE", STR(db_role), "loyaltyd_app", 0, 0,
+     "the database role loyaltyd works as, under row-level security (created by the "
+     "migrations; empty: the login role itself, which bypasses it as the tables' owner)"},
     {"LOYALTYD_DB_CONNECT_TIMEOUT_S", NUM(db_connect_timeout_s), "2", 1, 60,
      "timeout of one connection attempt to PostgreSQL"},
     {"LOYALTYD_SHUTDOWN_GRACE_S", NUM(shutdown_grace_s), "30", 0, 3600,
@@ -149,6 +152,15 @@ int config_load(struct config *cfg, config_getter get, char *err, size_t errlen)
 			value = e->def;
 		if (load_entry(cfg, e, value, err, errlen) != 0)
 			return -1;
+	}
+	/* the role goes into the connection's options: a name, nothing else */
+	size_t n = strlen(cfg->db_role);
+	if (strspn(cfg->db_role, "abcdefghijklmnopqrstuvwxyz0123456789_") != n ||
+	    (n > 0 && cfg->db_role[0] >= '0' && cfg->db_role[0] <= '9')) {
+		snprintf(err, errlen,
+		         "LOYALTYD_DB_ROLE: expected a role name of [a-z0-9_], got '%s'",
+		         cfg->db_role);
+		return -1;
 	}
 	return split_listen(cfg, err, errlen);
 }

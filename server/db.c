@@ -13,6 +13,8 @@
 #include "embedded.h"
 #include "log.h"
 
+#define DB_TENANTS_CACHE 512
+
 /* How long checkouts fail fast after the server was found hung (Retry-After is 1 s). */
 #define DB_HUNG_PAUSE_MS 1000
 
@@ -22,7 +24,10 @@ struct db {
 	bool broken;
 	bool lost; /* a connection was dropped as broken; the next open counts as a reconnect */
 	bool in_use;
-	bool timed_out;   /* the last round trip passed the deadline: the server may be hung */
+	bool timed_out; /* the last round trip passed the deadline: the server may be hung */
+	/* loyaltyd.tenants as last set on this session ("" at connect: none), so that it is
+	 * sent only when the next work is for other tenants; "\x01" when unknown */
+	char tenants[DB_TENANTS_CACHE];
 	long deadline_ms; /* LOYALTYD_DB_DEADLINE_MS */
 	bool prepared[SQL_QUERY_COUNT + 1];
 	bool prepared_reports[SQL_REPORT_COUNT + 1];
@@ -78,11 +83,13 @@ int pool_init(struct pool **out, const struct config *cfg)
 	/* Server-side limits on every connection: a runaway query, a lock wait or a
 	 * transaction left open by a bug cannot hold a connection forever. JIT off: compiling
 	 * a report's plan took half a second where running it took 36 ms (bench/RESULTS.md). */
+	/* and the role loyaltyd works as, under row-level security (0018_row_level_security) */
 	snprintf(p->options, sizeof(p->options),
 	         "-c statement_timeout=%ld -c lock_timeout=%ld "
-	         "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC -c jit=off",
+	         "-c idle_in_transaction_session_timeout=%d -c TimeZone=UTC -c jit=off%s%s",
 	         cfg->db_statement_timeout_ms,
-	         cfg->db_statement_timeout_ms ? cfg->db_statement_timeout_ms : 10000L, 60000);
+	         cfg->db_statement_timeout_ms ? cfg->db_statement_timeout_ms : 10000L, 60000,
+	         cfg->db_role[0] ? " -c role=" : "", cfg->db_role);
 	snprintf(p->connect_timeout, sizeof(p->connect_timeout), "%ld", cfg->db_connect_timeout_s);
 	*out = p;
 	return 0;
@@ -122,6 +129,7 @@ static enum db_status conn_open(struct pool *pool, struct db *db)
 	memset(db->prepared_reports, 0, sizeof(db->prepared_reports));
 	db->broken = false;
 	db->timed_out = false;
+	db->tenants[0] = '\0';
 	/* Asynchronously, under one deadline for the whole attempt: libpq's connect_timeout
 	 * applies to each step and each retry (SSL first, then without), so a server that
 	 * accepts connections but never answers (stopped, or behind a black hole) would hold
@@ -522,10 +530,14 @@ out:
 	return st;
 }
 
-enum db_status db_pipeline_run(struct pool *pool, struct db_step *steps, size_t n)
+static enum db_status acquire_fresh(struct pool *pool, const char *tenants, struct db **out,
+                                    bool begin);
+
+enum db_status db_pipeline_run(struct pool *pool, const char *tenants, struct db_step *steps,
+                               size_t n)
 {
 	struct db *db = NULL;
-	enum db_status st = pool_acquire(pool, &db);
+	enum db_status st = acquire_fresh(pool, tenants, &db, false);
 	if (st != DB_OK)
 		return st;
 	st = db_pipeline(db, steps, n);
@@ -542,20 +554,45 @@ enum db_status db_command(struct db *db, const char *sql)
 	return st;
 }
 
-/* Acquires a connection and runs BEGIN (when begin is true) or nothing, replacing a
- * connection that turns out broken once: nothing was sent that could have had an effect. */
-static enum db_status acquire_fresh(struct pool *pool, struct db **out, bool begin)
+enum db_status db_use_tenants(struct db *db, const char *tenants)
+{
+	const char *t = tenants ? tenants : "";
+	if (strcmp(db->tenants, t) == 0)
+		return DB_OK;
+	/* session-wide (not local): set outside any transaction, it stays for the next work
+	 * of the same tenants on this connection */
+	PGresult *r = NULL;
+	enum db_status st =
+	    finish(db,
+	           PQsendQueryParams(db->conn, "SELECT set_config('loyaltyd.tenants', $1, false)",
+	                             1, NULL, &t, NULL, NULL, 0) == 1,
+	           "set loyaltyd.tenants", &r);
+	PQclear(r);
+	if (st == DB_OK && strlen(t) < sizeof(db->tenants))
+		memcpy(db->tenants, t, strlen(t) + 1);
+	else
+		memcpy(db->tenants, "\x01", 2);
+	return st;
+}
+
+/* Acquires a connection, names the tenants of the work to come, and runs BEGIN (when
+ * begin is true), replacing a connection that turns out broken once: nothing was sent
+ * that could have had an effect. */
+static enum db_status acquire_fresh(struct pool *pool, const char *tenants, struct db **out,
+                                    bool begin)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct db *db = NULL;
 		enum db_status st = pool_acquire(pool, &db);
 		if (st != DB_OK)
 			return st;
-		if (!begin) {
+		st = db_use_tenants(db, tenants);
+		if (st == DB_OK && !begin) {
 			*out = db;
 			return DB_OK;
 		}
-		st = db_command(db, "BEGIN");
+		if (st == DB_OK)
+			st = db_command(db, "BEGIN");
 		if (st == DB_OK) {
 			*out = db;
 			return DB_OK;
@@ -567,12 +604,12 @@ static enum db_status acquire_fresh(struct pool *pool, struct db **out, bool beg
 	return DB_UNAVAILABLE;
 }
 
-enum db_status db_transaction(struct pool *pool, db_work_fn fn, void *arg)
+enum db_status db_transaction(struct pool *pool, const char *tenants, db_work_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct db *db = NULL;
-		st = acquire_fresh(pool, &db, true);
+		st = acquire_fresh(pool, tenants, &db, true);
 		if (st != DB_OK)
 			return st;
 		st = fn(db, arg);
@@ -589,12 +626,12 @@ enum db_status db_transaction(struct pool *pool, db_work_fn fn, void *arg)
 	return st;
 }
 
-enum db_status db_read(struct pool *pool, db_work_fn fn, void *arg)
+enum db_status db_read(struct pool *pool, const char *tenants, db_work_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct db *db = NULL;
-		st = acquire_fresh(pool, &db, false);
+		st = acquire_fresh(pool, tenants, &db, false);
 		if (st != DB_OK)
 			return st;
 		st = fn(db, arg);

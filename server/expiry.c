@@ -37,8 +37,11 @@ static enum db_status do_batch(struct db *db, void *arg)
 	a->visited = PQntuples(res);
 	for (int i = 0; i < PQntuples(res) && st == DB_OK; i++) {
 		const char *who[] = {PQgetvalue(res, i, 0), PQgetvalue(res, i, 1)};
+		/* each customer under its own tenant (row-level security) */
+		st = db_query(db, SQL_TENANT_USE, 1, who, NULL);
 		/* the lapsed amount is computed under the lock: never written twice */
-		st = db_query(db, SQL_POINTS_EXPIRE, 2, who, NULL);
+		if (st == DB_OK)
+			st = db_query(db, SQL_POINTS_EXPIRE, 2, who, NULL);
 		if (st == DB_OK)
 			st = db_query(db, SQL_POINTS_WATERMARK, 2, who, NULL);
 	}
@@ -51,7 +54,7 @@ long expiry_run_once(struct pool *pool)
 	long total = 0;
 	for (;;) {
 		struct batch_args a = {0};
-		enum db_status st = db_transaction(pool, do_batch, &a);
+		enum db_status st = db_transaction(pool, NULL, do_batch, &a);
 		if (st != DB_OK) {
 			log_msg(LOG_WARN, "points expiry pass failed", db_status_name(st));
 			return -1;

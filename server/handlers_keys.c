@@ -79,7 +79,7 @@ int handle_key_create(struct request *req)
 		goto out;
 	}
 	json_decref(errors);
-	enum db_status st = db_transaction(req->app->pool, do_create, &a);
+	enum db_status st = db_transaction(req->app->pool, req->who.tenant_id, do_create, &a);
 	if (st != DB_OK) {
 		json_decref(a.key);
 		rc = problem_db(req, st);

@@ -60,7 +60,8 @@ int handle_report_clv(struct request *req)
 		return DONE(
 		    handlers_bad_parameter(req, "by", "must be rfm_segment, tier or nps_category"));
 	const char *params[] = {req->who.tenant_id, by};
-	enum db_status st = reports_table(req->app->pool, REPORT_CLV, 2, params, &t);
+	enum db_status st =
+	    reports_table(req->app->pool, req->who.tenant_id, REPORT_CLV, 2, params, &t);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	/* the first row is every customer (group null); none when nobody ordered */

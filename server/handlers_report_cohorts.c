@@ -25,7 +25,8 @@ int handle_report_cohorts(struct request *req)
 	if (!interval)
 		interval = "month";
 	const char *params[] = {req->who.tenant_id, from, to, tz, interval};
-	enum db_status st = reports_table(req->app->pool, REPORT_COHORTS, 5, params, &t);
+	enum db_status st =
+	    reports_table(req->app->pool, req->who.tenant_id, REPORT_COHORTS, 5, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	if (t.rows == 0)

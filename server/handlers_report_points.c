@@ -70,7 +70,8 @@ int handle_report_points(struct request *req)
 	    (rc = handlers_report_tz(req, &tz)) != 0)
 		return DONE(rc);
 	const char *params[] = {req->who.tenant_id, from, to, tz};
-	enum db_status st = reports_table(req->app->pool, REPORT_POINTS, 4, params, &t);
+	enum db_status st =
+	    reports_table(req->app->pool, req->who.tenant_id, REPORT_POINTS, 4, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	if (reports_cell(&t, 0, 16)[0] != 't')

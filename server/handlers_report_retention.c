@@ -57,7 +57,8 @@ int handle_report_retention(struct request *req)
 		    req, "window_days", "must be a whole number of days from 1 to 3650"));
 	snprintf(window_text, sizeof(window_text), "%ld", days);
 	const char *params[] = {req->who.tenant_id, from, to, tz, window_text, interval, by};
-	enum db_status st = reports_table(req->app->pool, REPORT_RETENTION, 7, params, &t);
+	enum db_status st =
+	    reports_table(req->app->pool, req->who.tenant_id, REPORT_RETENTION, 7, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	if (t.rows == 0)

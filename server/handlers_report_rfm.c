@@ -15,7 +15,8 @@ int handle_report_rfm(struct request *req)
 	    (rc = handlers_report_tz(req, &tz)) != 0)
 		return DONE(rc);
 	const char *params[] = {req->who.tenant_id, as_of, tz};
-	enum db_status st = reports_table(req->app->pool, REPORT_RFM, 3, params, &t);
+	enum db_status st =
+	    reports_table(req->app->pool, req->who.tenant_id, REPORT_RFM, 3, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	json_t *out =

@@ -16,7 +16,8 @@ int handle_report_segments(struct request *req)
 	    (rc = handlers_report_tz(req, &tz)) != 0)
 		return DONE(rc);
 	const char *params[] = {req->who.tenant_id, as_of, tz};
-	enum db_status st = reports_table(req->app->pool, REPORT_SEGMENTS, 3, params, &t);
+	enum db_status st =
+	    reports_table(req->app->pool, req->who.tenant_id, REPORT_SEGMENTS, 3, params, &t);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	json_t *out = json_pack("{s:s, s:o, s:{s:s, s:s}}", "as_of", reports_cell(&t, 0, 0),

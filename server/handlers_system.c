@@ -30,7 +30,7 @@ int handle_readyz(struct request *req)
 {
 	long version = -1;
 	char detail[128];
-	enum db_status st = db_read(req->app->pool, read_schema_version, &version);
+	enum db_status st = db_read(req->app->pool, NULL, read_schema_version, &version);
 	if (st != DB_OK) {
 		http_header_add(req, "Retry-After", "1");
 		return problem_reply(req, 503, "not-ready", "the database is not reachable");

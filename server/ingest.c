@@ -5,11 +5,13 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "log.h"
+#include "request.h"
 #include "store_events.h"
 
 struct job {
@@ -39,6 +41,26 @@ struct ingester {
 	atomic_ulong groups, requests, retried; /* for /metrics */
 };
 
+/* The distinct tenants of jobs[0..n), separated by commas (malloc'd; NULL when out of
+ * memory): what the group's transaction may see under row-level security. */
+static char *group_tenants(struct job **jobs, size_t n)
+{
+	char *out = malloc(n * (TENANT_ID_LEN + 1) + 1);
+	size_t len = 0;
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (size_t k = 0; k < n; k++) {
+		bool seen = false;
+		for (size_t i = 0; i < k && !seen; i++)
+			seen = strcmp(jobs[i]->tenant_id, jobs[k]->tenant_id) == 0;
+		if (seen)
+			continue;
+		len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", jobs[k]->tenant_id);
+	}
+	return out;
+}
+
 /* Stores jobs[0..n) in one transaction; sets each job's status and count. */
 static void run_group(struct pool *pool, struct job **jobs, size_t n)
 {
@@ -54,8 +76,11 @@ static void run_group(struct pool *pool, struct job **jobs, size_t n)
 	}
 	char *text = json_dumps(all, JSON_COMPACT);
 	json_decref(all);
+	char *tenants = group_tenants(jobs, n);
 	long *counts = calloc(n, sizeof(long));
-	enum db_status st = text && counts ? events_store(pool, text, counts, n) : DB_ERROR;
+	enum db_status st =
+	    text && counts && tenants ? events_store(pool, tenants, text, counts, n) : DB_ERROR;
+	free(tenants);
 	for (size_t k = 0; k < n; k++) {
 		jobs[k]->status = st;
 		jobs[k]->accepted = st == DB_OK ? counts[k] : 0;

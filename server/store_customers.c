@@ -43,7 +43,7 @@ enum db_status customers_upsert(struct pool *pool, const char *tenant_id, const 
 {
 	struct upsert_args a = {tenant_id, external_id, in, created, json};
 	*json = NULL;
-	enum db_status st = db_transaction(pool, do_upsert, &a);
+	enum db_status st = db_transaction(pool, tenant_id, do_upsert, &a);
 	if (st != DB_OK) {
 		free(*json);
 		*json = NULL;
@@ -71,7 +71,7 @@ enum db_status customers_get(struct pool *pool, const char *tenant_id, const cha
 	const char *params[] = {tenant_id, external_id};
 	struct value_args a = {SQL_CUSTOMER_GET, params, 2, json};
 	*json = NULL;
-	return db_read(pool, do_value, &a);
+	return db_read(pool, tenant_id, do_value, &a);
 }
 
 enum db_status customers_export(struct pool *pool, const char *tenant_id, const char *external_id,
@@ -81,7 +81,7 @@ enum db_status customers_export(struct pool *pool, const char *tenant_id, const 
 	struct value_args a = {SQL_CUSTOMER_EXPORT, params, 2, json};
 	*json = NULL;
 	/* REPEATABLE READ would matter with several statements; this is one. */
-	return db_read(pool, do_value, &a);
+	return db_read(pool, tenant_id, do_value, &a);
 }
 
 enum db_status customers_erase(struct pool *pool, const char *tenant_id, const char *external_id,
@@ -90,7 +90,7 @@ enum db_status customers_erase(struct pool *pool, const char *tenant_id, const c
 	const char *params[] = {tenant_id, external_id};
 	char *id = NULL;
 	struct value_args a = {SQL_CUSTOMER_DELETE, params, 2, &id};
-	enum db_status st = db_transaction(pool, do_value, &a);
+	enum db_status st = db_transaction(pool, tenant_id, do_value, &a);
 	*found = st == DB_OK && id != NULL;
 	free(id);
 	return st;
@@ -128,5 +128,5 @@ enum db_status customers_list(struct pool *pool, const char *tenant_id,
 {
 	struct list_args a = {tenant_id, f, page, len};
 	*page = NULL;
-	return db_read(pool, do_list, &a);
+	return db_read(pool, tenant_id, do_list, &a);
 }

@@ -7,8 +7,8 @@
 
 #include "page.h"
 
-enum db_status events_store(struct pool *pool, const char *events_json, long *accepted,
-                            size_t nrequests)
+enum db_status events_store(struct pool *pool, const char *tenants, const char *events_json,
+                            long *accepted, size_t nrequests)
 {
 	const char *params[] = {events_json};
 	PGresult *res = NULL;
@@ -19,7 +19,7 @@ enum db_status events_store(struct pool *pool, const char *events_json, long *ac
 	    {SQL_EVENTS_CUSTOMERS_UPSERT, 1, params, NULL},
 	    {SQL_EVENTS_INSERT, 1, params, &res},
 	};
-	enum db_status st = db_pipeline_run(pool, steps, 2);
+	enum db_status st = db_pipeline_run(pool, tenants, steps, 2);
 	if (st != DB_OK)
 		return st;
 	memset(accepted, 0, nrequests * sizeof(long));
@@ -76,5 +76,5 @@ enum db_status events_list(struct pool *pool, const char *tenant_id, const char 
 	struct list_args a = {tenant_id, external_id, f, page, len, found};
 	*page = NULL;
 	*found = false;
-	return db_read(pool, do_list, &a);
+	return db_read(pool, tenant_id, do_list, &a);
 }

@@ -28,7 +28,7 @@ enum db_status idem_claim(struct pool *pool, const char *tenant_id, const char *
 	const char *params[] = {tenant_id, key, hash_hex};
 	struct claim_args a = {params, claimed};
 	*claimed = false;
-	return db_transaction(pool, do_claim, &a);
+	return db_transaction(pool, tenant_id, do_claim, &a);
 }
 
 struct get_args {
@@ -66,7 +66,7 @@ enum db_status idem_get(struct pool *pool, const char *tenant_id, const char *ke
 	struct get_args a = {params, rec, found};
 	memset(rec, 0, sizeof(*rec));
 	*found = false;
-	return db_read(pool, do_get, &a);
+	return db_read(pool, tenant_id, do_get, &a);
 }
 
 void idem_record_release(struct idem_record *rec)
@@ -95,12 +95,12 @@ enum db_status idem_finish(struct pool *pool, const char *tenant_id, const char 
 	snprintf(status_text, sizeof(status_text), "%d", status);
 	const char *params[] = {tenant_id, key, status_text, content_type, body};
 	struct write_args a = {SQL_IDEM_FINISH, params, 5};
-	return db_transaction(pool, do_write, &a);
+	return db_transaction(pool, tenant_id, do_write, &a);
 }
 
 enum db_status idem_release(struct pool *pool, const char *tenant_id, const char *key)
 {
 	const char *params[] = {tenant_id, key};
 	struct write_args a = {SQL_IDEM_RELEASE, params, 2};
-	return db_transaction(pool, do_write, &a);
+	return db_transaction(pool, tenant_id, do_write, &a);
 }

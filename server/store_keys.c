@@ -42,7 +42,7 @@ enum db_status keys_lookup(struct pool *pool, const char *prefix, struct key_can
 {
 	struct lookup_args a = {prefix, out, n};
 	*n = 0;
-	return db_read(pool, do_lookup, &a);
+	return db_read(pool, NULL, do_lookup, &a); /* before any tenant is known: key_lookup() */
 }
 
 /* {id, name, prefix, scopes, created_at[, revoked_at]} from row i of a key query. */
@@ -122,7 +122,7 @@ enum db_status keys_list(struct pool *pool, const char *tenant_id, const char *c
 {
 	struct list_args a = {tenant_id, cursor_seq, limit, page};
 	*page = NULL;
-	return db_read(pool, do_list, &a);
+	return db_read(pool, tenant_id, do_list, &a);
 }
 
 struct revoke_args {
@@ -148,5 +148,5 @@ enum db_status keys_revoke(struct pool *pool, const char *tenant_id, const char 
 {
 	struct revoke_args a = {tenant_id, id, found};
 	*found = false;
-	return db_transaction(pool, do_revoke, &a);
+	return db_transaction(pool, tenant_id, do_revoke, &a);
 }

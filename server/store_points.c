@@ -46,7 +46,7 @@ enum db_status points_apply(struct pool *pool, const char *tenant_id, const char
 	*entry = NULL;
 	*outcome = POINTS_DONE;
 	*balance = *min_redeem = 0;
-	enum db_status st = db_pipeline_run(pool, &step, 1);
+	enum db_status st = db_pipeline_run(pool, tenant_id, &step, 1);
 	if (st != DB_OK)
 		return st;
 	const char *o = PQgetvalue(res, 0, 0);
@@ -96,7 +96,7 @@ enum db_status points_read(struct pool *pool, const char *tenant_id, const char 
 
 	*found = false;
 	memset(fig, 0, sizeof(*fig));
-	return db_read(pool, do_read, &a);
+	return db_read(pool, tenant_id, do_read, &a);
 }
 
 struct history_args {
@@ -139,5 +139,5 @@ enum db_status points_history(struct pool *pool, const char *tenant_id, const ch
 	struct history_args a = {tenant_id, external_id, after_id, limit, page, len, found};
 	*page = NULL;
 	*found = false;
-	return db_read(pool, do_history, &a);
+	return db_read(pool, tenant_id, do_history, &a);
 }

@@ -25,7 +25,7 @@ enum db_status program_put(struct pool *pool, const char *tenant_id, const char 
 	const char *params[] = {tenant_id, config};
 	struct value_args a = {SQL_PROGRAM_INSERT, params, 2, json};
 	*json = NULL;
-	return db_transaction(pool, do_value, &a);
+	return db_transaction(pool, tenant_id, do_value, &a);
 }
 
 enum db_status program_get(struct pool *pool, const char *tenant_id, char **json)
@@ -33,7 +33,7 @@ enum db_status program_get(struct pool *pool, const char *tenant_id, char **json
 	const char *params[] = {tenant_id};
 	struct value_args a = {SQL_PROGRAM_CURRENT, params, 1, json};
 	*json = NULL;
-	return db_read(pool, do_value, &a);
+	return db_read(pool, tenant_id, do_value, &a);
 }
 
 enum db_status program_config_read(struct db *db, const char *tenant_id, char **config)
@@ -96,7 +96,7 @@ enum db_status program_dry_run(struct pool *pool, const char *tenant_id, const c
 {
 	struct dry_run_args a = {tenant_id, config, after, limit, out};
 	memset(out, 0, sizeof(*out));
-	enum db_status st = db_read(pool, do_dry_run, &a);
+	enum db_status st = db_read(pool, tenant_id, do_dry_run, &a);
 	if (st != DB_OK) {
 		json_decref(out->page);
 		out->page = NULL;

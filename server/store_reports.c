@@ -59,7 +59,7 @@ enum db_status reports_survey_counts(struct pool *pool, const struct survey_coun
 	struct counts_args a = {q, periods, n};
 	*periods = NULL;
 	*n = 0;
-	enum db_status st = db_read(pool, do_counts, &a);
+	enum db_status st = db_read(pool, q->tenant_id, do_counts, &a);
 	if (st != DB_OK) {
 		free(*periods);
 		*periods = NULL;
@@ -100,12 +100,12 @@ static enum db_status do_table(struct db *db, void *arg)
 	return st;
 }
 
-enum db_status reports_table(struct pool *pool, enum sql_report r, int nparams,
-                             const char *const *params, struct report_table *t)
+enum db_status reports_table(struct pool *pool, const char *tenant_id, enum sql_report r,
+                             int nparams, const char *const *params, struct report_table *t)
 {
 	struct table_args a = {r, nparams, params, t};
 	memset(t, 0, sizeof(*t));
-	enum db_status st = db_read(pool, do_table, &a);
+	enum db_status st = db_read(pool, tenant_id, do_table, &a);
 	if (st != DB_OK)
 		reports_table_free(t);
 	return st;

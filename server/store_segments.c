@@ -64,7 +64,7 @@ enum db_status segments_page(struct pool *pool, const struct segment_query *q, c
 	struct page_args a = {q, after, limit, page, len, known};
 	*page = NULL;
 	*known = false;
-	return db_read(pool, do_page, &a);
+	return db_read(pool, q->tenant_id, do_page, &a);
 }
 
 struct segment_stream {
@@ -84,7 +84,8 @@ enum db_status segments_stream_open(struct pool *pool, const struct segment_quer
 	enum db_status st = pool_acquire(pool, &db);
 	if (st != DB_OK)
 		return st;
-	if ((st = resolve(db, q, &program, known)) == DB_OK && *known) {
+	if ((st = db_use_tenants(db, q->tenant_id)) == DB_OK &&
+	    (st = resolve(db, q, &program, known)) == DB_OK && *known) {
 		const char *params[] = {q->tenant_id, q->name, q->days, q->pct,
 		                        q->as_of,     q->tz,   program};
 		st = db_stream_begin(db, SQL_SEGMENT_ROWS, 7, params);

@@ -26,7 +26,7 @@ enum db_status surveys_create(struct pool *pool, const char *tenant_id, const ch
 	const char *params[] = {tenant_id, kind, name, question, follow_ups};
 	struct create_args a = {params, json};
 	*json = NULL;
-	return db_transaction(pool, do_create, &a);
+	return db_transaction(pool, tenant_id, do_create, &a);
 }
 
 struct get_args {
@@ -61,7 +61,7 @@ enum db_status surveys_get(struct pool *pool, const char *tenant_id, const char 
 {
 	struct get_args a = {tenant_id, id, json, info};
 	*json = NULL;
-	return db_read(pool, do_get, &a);
+	return db_read(pool, tenant_id, do_get, &a);
 }
 
 struct list_args {
@@ -103,7 +103,7 @@ enum db_status surveys_list(struct pool *pool, const char *tenant_id, const char
 	const char *params[] = {tenant_id, after_seq, limit_text};
 	struct list_args a = {SQL_SURVEY_LIST, params, 3, limit, 1, 1, page, len};
 	*page = NULL;
-	return db_read(pool, do_list, &a);
+	return db_read(pool, tenant_id, do_list, &a);
 }
 
 struct response_args {
@@ -142,7 +142,7 @@ enum db_status responses_create(struct pool *pool, const char *tenant_id, const 
 	    kind};
 	struct response_args a = {params, stored, json};
 	*json = NULL;
-	return db_transaction(pool, do_respond, &a);
+	return db_transaction(pool, tenant_id, do_respond, &a);
 }
 
 enum db_status responses_list(struct pool *pool, const char *tenant_id, const char *survey_id,
@@ -156,5 +156,5 @@ enum db_status responses_list(struct pool *pool, const char *tenant_id, const ch
 	                        f->after_time,  f->after_id, limit_text};
 	struct list_args a = {SQL_RESPONSE_LIST, params, 13, f->limit, 2, 2, page, len};
 	*page = NULL;
-	return db_read(pool, do_list, &a);
+	return db_read(pool, tenant_id, do_list, &a);
 }

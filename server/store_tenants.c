@@ -23,7 +23,11 @@ static enum db_status do_create(struct db *db, void *arg)
 		return st;
 	json_t *tenant = json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(res, 0, 0), "name",
 	                           PQgetvalue(res, 0, 1), "created_at", PQgetvalue(res, 0, 2));
-	st = keys_create(db, PQgetvalue(res, 0, 0), "admin", SCOPE_ALL, &key);
+	/* the new tenant is the one this transaction works for from here on */
+	const char *id[] = {PQgetvalue(res, 0, 0)};
+	st = db_query(db, SQL_TENANT_USE, 1, id, NULL);
+	if (st == DB_OK)
+		st = keys_create(db, PQgetvalue(res, 0, 0), "admin", SCOPE_ALL, &key);
 	PQclear(res);
 	if (st != DB_OK || !tenant) {
 		json_decref(tenant);
@@ -37,7 +41,7 @@ enum db_status tenants_create(struct pool *pool, const char *name, json_t **out)
 {
 	struct create_args a = {name, out};
 	*out = NULL;
-	enum db_status st = db_transaction(pool, do_create, &a);
+	enum db_status st = db_transaction(pool, NULL, do_create, &a);
 	if (st != DB_OK) {
 		json_decref(*out);
 		*out = NULL;

@@ -38,7 +38,7 @@ enum db_status webhook_keys_get(struct pool *pool, const char *tenant_id, enum w
 	struct keys_args a = {tenant_id, kind, keys};
 	keys->n = 0;
 	keys->shop[0] = '\0';
-	return db_read(pool, do_keys, &a);
+	return db_read(pool, tenant_id, do_keys, &a);
 }
 
 struct deliver_args {
@@ -104,7 +104,7 @@ enum db_status webhook_deliver(struct pool *pool, const char *tenant_id, enum we
 	*stored = 0;
 	if (!text)
 		return DB_ERROR;
-	enum db_status st = db_transaction(pool, do_deliver, &a);
+	enum db_status st = db_transaction(pool, tenant_id, do_deliver, &a);
 	free(text);
 	return st;
 }
@@ -171,7 +171,7 @@ enum db_status webhook_source_create(struct pool *pool, const char *tenant_id,
 	                        .change = change,
 	                        .out = source};
 	*source = NULL;
-	enum db_status st = settled(db_transaction(pool, do_create, &a));
+	enum db_status st = settled(db_transaction(pool, tenant_id, do_create, &a));
 	if (st != DB_OK || *change != WEBHOOK_DONE) {
 		json_decref(*source);
 		*source = NULL;
@@ -191,7 +191,7 @@ enum db_status webhook_source_list(struct pool *pool, const char *tenant_id, jso
 {
 	struct source_args a = {.tenant_id = tenant_id, .out = list};
 	*list = NULL;
-	return db_read(pool, do_list, &a);
+	return db_read(pool, tenant_id, do_list, &a);
 }
 
 static enum db_status do_get(struct db *db, void *arg)
@@ -207,7 +207,7 @@ enum db_status webhook_source_get(struct pool *pool, const char *tenant_id, cons
 {
 	struct source_args a = {.tenant_id = tenant_id, .id = id, .out = source};
 	*source = NULL;
-	return db_read(pool, do_get, &a);
+	return db_read(pool, tenant_id, do_get, &a);
 }
 
 static enum db_status do_delete(struct db *db, void *arg)
@@ -226,7 +226,7 @@ enum db_status webhook_source_delete(struct pool *pool, const char *tenant_id, c
 {
 	struct source_args a = {.tenant_id = tenant_id, .id = id, .found = found};
 	*found = false;
-	return db_transaction(pool, do_delete, &a);
+	return db_transaction(pool, tenant_id, do_delete, &a);
 }
 
 /* Locks the source of a; false (and WEBHOOK_NO_SOURCE) when there is none. */
@@ -268,7 +268,7 @@ enum db_status webhook_secret_add(struct pool *pool, const char *tenant_id, cons
 	                        .change = change,
 	                        .out = secret_json};
 	*secret_json = NULL;
-	enum db_status st = db_transaction(pool, do_secret_add, &a);
+	enum db_status st = db_transaction(pool, tenant_id, do_secret_add, &a);
 	if (st != DB_OK) {
 		json_decref(*secret_json);
 		*secret_json = NULL;
@@ -300,5 +300,5 @@ enum db_status webhook_secret_delete(struct pool *pool, const char *tenant_id, c
 {
 	struct source_args a = {
 	    .tenant_id = tenant_id, .id = id, .secret_id = secret_id, .change = change};
-	return db_transaction(pool, do_secret_delete, &a);
+	return db_transaction(pool, tenant_id, do_secret_delete, &a);
 }

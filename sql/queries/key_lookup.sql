@@ -1,5 +1,3 @@
--- Active keys whose clear prefix matches; the caller compares key_hash in constant time.
-SELECT id, tenant_id, encode(key_hash, 'hex') AS key_hash, scopes
-FROM api_keys
-WHERE key_prefix = $1 AND revoked_at IS NULL
-LIMIT 4
+-- Active keys whose clear prefix matches, across tenants (key_lookup is the one way to do
+-- that under row-level security); the caller compares key_hash in constant time.
+SELECT id, tenant_id, key_hash, scopes FROM key_lookup($1)

@@ -1,2 +1,2 @@
-INSERT INTO tenants (name) VALUES ($1)
-RETURNING id, name, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at
+-- A new tenant (tenant_create: the one way to add a row to tenants).
+SELECT id, name, created_at FROM tenant_create($1)

@@ -1,0 +1,381 @@
+/* test_isolation.c - tenant isolation, exhaustively: every route of the route table is
+ * called with tenant A's keys against tenant B's ids (B's customer, survey, key, webhook
+ * source and secret, tenant), and must answer 404 (or 401 for B's webhook paths), or, for
+ * routes that list, report or create within A, answer without a trace of B; B's rows are
+ * byte-for-byte the same afterwards, and every route was visited. Then the second wall:
+ * under row-level security loyaltyd's role sees nothing without a tenant named, only the
+ * named tenant's rows with one, cannot write another tenant's rows, and loyaltyd really
+ * works as that role. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "harness.h"
+#include "routes.h"
+#include "webhook_sig.h"
+
+static struct server srv;
+
+struct tenant {
+	char id[37], key[64], survey[37], key_id[37], source[37], secret[37];
+};
+static struct tenant a, b;
+
+#define B_MARKERS "iso-b-only", "b-marker@tenant-b.example", "Tenant B Marker", "b-marker-comment"
+
+static json_t *api(const struct tenant *t, const char *method, const char *path, const char *body,
+                   int status)
+{
+	return api_json(srv.port, t->key, method, path, body, status);
+}
+
+static void tenant_with_data(struct tenant *t, const char *name, const char *customer,
+                             const char *email, const char *person, const char *comment)
+{
+	char path[160], body[512];
+	char other[64];
+	create_tenant(srv.port, name, t->id, t->key);
+	create_key(srv.port, t->key, "[\"read\"]", other, t->key_id);
+	json_decref(
+	    api(t, "PUT", "/v1/program",
+	        "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"basic\","
+	        "\"threshold\":0}],\"expiry_days\":365,\"min_redeem\":1}",
+	        200));
+	snprintf(path, sizeof(path), "/v1/customers/%s", customer);
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"name\":\"%s\"}", email, person);
+	json_decref(api(t, "PUT", path, body, 201));
+	snprintf(
+	    body, sizeof(body),
+	    "{\"events\":[{\"id\":\"o-1\",\"customer_id\":\"%s\",\"type\":\"order\","
+	    "\"occurred_at\":\"2026-10-01T10:00:00Z\",\"amount\":\"120.00\",\"currency\":\"EUR\","
+	    "\"order_id\":\"o-1\"},{\"customer_id\":\"shared\",\"type\":\"visit\","
+	    "\"occurred_at\":\"2026-10-02T10:00:00Z\"}]}",
+	    customer);
+	json_decref(api(t, "POST", "/v1/events", body, 200));
+	json_t *s =
+	    api(t, "POST", "/v1/surveys",
+	        "{\"name\":\"Iso survey\",\"kind\":\"nps\",\"question\":\"Recommend?\"}", 201);
+	snprintf(t->survey, sizeof(t->survey), "%s", json_string_value(json_object_get(s, "id")));
+	json_decref(s);
+	snprintf(path, sizeof(path), "/v1/surveys/%s/responses", t->survey);
+	snprintf(body, sizeof(body), "{\"customer_id\":\"%s\",\"score\":9,\"comment\":\"%s\"}",
+	         customer, comment);
+	json_decref(api(t, "POST", path, body, 201));
+	json_t *src = api(t, "POST", "/v1/webhook-sources",
+	                  "{\"kind\":\"shopify\",\"shop\":\"iso.myshopify.com\",\"secret\":"
+	                  "\"iso-secret-of-each\"}",
+	                  201);
+	snprintf(t->source, sizeof(t->source), "%s", json_string_value(json_object_get(src, "id")));
+	snprintf(t->secret, sizeof(t->secret), "%s",
+	         json_string_value(
+	             json_object_get(json_array_get(json_object_get(src, "secrets"), 0), "id")));
+	json_decref(src);
+	snprintf(path, sizeof(path), "/v1/webhook-sources/%s/secrets", t->source);
+	snprintf(body, sizeof(body), "{\"secret\":\"%s-only-second\"}", name);
+	json_decref(api(t, "POST", path, body, 201));
+}
+
+/* Every row B has, as one digest. */
+static char *digest_of_b(void)
+{
+	static char out[40];
+	static const char *const tables[] = {
+	    "customers",        "events",           "points_ledger",          "points_accounts",
+	    "customer_rollups", "surveys",          "survey_responses",       "api_keys",
+	    "loyalty_programs", "webhook_sources",  "webhook_secrets",        "webhook_deliveries",
+	    "webhook_orders",   "idempotency_keys", "points_expiry_watermark"};
+	char sql[4096] = "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (";
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		char part[200];
+		snprintf(part, sizeof(part),
+		         "%sSELECT '%s' || t::text FROM %s t WHERE tenant_id = $1",
+		         i ? " UNION ALL " : "", tables[i], tables[i]);
+		strcat(sql, part);
+	}
+	strcat(sql, " UNION ALL SELECT 'tenant' || t::text FROM tenants t WHERE id = $1) s(x)");
+	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	const char *p[] = {b.id};
+	PGresult *r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("digest: %s", PQerrorMessage(c));
+	snprintf(out, sizeof(out), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return out;
+}
+
+enum expect { NOT_FOUND, UNAUTHORIZED, CLEAN };
+
+struct step {
+	const char *method, *path, *body;
+	enum expect expect;
+};
+
+/* {bc}: B's customer (A has none of that id); {bs} B's survey; {bk} B's key; {bw} B's
+ * webhook source; {bx} its secret; {bt} B's tenant. */
+static const struct step walk[] = {
+    {"GET", "/healthz", NULL, CLEAN},
+    {"GET", "/readyz", NULL, CLEAN},
+    {"GET", "/metrics", NULL, CLEAN},
+    {"GET", "/openapi.yaml", NULL, CLEAN},
+    {"POST", "/v1/keys", "{\"name\":\"iso\",\"scopes\":[\"read\"]}", CLEAN},
+    {"GET", "/v1/keys", NULL, CLEAN},
+    {"DELETE", "/v1/keys/{bk}", NULL, NOT_FOUND},
+    {"GET", "/v1/customers", NULL, CLEAN},
+    {"GET", "/v1/customers?email=b-marker%40tenant-b.example", NULL, CLEAN},
+    {"GET", "/v1/customers/{bc}", NULL, NOT_FOUND},
+    {"GET", "/v1/customers/{bc}/export", NULL, NOT_FOUND},
+    {"GET", "/v1/customers/{bc}/events", NULL, NOT_FOUND},
+    {"GET", "/v1/customers/{bc}/points", NULL, NOT_FOUND},
+    {"GET", "/v1/customers/{bc}/points/history", NULL, NOT_FOUND},
+    {"POST", "/v1/customers/{bc}/points/earn", "{\"points\":10}", NOT_FOUND},
+    {"POST", "/v1/customers/{bc}/points/redeem", "{\"points\":1}", NOT_FOUND},
+    {"POST", "/v1/customers/{bc}/points/adjust", "{\"points\":-5,\"reason\":\"x\"}", NOT_FOUND},
+    {"DELETE", "/v1/customers/{bc}", NULL, NOT_FOUND},
+    /* within A: an id B also uses is A's own customer */
+    {"GET", "/v1/customers/shared", NULL, CLEAN},
+    {"PUT", "/v1/customers/{bc}", "{\"name\":\"A's own\"}", CLEAN},
+    {"POST", "/v1/events",
+     "{\"id\":\"o-1\",\"customer_id\":\"{bc}\",\"type\":\"refund\",\"occurred_at\":"
+     "\"2026-10-03T10:00:00Z\",\"amount\":\"120.00\",\"currency\":\"EUR\",\"order_id\":\"o-1\"}",
+     CLEAN},
+    {"DELETE", "/v1/customers/{bc}", NULL, CLEAN},
+    {"POST", "/v1/surveys", "{\"name\":\"A\",\"kind\":\"csat\",\"question\":\"Happy?\"}", CLEAN},
+    {"GET", "/v1/surveys", NULL, CLEAN},
+    {"GET", "/v1/surveys/{bs}", NULL, NOT_FOUND},
+    {"GET", "/v1/surveys/{bs}/responses", NULL, NOT_FOUND},
+    {"POST", "/v1/surveys/{bs}/responses", "{\"customer_id\":\"x\",\"score\":0}", NOT_FOUND},
+    {"GET", "/v1/reports/nps?survey_id={bs}", NULL, NOT_FOUND},
+    {"GET", "/v1/reports/nps", NULL, CLEAN},
+    {"GET", "/v1/reports/csat", NULL, CLEAN},
+    {"GET", "/v1/reports/points", NULL, CLEAN},
+    {"GET", "/v1/reports/retention", NULL, CLEAN},
+    {"GET", "/v1/reports/cohorts?from=2026-01-01", NULL, CLEAN},
+    {"GET", "/v1/reports/clv", NULL, CLEAN},
+    {"GET", "/v1/reports/segments", NULL, CLEAN},
+    {"GET", "/v1/reports/rfm", NULL, CLEAN},
+    {"GET", "/v1/segments/promoters/customers", NULL, CLEAN},
+    {"GET", "/v1/segments/key_customers/customers", NULL, CLEAN},
+    {"PUT", "/v1/program",
+     "{\"currency\":\"EUR\",\"points_per_unit\":2,\"tiers\":[{\"name\":\"basic\","
+     "\"threshold\":0}],\"expiry_days\":365}",
+     CLEAN},
+    {"GET", "/v1/program", NULL, CLEAN},
+    {"POST", "/v1/webhook-sources",
+     "{\"kind\":\"woocommerce\",\"shop\":\"https://a.example.com\",\"secret\":\"a-woo-secret\"}",
+     CLEAN},
+    {"GET", "/v1/webhook-sources", NULL, CLEAN},
+    {"GET", "/v1/webhook-sources/{bw}", NULL, NOT_FOUND},
+    {"POST", "/v1/webhook-sources/{bw}/secrets", "{\"secret\":\"a-wants-in-too\"}", NOT_FOUND},
+    {"DELETE", "/v1/webhook-sources/{bw}/secrets/{bx}", NULL, NOT_FOUND},
+    {"DELETE", "/v1/webhook-sources/{bw}", NULL, NOT_FOUND},
+    /* B's webhook paths signed with A's own secret (their first secrets are equal on
+     * purpose, as two shops' could be: the second each added differs) */
+    {"POST", "/v1/webhooks/shopify/{bt}", "{\"id\":77,\"email\":\"a@example.com\"}", UNAUTHORIZED},
+    {"POST", "/v1/webhooks/woocommerce/{bt}", "{\"id\":77}", UNAUTHORIZED},
+};
+
+static void fill(const char *in, char *out, size_t cap)
+{
+	const struct {
+		const char *hole, *value;
+	} holes[] = {{"{bc}", "iso-b-only"}, {"{bs}", b.survey}, {"{bk}", b.key_id},
+	             {"{bw}", b.source},     {"{bx}", b.secret}, {"{bt}", b.id}};
+	size_t o = 0;
+	while (*in && o + 1 < cap) {
+		bool done = false;
+		for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]) && !done; i++) {
+			size_t n = strlen(holes[i].hole);
+			if (strncmp(in, holes[i].hole, n) == 0) {
+				o += (size_t)snprintf(out + o, cap - o, "%s", holes[i].value);
+				in += n;
+				done = true;
+			}
+		}
+		if (!done)
+			out[o++] = *in++;
+	}
+	out[o] = '\0';
+}
+
+static void every_route_with_a_key_against_b_ids(void **state)
+{
+	(void)state;
+	bool reached[256] = {false};
+	static const char *const markers[] = {B_MARKERS};
+	char before[40];
+	snprintf(before, sizeof(before), "%s", digest_of_b());
+	for (size_t s = 0; s < sizeof(walk) / sizeof(walk[0]); s++) {
+		char path[512], body[1024] = "", auth[96], sig_h[128], topic_h[64];
+		const char *h[6] = {NULL};
+		int nh = 0;
+		fill(walk[s].path, path, sizeof(path));
+		if (walk[s].body)
+			fill(walk[s].body, body, sizeof(body));
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", a.key);
+		h[nh++] = auth;
+		h[nh++] = "Content-Type: application/json";
+		if (strstr(path, "/v1/webhooks/")) {
+			char sig[WEBHOOK_SIG_B64_LEN + 1];
+			webhook_sig_sign("Tenant A-only-second", 20, body, strlen(body), sig);
+			bool shopify = strstr(path, "shopify") != NULL;
+			snprintf(sig_h, sizeof(sig_h), "%s: %s",
+			         shopify ? "X-Shopify-Hmac-Sha256" : "X-WC-Webhook-Signature", sig);
+			snprintf(topic_h, sizeof(topic_h), "%s",
+			         shopify ? "X-Shopify-Topic: customers/create"
+			                 : "X-WC-Webhook-Topic: customer.created");
+			h[nh++] = sig_h;
+			h[nh++] = topic_h;
+		}
+		struct response r;
+		assert_int_equal(
+		    http(srv.port, walk[s].method, path, h, walk[s].body ? body : NULL, &r), 0);
+		bool ok = walk[s].expect == NOT_FOUND      ? r.status == 404
+		          : walk[s].expect == UNAUTHORIZED ? r.status == 401
+		                                           : r.status >= 200 && r.status < 300;
+		if (!ok)
+			fail_msg("%s %s: %d %s", walk[s].method, path, r.status, r.body);
+		for (size_t m = 0; m < sizeof(markers) / sizeof(markers[0]); m++)
+			if (strstr(r.body, markers[m]) && !(strstr(path, markers[m])))
+				fail_msg("%s %s shows B's %s", walk[s].method, path, markers[m]);
+		if (strstr(r.body, b.survey) || strstr(r.body, b.key_id) ||
+		    strstr(r.body, b.source) ||
+		    (strstr(r.body, b.id) && !strstr(walk[s].path, "openapi")))
+			fail_msg("%s %s shows one of B's ids", walk[s].method, path);
+		response_free(&r);
+		/* B's rows, untouched after every step */
+		if (strcmp(digest_of_b(), before) != 0)
+			fail_msg("%s %s changed tenant B's rows", walk[s].method, path);
+		struct router_match m;
+		char bare[512];
+		snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(walk[s].path, "?"), walk[s].path);
+		if (router_match(routes, routes_count, walk[s].method, bare, &m) == ROUTER_MATCH)
+			reached[m.index] = true;
+	}
+	for (size_t i = 0; i < routes_count; i++)
+		if (!reached[i] && routes[i].auth != AUTH_ADMIN_TOKEN)
+			fail_msg("the isolation walk never called %s %s", routes[i].method,
+			         routes[i].pattern);
+}
+
+/* Runs sql as loyaltyd's role (SET ROLE) with loyaltyd.tenants = tenants (NULL: unset);
+ * returns the first value as a number, or -1 when the statement failed. */
+static long as_app(const char *tenants, const char *sql)
+{
+	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	PQclear(PQexec(c, "SET ROLE loyaltyd_app"));
+	if (tenants) {
+		const char *p[] = {tenants};
+		PQclear(PQexecParams(c, "SELECT set_config('loyaltyd.tenants', $1, false)", 1, NULL,
+		                     p, NULL, NULL, 0));
+	}
+	PGresult *r = PQexec(c, sql);
+	long v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+	             ? strtol(PQgetvalue(r, 0, 0), NULL, 10)
+	             : -1;
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+static void row_level_security_is_a_second_wall(void **state)
+{
+	(void)state;
+	static const char *const tables[] = {"customers",        "events",
+	                                     "points_ledger",    "points_accounts",
+	                                     "customer_rollups", "surveys",
+	                                     "survey_responses", "api_keys",
+	                                     "loyalty_programs", "webhook_sources",
+	                                     "webhook_secrets",  "webhook_orders",
+	                                     "tenants",          "customer_nps_latest"};
+	char sql[256];
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		/* no tenant named: nothing at all, though the owner sees rows */
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[i]);
+		assert_int_equal(as_app(NULL, sql), 0);
+		assert_int_equal(as_app("", sql), 0);
+	}
+	assert_true(db_long("SELECT count(*) FROM customers", NULL) > 0);
+	/* tenant A named: A's rows, none of B's */
+	assert_true(as_app(a.id, "SELECT count(*) FROM customers") > 0);
+	char q[256];
+	snprintf(q, sizeof(q), "SELECT count(*) FROM customers WHERE tenant_id <> '%s'", a.id);
+	assert_int_equal(as_app(a.id, q), 0);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM tenants WHERE id <> '%s'", a.id);
+	assert_int_equal(as_app(a.id, q), 0);
+	/* and no writing into B while A is named */
+	snprintf(q, sizeof(q),
+	         "WITH x AS (INSERT INTO customers (tenant_id, external_id) VALUES ('%s', 'sneak') "
+	         "RETURNING 1) SELECT count(*) FROM x",
+	         b.id);
+	assert_int_equal(as_app(a.id, q), -1);
+	snprintf(q, sizeof(q),
+	         "WITH x AS (UPDATE customers SET name = 'hijacked' WHERE tenant_id = '%s' "
+	         "RETURNING 1) SELECT count(*) FROM x",
+	         b.id);
+	assert_int_equal(as_app(a.id, q), 0);
+	/* the role bypasses nothing */
+	assert_int_equal(db_long("SELECT count(*) FROM pg_roles WHERE rolname = 'loyaltyd_app' AND "
+	                         "NOT rolsuper AND NOT rolbypassrls",
+	                         NULL),
+	                 1);
+}
+
+static void loyaltyd_works_as_its_role(void **state)
+{
+	(void)state;
+	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	PGresult *r = PQexec(
+	    c, "CREATE TABLE test_rls_probe (who text, tenants text);"
+	       "GRANT INSERT ON test_rls_probe TO loyaltyd_app;"
+	       "CREATE FUNCTION test_rls_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	       "INSERT INTO test_rls_probe VALUES (current_user, "
+	       "current_setting('loyaltyd.tenants', true)); RETURN NULL; END $$;"
+	       "CREATE TRIGGER test_rls_probe AFTER INSERT ON customers FOR EACH ROW WHEN "
+	       "(NEW.external_id = 'rls-probe') EXECUTE FUNCTION test_rls_probe()");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	json_decref(api(&a, "PUT", "/v1/customers/rls-probe", "{}", 201));
+	r = PQexec(c, "SELECT who, tenants FROM test_rls_probe");
+	assert_int_equal(PQntuples(r), 1);
+	assert_string_equal(PQgetvalue(r, 0, 0), "loyaltyd_app");
+	assert_string_equal(PQgetvalue(r, 0, 1), a.id);
+	PQclear(r);
+	PQclear(PQexec(c, "DROP TRIGGER test_rls_probe ON customers; DROP FUNCTION "
+	                  "test_rls_probe(); DROP TABLE test_rls_probe"));
+	PQfinish(c);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_start(&srv, NULL);
+	tenant_with_data(&a, "Tenant A", "iso-a-only", "a@tenant-a.example", "Tenant A Person",
+	                 "a-comment");
+	tenant_with_data(&b, "Tenant B", "iso-b-only", "b-marker@tenant-b.example",
+	                 "Tenant B Marker", "b-marker-comment");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return server_stop(&srv) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_route_with_a_key_against_b_ids),
+	    cmocka_unit_test(row_level_security_is_a_second_wall),
+	    cmocka_unit_test(loyaltyd_works_as_its_role),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
