@@ -88,26 +88,24 @@ void db_mark_broken(struct db *db);
 typedef enum db_status (*db_work_fn)(struct db *db, void *arg);
 
 /* Row-level security (0018_row_level_security.sql): loyaltyd's role sees only the rows of
- * the tenants named for the work at hand. The functions that take a connection from the
- * pool take those tenants too: one tenant id, ids separated by commas (a group commit),
- * or NULL for none (then no tenant's row is visible, only what SECURITY DEFINER
- * functions give). */
+ * the tenant named for the work at hand. The functions that take a connection from the
+ * pool take that tenant's id too, or NULL for none (then no tenant's row is visible, only
+ * what SECURITY DEFINER functions give). */
 
-/* Names the tenants for the next work on db (outside a transaction); sent only when they
- * differ from the connection's last. For code that holds a connection itself. */
-__attribute__((warn_unused_result)) enum db_status db_use_tenants(struct db *db,
-                                                                  const char *tenants);
+/* Names the tenant for the next work on db (outside a transaction); sent only when it
+ * differs from the connection's last. For code that holds a connection itself. */
+__attribute__((warn_unused_result)) enum db_status db_use_tenant(struct db *db, const char *tenant);
 
-/* Runs fn inside BEGIN … COMMIT on a pooled connection, for tenants. A connection found
+/* Runs fn inside BEGIN … COMMIT on a pooled connection, for tenant. A connection found
  * broken at BEGIN is replaced and BEGIN retried; DB_RETRY from the work is retried up to
  * 3 times. A COMMIT whose outcome is unknown (connection lost) answers DB_UNAVAILABLE and
  * is never retried. Returns DB_OK only after COMMIT succeeded. */
 __attribute__((warn_unused_result)) enum db_status
-db_transaction(struct pool *pool, const char *tenants, db_work_fn fn, void *arg);
+db_transaction(struct pool *pool, const char *tenant, db_work_fn fn, void *arg);
 
-/* Runs fn on a pooled connection without a transaction, for reads, for tenants: a
+/* Runs fn on a pooled connection without a transaction, for reads, for tenant: a
  * connection found broken is replaced and fn run once more. */
-__attribute__((warn_unused_result)) enum db_status db_read(struct pool *pool, const char *tenants,
+__attribute__((warn_unused_result)) enum db_status db_read(struct pool *pool, const char *tenant,
                                                            db_work_fn fn, void *arg);
 
 /* One statement of a pipeline. */
@@ -126,9 +124,9 @@ struct db_step {
 __attribute__((warn_unused_result)) enum db_status db_pipeline(struct db *db, struct db_step *steps,
                                                                size_t n);
 
-/* Acquires a connection, names tenants, runs db_pipeline() on it and releases it. */
+/* Acquires a connection, names tenant, runs db_pipeline() on it and releases it. */
 __attribute__((warn_unused_result)) enum db_status
-db_pipeline_run(struct pool *pool, const char *tenants, struct db_step *steps, size_t n);
+db_pipeline_run(struct pool *pool, const char *tenant, struct db_step *steps, size_t n);
 
 /* Streams the rows of q (libpq single-row mode): the server sends them as the caller
  * reads, so a large result never sits whole in memory. One statement, its own implicit

@@ -12,8 +12,8 @@
  * events, skipping any whose client id the tenant already has. events_json is a JSON array
  * whose elements carry "t" (their tenant, from the API key) and "j" (the number, below
  * nrequests, of the request they came from); accepted[j] receives how many of request j
- * were stored. tenants names every tenant of the set, separated by commas (db.h). DB_OK
- * only after COMMIT. */
+ * were stored. Every event of the set is tenant's (row-level security: db.h). DB_OK only
+ * after COMMIT. */
 __attribute__((warn_unused_result)) enum db_status events_store(struct pool *pool,
                                                                 const char *tenants,
                                                                 const char *events_json,

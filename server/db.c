@@ -13,7 +13,7 @@
 #include "embedded.h"
 #include "log.h"
 
-#define DB_TENANTS_CACHE 512
+#define DB_TENANT_CACHE 512
 
 /* How long checkouts fail fast after the server was found hung (Retry-After is 1 s). */
 #define DB_HUNG_PAUSE_MS 1000
@@ -25,9 +25,9 @@ struct db {
 	bool lost; /* a connection was dropped as broken; the next open counts as a reconnect */
 	bool in_use;
 	bool timed_out; /* the last round trip passed the deadline: the server may be hung */
-	/* loyaltyd.tenants as last set on this session ("" at connect: none), so that it is
-	 * sent only when the next work is for other tenants; "\x01" when unknown */
-	char tenants[DB_TENANTS_CACHE];
+	/* loyaltyd.tenant as last set on this session ("" at connect: none), so that it is
+	 * sent only when the next work is for another tenant; "\x01" when unknown */
+	char tenant[DB_TENANT_CACHE];
 	long deadline_ms; /* LOYALTYD_DB_DEADLINE_MS */
 	bool prepared[SQL_QUERY_COUNT + 1];
 	bool prepared_reports[SQL_REPORT_COUNT + 1];
@@ -129,7 +129,7 @@ static enum db_status conn_open(struct pool *pool, struct db *db)
 	memset(db->prepared_reports, 0, sizeof(db->prepared_reports));
 	db->broken = false;
 	db->timed_out = false;
-	db->tenants[0] = '\0';
+	db->tenant[0] = '\0';
 	/* Asynchronously, under one deadline for the whole attempt: libpq's connect_timeout
 	 * applies to each step and each retry (SSL first, then without), so a server that
 	 * accepts connections but never answers (stopped, or behind a black hole) would hold
@@ -530,14 +530,14 @@ out:
 	return st;
 }
 
-static enum db_status acquire_fresh(struct pool *pool, const char *tenants, struct db **out,
+static enum db_status acquire_fresh(struct pool *pool, const char *tenant, struct db **out,
                                     bool begin);
 
-enum db_status db_pipeline_run(struct pool *pool, const char *tenants, struct db_step *steps,
+enum db_status db_pipeline_run(struct pool *pool, const char *tenant, struct db_step *steps,
                                size_t n)
 {
 	struct db *db = NULL;
-	enum db_status st = acquire_fresh(pool, tenants, &db, false);
+	enum db_status st = acquire_fresh(pool, tenant, &db, false);
 	if (st != DB_OK)
 		return st;
 	st = db_pipeline(db, steps, n);
@@ -554,31 +554,31 @@ enum db_status db_command(struct db *db, const char *sql)
 	return st;
 }
 
-enum db_status db_use_tenants(struct db *db, const char *tenants)
+enum db_status db_use_tenant(struct db *db, const char *tenant)
 {
-	const char *t = tenants ? tenants : "";
-	if (strcmp(db->tenants, t) == 0)
+	const char *t = tenant ? tenant : "";
+	if (strcmp(db->tenant, t) == 0)
 		return DB_OK;
 	/* session-wide (not local): set outside any transaction, it stays for the next work
-	 * of the same tenants on this connection */
+	 * of the same tenant on this connection */
 	PGresult *r = NULL;
 	enum db_status st =
 	    finish(db,
-	           PQsendQueryParams(db->conn, "SELECT set_config('loyaltyd.tenants', $1, false)",
-	                             1, NULL, &t, NULL, NULL, 0) == 1,
-	           "set loyaltyd.tenants", &r);
+	           PQsendQueryParams(db->conn, "SELECT set_config('loyaltyd.tenant', $1, false)", 1,
+	                             NULL, &t, NULL, NULL, 0) == 1,
+	           "set loyaltyd.tenant", &r);
 	PQclear(r);
-	if (st == DB_OK && strlen(t) < sizeof(db->tenants))
-		memcpy(db->tenants, t, strlen(t) + 1);
+	if (st == DB_OK && strlen(t) < sizeof(db->tenant))
+		memcpy(db->tenant, t, strlen(t) + 1);
 	else
-		memcpy(db->tenants, "\x01", 2);
+		memcpy(db->tenant, "\x01", 2);
 	return st;
 }
 
-/* Acquires a connection, names the tenants of the work to come, and runs BEGIN (when
+/* Acquires a connection, names the tenant of the work to come, and runs BEGIN (when
  * begin is true), replacing a connection that turns out broken once: nothing was sent
  * that could have had an effect. */
-static enum db_status acquire_fresh(struct pool *pool, const char *tenants, struct db **out,
+static enum db_status acquire_fresh(struct pool *pool, const char *tenant, struct db **out,
                                     bool begin)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -586,7 +586,7 @@ static enum db_status acquire_fresh(struct pool *pool, const char *tenants, stru
 		enum db_status st = pool_acquire(pool, &db);
 		if (st != DB_OK)
 			return st;
-		st = db_use_tenants(db, tenants);
+		st = db_use_tenant(db, tenant);
 		if (st == DB_OK && !begin) {
 			*out = db;
 			return DB_OK;
@@ -604,12 +604,12 @@ static enum db_status acquire_fresh(struct pool *pool, const char *tenants, stru
 	return DB_UNAVAILABLE;
 }
 
-enum db_status db_transaction(struct pool *pool, const char *tenants, db_work_fn fn, void *arg)
+enum db_status db_transaction(struct pool *pool, const char *tenant, db_work_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct db *db = NULL;
-		st = acquire_fresh(pool, tenants, &db, true);
+		st = acquire_fresh(pool, tenant, &db, true);
 		if (st != DB_OK)
 			return st;
 		st = fn(db, arg);
@@ -626,12 +626,12 @@ enum db_status db_transaction(struct pool *pool, const char *tenants, db_work_fn
 	return st;
 }
 
-enum db_status db_read(struct pool *pool, const char *tenants, db_work_fn fn, void *arg)
+enum db_status db_read(struct pool *pool, const char *tenant, db_work_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct db *db = NULL;
-		st = acquire_fresh(pool, tenants, &db, false);
+		st = acquire_fresh(pool, tenant, &db, false);
 		if (st != DB_OK)
 			return st;
 		st = fn(db, arg);

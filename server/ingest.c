@@ -41,26 +41,6 @@ struct ingester {
 	atomic_ulong groups, requests, retried; /* for /metrics */
 };
 
-/* The distinct tenants of jobs[0..n), separated by commas (malloc'd; NULL when out of
- * memory): what the group's transaction may see under row-level security. */
-static char *group_tenants(struct job **jobs, size_t n)
-{
-	char *out = malloc(n * (TENANT_ID_LEN + 1) + 1);
-	size_t len = 0;
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	for (size_t k = 0; k < n; k++) {
-		bool seen = false;
-		for (size_t i = 0; i < k && !seen; i++)
-			seen = strcmp(jobs[i]->tenant_id, jobs[k]->tenant_id) == 0;
-		if (seen)
-			continue;
-		len += (size_t)sprintf(out + len, "%s%s", len ? "," : "", jobs[k]->tenant_id);
-	}
-	return out;
-}
-
 /* Stores jobs[0..n) in one transaction; sets each job's status and count. */
 static void run_group(struct pool *pool, struct job **jobs, size_t n)
 {
@@ -76,11 +56,10 @@ static void run_group(struct pool *pool, struct job **jobs, size_t n)
 	}
 	char *text = json_dumps(all, JSON_COMPACT);
 	json_decref(all);
-	char *tenants = group_tenants(jobs, n);
 	long *counts = calloc(n, sizeof(long));
+	/* a group is one tenant's (the committer groups so): row-level security names one */
 	enum db_status st =
-	    text && counts && tenants ? events_store(pool, tenants, text, counts, n) : DB_ERROR;
-	free(tenants);
+	    text && counts ? events_store(pool, jobs[0]->tenant_id, text, counts, n) : DB_ERROR;
 	for (size_t k = 0; k < n; k++) {
 		jobs[k]->status = st;
 		jobs[k]->accepted = st == DB_OK ? counts[k] : 0;
@@ -129,12 +108,21 @@ static void *committer(void *arg)
 			pthread_mutex_unlock(&ing->lock);
 			continue;
 		}
-		while (ing->head && n < sizeof(batch) / sizeof(batch[0]) &&
-		       (n == 0 || events + ing->head->n <= INGEST_GROUP_MAX_EVENTS)) {
-			struct job *j = ing->head;
-			ing->head = j->next;
-			if (!ing->head)
-				ing->tail = NULL;
+		/* the first job waiting, and those after it of the same tenant (one transaction
+		 * works for one tenant under row-level security); the others keep their places */
+		struct job **pp = &ing->head, *prev = NULL;
+		while (*pp && n < sizeof(batch) / sizeof(batch[0])) {
+			struct job *j = *pp;
+			if (n > 0 && (strcmp(j->tenant_id, batch[0]->tenant_id) != 0 ||
+			              events + j->n > INGEST_GROUP_MAX_EVENTS)) {
+				prev = j;
+				pp = &j->next;
+				continue;
+			}
+			*pp = j->next;
+			if (ing->tail == j)
+				ing->tail = prev;
+			j->next = NULL;
 			j->taken = true;
 			ing->queued--;
 			events += j->n;

@@ -7,7 +7,7 @@
 
 #include "page.h"
 
-enum db_status events_store(struct pool *pool, const char *tenants, const char *events_json,
+enum db_status events_store(struct pool *pool, const char *tenant, const char *events_json,
                             long *accepted, size_t nrequests)
 {
 	const char *params[] = {events_json};
@@ -19,7 +19,7 @@ enum db_status events_store(struct pool *pool, const char *tenants, const char *
 	    {SQL_EVENTS_CUSTOMERS_UPSERT, 1, params, NULL},
 	    {SQL_EVENTS_INSERT, 1, params, &res},
 	};
-	enum db_status st = db_pipeline_run(pool, tenants, steps, 2);
+	enum db_status st = db_pipeline_run(pool, tenant, steps, 2);
 	if (st != DB_OK)
 		return st;
 	memset(accepted, 0, nrequests * sizeof(long));

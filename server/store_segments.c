@@ -84,7 +84,7 @@ enum db_status segments_stream_open(struct pool *pool, const struct segment_quer
 	enum db_status st = pool_acquire(pool, &db);
 	if (st != DB_OK)
 		return st;
-	if ((st = db_use_tenants(db, q->tenant_id)) == DB_OK &&
+	if ((st = db_use_tenant(db, q->tenant_id)) == DB_OK &&
 	    (st = resolve(db, q, &program, known)) == DB_OK && *known) {
 		const char *params[] = {q->tenant_id, q->name, q->days, q->pct,
 		                        q->as_of,     q->tz,   program};

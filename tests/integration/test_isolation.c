@@ -273,7 +273,7 @@ static long as_app(const char *tenants, const char *sql)
 	PQclear(PQexec(c, "SET ROLE loyaltyd_app"));
 	if (tenants) {
 		const char *p[] = {tenants};
-		PQclear(PQexecParams(c, "SELECT set_config('loyaltyd.tenants', $1, false)", 1, NULL,
+		PQclear(PQexecParams(c, "SELECT set_config('loyaltyd.tenant', $1, false)", 1, NULL,
 		                     p, NULL, NULL, 0));
 	}
 	PGresult *r = PQexec(c, sql);
@@ -337,7 +337,7 @@ static void loyaltyd_works_as_its_role(void **state)
 	       "GRANT INSERT ON test_rls_probe TO loyaltyd_app;"
 	       "CREATE FUNCTION test_rls_probe() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
 	       "INSERT INTO test_rls_probe VALUES (current_user, "
-	       "current_setting('loyaltyd.tenants', true)); RETURN NULL; END $$;"
+	       "current_setting('loyaltyd.tenant', true)); RETURN NULL; END $$;"
 	       "CREATE TRIGGER test_rls_probe AFTER INSERT ON customers FOR EACH ROW WHEN "
 	       "(NEW.external_id = 'rls-probe') EXECUTE FUNCTION test_rls_probe()");
 	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
