@@ -10,8 +10,8 @@ set -euo pipefail
 minutes=${1:-${SOAK_MINUTES:-30}}
 
 scripts/deps.sh bench >/dev/null
-cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLOYALTYD_SANITIZE=ON >/dev/null
-cmake --build build-test -j"$(nproc)" --target loyaltyd >/dev/null
+cmake -S . -B build-soak -DCMAKE_BUILD_TYPE=Debug -DLOYALTYD_SANITIZE=ON >/dev/null
+cmake --build build-soak -j"$(nproc)" --target loyaltyd >/dev/null
 bench_cluster_with() { # the cluster of common.sh, migrated by the sanitizer build
   bench_work=$(mktemp -d /tmp/loyaltyd-soak.XXXXXX)
   chmod 755 "$bench_work"
@@ -20,16 +20,16 @@ bench_cluster_with() { # the cluster of common.sh, migrated by the sanitizer bui
   scripts/pg.sh psql "$bench_work/pg" postgres -c "CREATE DATABASE loyaltyd"
   LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$bench_work/pg" loyaltyd)
   export LOYALTYD_DATABASE_URL
-  build-test/loyaltyd migrate >/dev/null 2>&1
+  build-soak/loyaltyd migrate >/dev/null 2>&1
 }
 bench_cluster_with
-json=$(build-test/loyaltyd tenant create "Soak shop" 2>/dev/null)
+json=$(build-soak/loyaltyd tenant create "Soak shop" 2>/dev/null)
 tenant=$(echo "$json" | grep -m1 '"id"' | cut -d'"' -f4)
 export BENCH_KEY=$(echo "$json" | grep '"secret"' | cut -d'"' -f4)
 port=$(scripts/free_port.sh)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 LOYALTYD_RATE_LIMIT=0 LOYALTYD_LISTEN=127.0.0.1:$port LOYALTYD_LOG=${LOYALTYD_LOG:-warn} \
-  build-test/loyaltyd serve 2>"$bench_work/serve.log" &
+  build-soak/loyaltyd serve 2>"$bench_work/serve.log" &
 lpid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 api=http://127.0.0.1:$port
