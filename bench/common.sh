@@ -27,8 +27,9 @@ bench_build() {
   cmake --build build-bench -j"$(nproc)" --target "$@" >/dev/null
 }
 
-# bench_cluster: starts the cluster, creates and migrates the database; sets bench_work
-# and exports LOYALTYD_DATABASE_URL.
+# bench_cluster [BUILD_DIR]: starts the cluster, creates the database and migrates it with
+# BUILD_DIR/loyaltyd (default build-bench); sets bench_work and exports
+# LOYALTYD_DATABASE_URL.
 bench_cluster() {
   bench_work=$(mktemp -d /tmp/loyaltyd-bench.XXXXXX)
   chmod 755 "$bench_work"
@@ -37,7 +38,7 @@ bench_cluster() {
   scripts/pg.sh psql "$bench_work/pg" postgres -c "CREATE DATABASE loyaltyd"
   LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$bench_work/pg" loyaltyd)
   export LOYALTYD_DATABASE_URL
-  build-bench/loyaltyd migrate >/dev/null 2>&1
+  "${1:-build-bench}"/loyaltyd migrate >/dev/null 2>&1
 }
 
 # psqlb ARGS...: psql on the bench database.

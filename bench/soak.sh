@@ -12,17 +12,7 @@ minutes=${1:-${SOAK_MINUTES:-30}}
 scripts/deps.sh bench >/dev/null
 cmake -S . -B build-soak -DCMAKE_BUILD_TYPE=Debug -DLOYALTYD_SANITIZE=ON >/dev/null
 cmake --build build-soak -j"$(nproc)" --target loyaltyd >/dev/null
-bench_cluster_with() { # the cluster of common.sh, migrated by the sanitizer build
-  bench_work=$(mktemp -d /tmp/loyaltyd-soak.XXXXXX)
-  chmod 755 "$bench_work"
-  scripts/pg.sh init "$bench_work/pg" "$(scripts/free_port.sh)"
-  scripts/pg.sh start "$bench_work/pg"
-  scripts/pg.sh psql "$bench_work/pg" postgres -c "CREATE DATABASE loyaltyd"
-  LOYALTYD_DATABASE_URL=$(scripts/pg.sh url "$bench_work/pg" loyaltyd)
-  export LOYALTYD_DATABASE_URL
-  build-soak/loyaltyd migrate >/dev/null 2>&1
-}
-bench_cluster_with
+bench_cluster build-soak
 json=$(build-soak/loyaltyd tenant create "Soak shop" 2>/dev/null)
 tenant=$(echo "$json" | grep -m1 '"id"' | cut -d'"' -f4)
 export BENCH_KEY=$(echo "$json" | grep '"secret"' | cut -d'"' -f4)
