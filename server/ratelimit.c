@@ -2,12 +2,16 @@
 #include "ratelimit.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
 
 struct slot {
 	pthread_mutex_t lock;
+	/* the bucket is below its burst: a check must look; while it is full (the case of
+	 * every address that never failed) a check is one atomic load, with no lock */
+	atomic_bool spent;
 	char name[RATELIMIT_NAME_MAX + 1];
 	struct bucket b;
 };
@@ -69,6 +73,8 @@ static double visit(enum ratelimit_kind kind, const char *name, double rate, dou
 		return 0.0;
 	pthread_once(&once, tables_init);
 	struct slot *s = &tables[kind][hash(name) % RATELIMIT_SLOTS];
+	if (!take && !atomic_load_explicit(&s->spent, memory_order_acquire))
+		return 0.0;
 	double now = monotonic_s(), wait;
 	pthread_mutex_lock(&s->lock);
 	if (strncmp(s->name, name, RATELIMIT_NAME_MAX) != 0) {
@@ -79,6 +85,7 @@ static double visit(enum ratelimit_kind kind, const char *name, double rate, dou
 	}
 	wait = take ? ratelimit_take(&s->b, now, rate, burst)
 	            : ratelimit_peek(&s->b, now, rate, burst);
+	atomic_store_explicit(&s->spent, s->b.tokens < burst, memory_order_release);
 	pthread_mutex_unlock(&s->lock);
 	return wait;
 }
