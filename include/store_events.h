@@ -19,6 +19,12 @@ __attribute__((warn_unused_result)) enum db_status events_store(struct pool *poo
                                                                 const char *events_json,
                                                                 long *accepted, size_t nrequests);
 
+/* Stores events_json (as events_store, every element with "j": 0) on db, inside the
+ * caller's transaction, for work that must commit together with the events (a webhook
+ * delivery). *accepted is how many were stored. */
+__attribute__((warn_unused_result)) enum db_status
+events_store_on(struct db *db, const char *events_json, long *accepted);
+
 struct event_filter {
 	const char *type;
 	const char *from, *to;  /* RFC 3339, half-open [from, to) */

@@ -7,6 +7,17 @@
 
 #include "page.h"
 
+/* Fills accepted[0..nrequests) from the (request number, stored) rows of events_insert. */
+static void count_accepted(const PGresult *res, long *accepted, size_t nrequests)
+{
+	memset(accepted, 0, nrequests * sizeof(long));
+	for (int i = 0; i < PQntuples(res); i++) {
+		long j = strtol(PQgetvalue(res, i, 0), NULL, 10);
+		if (j >= 0 && (size_t)j < nrequests)
+			accepted[j] = strtol(PQgetvalue(res, i, 1), NULL, 10);
+	}
+}
+
 enum db_status events_store(struct pool *pool, const char *tenant, const char *events_json,
                             long *accepted, size_t nrequests)
 {
@@ -22,12 +33,22 @@ enum db_status events_store(struct pool *pool, const char *tenant, const char *e
 	enum db_status st = db_pipeline_run(pool, tenant, steps, 2);
 	if (st != DB_OK)
 		return st;
-	memset(accepted, 0, nrequests * sizeof(long));
-	for (int i = 0; i < PQntuples(res); i++) {
-		long j = strtol(PQgetvalue(res, i, 0), NULL, 10);
-		if (j >= 0 && (size_t)j < nrequests)
-			accepted[j] = strtol(PQgetvalue(res, i, 1), NULL, 10);
-	}
+	count_accepted(res, accepted, nrequests);
+	PQclear(res);
+	return DB_OK;
+}
+
+enum db_status events_store_on(struct db *db, const char *events_json, long *accepted)
+{
+	const char *params[] = {events_json};
+	PGresult *res = NULL;
+	/* two statements, as above: the second sees the customers the first created */
+	enum db_status st = db_query(db, SQL_EVENTS_CUSTOMERS_UPSERT, 1, params, NULL);
+	if (st == DB_OK)
+		st = db_query(db, SQL_EVENTS_INSERT, 1, params, &res);
+	if (st != DB_OK)
+		return st;
+	count_accepted(res, accepted, 1);
 	PQclear(res);
 	return DB_OK;
 }

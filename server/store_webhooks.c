@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "store_events.h"
 
 struct keys_args {
 	const char *tenant_id;
@@ -50,22 +51,6 @@ struct deliver_args {
 	long *stored;
 };
 
-/* Stores events (the array webhook_apply answered) like POST /v1/events, one request. */
-static enum db_status store_events(struct db *db, const char *events, long *stored)
-{
-	PGresult *res = NULL;
-	const char *params[] = {events};
-	enum db_status st = db_query(db, SQL_EVENTS_CUSTOMERS_UPSERT, 1, params, NULL);
-	if (st == DB_OK)
-		st = db_query(db, SQL_EVENTS_INSERT, 1, params, &res);
-	if (st != DB_OK)
-		return st;
-	for (int i = 0; i < PQntuples(res); i++)
-		*stored += strtol(PQgetvalue(res, i, 1), NULL, 10);
-	PQclear(res);
-	return DB_OK;
-}
-
 static enum db_status do_deliver(struct db *db, void *arg)
 {
 	struct deliver_args *a = arg;
@@ -87,7 +72,7 @@ static enum db_status do_deliver(struct db *db, void *arg)
 	*a->outcome = strcmp(outcome, "duplicate") == 0 ? WEBHOOK_DUPLICATE : WEBHOOK_PROCESSED;
 	if (json_array_size(events) > 0) {
 		char *text = json_dumps(events, JSON_COMPACT);
-		st = text ? store_events(db, text, a->stored) : DB_ERROR;
+		st = text ? events_store_on(db, text, a->stored) : DB_ERROR;
 		free(text);
 	}
 	json_decref(j);
