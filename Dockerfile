@@ -2,9 +2,13 @@
 FROM debian:bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc make cmake pkg-config \
-      libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev \
+      libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# the dashboard's charting library, from web/'s lock file (compiled into the binary)
+COPY web/package.json web/package-lock.json web/
+RUN cd web && npm ci --no-audit --no-fund --loglevel=error
+COPY web/src web/src
 COPY CMakeLists.txt openapi.yaml ./
 COPY cmake cmake
 COPY include include

@@ -1,7 +1,8 @@
 cmake_minimum_required(VERSION 3.25)
-# Turns sql/migrations/*.sql, sql/queries/*.sql, sql/reports/*.sql and openapi.yaml into
-# C arrays (generated/embedded.c) and an enum of query and report ids
-# (generated/embedded_ids.h). Run by the build; see include/embedded.h for the API.
+# Turns sql/migrations/*.sql, sql/queries/*.sql, sql/reports/*.sql, openapi.yaml and the
+# web assets (web/src/* and the uPlot files that npm put in web/node_modules) into C arrays
+# (generated/embedded.c) and an enum of query and report ids (generated/embedded_ids.h).
+# Run by the build; see include/embedded.h for the API.
 file(MAKE_DIRECTORY ${OUT})
 file(GLOB migrations ${SRC}/sql/migrations/*.sql)
 file(GLOB queries ${SRC}/sql/queries/*.sql)
@@ -55,6 +56,25 @@ endforeach()
 to_c_array(${SRC}/openapi.yaml "openapi_yaml" arr)
 string(APPEND c "${arr}")
 string(APPEND c "const struct embedded_file embedded_openapi = {\"openapi.yaml\", (const char *)openapi_yaml, ${arr_len}};\n")
+
+# Web assets, each with an ETag made of its SHA-256 (the file name without its directory).
+file(GLOB web_sources ${SRC}/web/src/*)
+list(SORT web_sources)
+set(web_files ${web_sources} ${SRC}/web/node_modules/uplot/dist/uPlot.iife.min.js
+    ${SRC}/web/node_modules/uplot/dist/uPlot.min.css)
+set(table "")
+set(n 0)
+foreach(f ${web_files})
+  get_filename_component(name ${f} NAME)
+  file(SHA256 ${f} digest)
+  string(SUBSTRING "${digest}" 0 20 etag)
+  to_c_array(${f} "web_${n}" arr)
+  string(APPEND c "${arr}")
+  string(APPEND table "  {\"${name}\", (const char *)web_${n}, ${arr_len}, \"\\\"${etag}\\\"\"},\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND c "const struct embedded_asset embedded_web[] = {\n${table}};\n")
+string(APPEND c "const size_t embedded_web_count = ${n};\n")
 string(APPEND h "#endif\n")
 
 # Write only when changed, so an unchanged tree does not rebuild.

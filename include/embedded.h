@@ -1,8 +1,8 @@
 /* embedded.h - files compiled into the binary at build time (cmake/embed.cmake).
  *
- * sql/migrations/NNNN_name.sql, sql/queries/name.sql, sql/reports/name.sql and openapi.yaml
- * become static arrays. Every array is NUL-terminated, so data can be used as a C string;
- * len excludes the terminator. Nothing here is allocated or freed. */
+ * sql/migrations/NNNN_name.sql, sql/queries/name.sql, sql/reports/name.sql, openapi.yaml
+ * and the web assets become static arrays. Every array is NUL-terminated, so data can be used as a
+ * C string; len excludes the terminator. Nothing here is allocated or freed. */
 #ifndef LOYALTYD_EMBEDDED_H
 #define LOYALTYD_EMBEDDED_H
 
@@ -27,5 +27,18 @@ extern const struct embedded_file embedded_reports[];
 extern const size_t embedded_reports_count;
 
 extern const struct embedded_file embedded_openapi;
+
+/* A web asset: web/src/<name>, or a file of the uPlot package from npm. */
+struct embedded_asset {
+	const char *name; /* file name with its extension: "dashboard.js" */
+	const char *data; /* NUL-terminated contents */
+	size_t len;       /* length without the terminator */
+	const char *etag; /* quoted, from the contents' SHA-256: "\"3fa4…\"" */
+};
+
+/* The web assets, sorted by file name within web/src/, then uPlot.iife.min.js and
+ * uPlot.min.css. */
+extern const struct embedded_asset embedded_web[];
+extern const size_t embedded_web_count;
 
 #endif

@@ -55,6 +55,12 @@ int handle_webhook_secret_add(struct request *req);
 int handle_webhook_secret_delete(struct request *req);
 int handle_webhook_shopify(struct request *req);
 int handle_webhook_woocommerce(struct request *req);
+int handle_identity_get(struct request *req);
+int handle_identity_put(struct request *req);
+int handle_identity_secret_add(struct request *req);
+int handle_identity_secret_delete(struct request *req);
+/* GET /dashboard… and /widget/nps.js: the embedded web assets (handlers_static.c) */
+int handle_static(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 

@@ -34,6 +34,7 @@ __attribute__((warn_unused_result)) enum db_status surveys_list(struct pool *poo
 
 struct response_input {
 	const char *client_id, *customer_id; /* NULL: none / anonymous */
+	const char *customer_hash;           /* proof of customer_id (identity.h), or NULL */
 	char score[4];
 	const char *comment;
 	const char *channel;

@@ -3,11 +3,16 @@
 # 'apt-get update' at most. Usage: scripts/deps.sh run|test|bench
 set -euo pipefail
 
+# nodejs and npm: the build installs the dashboard's charting library from web/'s lock file
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev
-      postgresql-15 postgresql-client-15 curl util-linux)
+      postgresql-15 postgresql-client-15 curl util-linux nodejs npm)
 if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
-  # slowhttptest: the slow-client tests; clang with libFuzzer: the fuzz targets
-  want+=(libcmocka-dev clang-format nodejs npm wrk bc slowhttptest clang libclang-rt-dev)
+  # slowhttptest: the slow-client tests; clang with libFuzzer: the fuzz targets;
+  # chromium: the dashboard and widget tests (driven by playwright-core from npm)
+  want+=(libcmocka-dev clang-format wrk bc slowhttptest clang libclang-rt-dev)
+fi
+if [ "${1:-run}" = test ]; then
+  want+=(chromium)
 fi
 if [ "${1:-run}" = bench ]; then
   want+=(python3) # the real-data loader
@@ -20,7 +25,7 @@ for p in "${want[@]}"; do
   fi
 done
 # npm may come from outside Debian's package (e.g. a newer global npm); accept any npm.
-if [ "${1:-run}" != run ] && command -v npm >/dev/null 2>&1; then
+if command -v npm >/dev/null 2>&1; then
   tmp=()
   for p in "${missing[@]}"; do
     case "$p" in nodejs|npm) ;; *) tmp+=("$p") ;; esac

@@ -9,6 +9,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 scripts/deps.sh run
+# the dashboard's charting library, at the version of web/package-lock.json
+if [ ! -f web/node_modules/uplot/package.json ]; then
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target loyaltyd >/dev/null
 bin=build/loyaltyd

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds loyaltyd with -Werror under ASan + UBSan, starts a throwaway PostgreSQL cluster
-# on a free loopback port, applies migrations, lints openapi.yaml, runs every test with
-# ctest (unit, integration, contract), runs each libFuzzer target for FUZZ_SECONDS (60),
+# Installs web/'s front-end dependencies from their lock file, builds loyaltyd with -Werror
+# under ASan + UBSan, starts a throwaway PostgreSQL cluster on a free loopback port, applies
+# migrations, lints openapi.yaml, runs every test with ctest (unit, integration, contract,
+# the dashboard and widget in headless Chromium), runs each libFuzzer target for FUZZ_SECONDS (60),
 # tears everything down, and exits non-zero on any failure. Run as root on a fresh Debian 12 machine; .ci/run calls it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +11,8 @@ started=$(date +%s)
 
 echo "== dependencies"
 scripts/deps.sh test
-if [ ! -x scripts/tools/node_modules/.bin/redocly ] || [ ! -x scripts/tools/node_modules/.bin/prism ]; then
+if [ ! -x scripts/tools/node_modules/.bin/redocly ] || [ ! -x scripts/tools/node_modules/.bin/prism ] ||
+   [ ! -f scripts/tools/node_modules/playwright-core/package.json ]; then
   (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
@@ -19,6 +21,9 @@ if ! clang-format --dry-run --Werror server/*.c include/*.h tests/unit/*.c tests
   echo "format: run clang-format -i on the files above" >&2
   exit 1
 fi
+
+echo "== web (npm ci of web/ from its lock file)"
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== build (ASan + UBSan, -Werror)"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DLOYALTYD_SANITIZE=ON -DLOYALTYD_WERROR=ON >/dev/null

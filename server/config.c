@@ -32,7 +32,8 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_ADMIN_TOKEN", STR(admin_token), "", 0, 0,
      "bearer token for /v1/admin (unset: /v1/admin answers 404)"},
     {"LOYALTYD_CORS_ORIGINS", STR(cors_origins), "", 0, 0,
-     "comma-separated origins allowed by CORS (unset: no CORS headers)"},
+     "comma-separated origins allowed by CORS, such as the shops that embed /widget/nps.js "
+     "(unset: no CORS headers)"},
     {"LOYALTYD_LOG", CT_LOGLEVEL, offsetof(struct config, log_level), 0, "info", 0, 0,
      "log level: debug, info, warn, error"},
     {"LOYALTYD_CONN_TIMEOUT_S", NUM(conn_timeout_s), "30", 1, 3600,

@@ -1,4 +1,5 @@
 /* handlers_surveys.c - /v1/surveys and their responses. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "http.h"
 #include "problem.h"
 #include "response_input.h"
+#include "store_identity.h"
 #include "store_surveys.h"
 #include "timefmt.h"
 #include "validate.h"
@@ -119,6 +121,33 @@ int handle_survey_get(struct request *req)
 	return reply_text(req, 200, json);
 }
 
+/* An answer naming a customer through a key a web page may hold (no ingest scope) must
+ * prove that customer when the tenant requires it (identity.h). Returns 0 to go on, or 1
+ * (-1) after queuing the refusal. */
+static int check_identity(struct request *req, const struct response_input *in)
+{
+	struct identity_secrets keys;
+	if (!in->customer_id || (req->who.scopes & SCOPE_INGEST))
+		return 0;
+	enum db_status st = identity_secrets_required(req->app->pool, req->who.tenant_id, &keys);
+	if (st != DB_OK)
+		return problem_db(req, st) < 0 ? -1 : 1;
+	if (keys.n == 0)
+		return 0;
+	bool ok = false;
+	for (int i = 0; i < keys.n && in->customer_hash; i++)
+		ok |= identity_hash_matches(keys.secret[i], in->customer_id, in->customer_hash);
+	OPENSSL_cleanse(&keys, sizeof(keys));
+	if (ok)
+		return 0;
+	int rc = problem_invalid_field(req, "/customer_hash",
+	                               in->customer_hash
+	                                   ? "does not match customer_id"
+	                                   : "is required: this shop verifies the customer of "
+	                                     "answers sent from web pages");
+	return rc < 0 ? -1 : 1;
+}
+
 int handle_response_create(struct request *req)
 {
 	char *survey = NULL, *json = NULL;
@@ -139,6 +168,10 @@ int handle_response_create(struct request *req)
 		goto out;
 	}
 	json_decref(errors);
+	if ((rc = check_identity(req, &in)) != 0) {
+		rc = DONE(rc);
+		goto out;
+	}
 	enum db_status st = responses_create(req->app->pool, req->who.tenant_id, id, info.kind, &in,
 	                                     &stored, &json);
 	rc = st == DB_OK ? reply_text(req, stored ? 201 : 200, json) : problem_db(req, st);

@@ -71,9 +71,13 @@ static int queue(struct request *req, int status, struct MHD_Response *resp,
 	if (content_type)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	for (size_t i = 0; i < req->nheaders; i++)
+	bool cache_set = false; /* answers are never cached unless the handler says otherwise */
+	for (size_t i = 0; i < req->nheaders; i++) {
 		MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
+		cache_set = cache_set || strcasecmp(req->headers[i].name, "Cache-Control") == 0;
+	}
+	if (!cache_set)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	add_cors_headers(req, resp);
 	enum MHD_Result r = MHD_queue_response(req->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "identity.h"
 #include "problem.h"
 #include "timefmt.h"
 #include "validate.h"
@@ -11,8 +12,9 @@
 int response_input_parse(const json_t *body, const struct survey_info *info,
                          struct response_input *in, json_t *errors)
 {
-	static const char *const fields[] = {"id",      "customer_id", "score",        "comment",
-	                                     "channel", "answers",     "responded_at", NULL};
+	static const char *const fields[] = {"id",      "customer_id",  "customer_hash",
+	                                     "score",   "comment",      "channel",
+	                                     "answers", "responded_at", NULL};
 	static const char *const channels[] = {"email", "web", "in_app", "sms", "other", NULL};
 	bool nps = strcmp(info->kind, "nps") == 0;
 	memset(in, 0, sizeof(*in));
@@ -22,6 +24,12 @@ int response_input_parse(const json_t *body, const struct survey_info *info,
 	validate_known_fields(body, fields, "", errors);
 	in->client_id = validate_string(body, "id", "", 1, 128, false, errors);
 	in->customer_id = validate_string(body, "customer_id", "", 1, 128, false, errors);
+	in->customer_hash = validate_string(body, "customer_hash", "", 1, 128, false, errors);
+	if (in->customer_hash && !identity_hash_well_formed(in->customer_hash))
+		problem_error_add(errors, "/customer_hash",
+		                  "must be 64 hex digits: HMAC-SHA256 of customer_id");
+	else if (in->customer_hash && !json_object_get(body, "customer_id"))
+		problem_error_add(errors, "/customer_hash", "is given without customer_id");
 	json_t *score = json_object_get(body, "score");
 	json_int_t lo = nps ? 0 : 1, hi = nps ? 10 : 5;
 	if (!score || json_is_null(score))

@@ -43,6 +43,23 @@ static const struct step walk[] = {
     {"GET", "/readyz", NOBODY, NULL, NULL, 200},
     {"GET", "/metrics", NOBODY, NULL, NULL, 200},
     {"GET", "/openapi.yaml", NOBODY, NULL, NULL, 200},
+    {"GET", "/dashboard", NOBODY, NULL, NULL, 200},
+    {"GET", "/dashboard/dashboard.js", NOBODY, NULL, NULL, 200},
+    {"GET", "/dashboard/dashboard.css", NOBODY, NULL, NULL, 200},
+    {"GET", "/dashboard/uPlot.iife.min.js", NOBODY, NULL, NULL, 200},
+    {"GET", "/dashboard/uPlot.min.css", NOBODY, NULL, NULL, 200},
+    {"GET", "/widget/nps.js", NOBODY, NULL, NULL, 200},
+    {"GET", "/v1/identity-verification", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/identity-verification", READ_KEY, NULL, NULL, 403},
+    {"PUT", "/v1/identity-verification", ADMIN_KEY, "application/json", "{\"required\":true}", 200},
+    {"PUT", "/v1/identity-verification", ADMIN_KEY, "application/json", "{\"required\":1}", 422},
+    {"PUT", "/v1/identity-verification", ADMIN_KEY, "application/json", "{\"required\":", 400},
+    {"POST", "/v1/identity-verification/secrets", ADMIN_KEY, NULL, NULL, 201},
+    {"POST", "/v1/identity-verification/secrets", ADMIN_KEY, NULL, NULL, 409},
+    {"DELETE", "/v1/identity-verification/secrets/{identity_id}", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/identity-verification/secrets/{identity_id}", ADMIN_KEY, NULL, NULL, 404},
+    {"PUT", "/v1/identity-verification", ADMIN_KEY, "application/json", "{\"required\":false}",
+     200},
     {"POST", "/v1/admin/tenants", ADMIN_TOKEN_AUTH, "application/json", "{\"name\":\"Walk 2\"}",
      201},
     {"POST", "/v1/admin/tenants", ADMIN_TOKEN_AUTH, "application/json", "{\"name\":\"\"}", 422},
@@ -227,7 +244,7 @@ static struct server srv;
 static pid_t prism_pid;
 static int prism_port;
 static char admin_key[64], read_key[64], read_key_id[37], key_id[37], survey_id[37];
-static char tenant_id[37], source_id[37], secret_id[37];
+static char tenant_id[37], source_id[37], secret_id[37], identity_id[37];
 
 /* Replaces {key_id} and {survey_id} in a step's path with the ids the walk made. */
 static void fill_path(const char *pattern, char *out, size_t cap)
@@ -235,11 +252,9 @@ static void fill_path(const char *pattern, char *out, size_t cap)
 	static const struct {
 		const char *hole;
 		const char *value;
-	} holes[] = {{"{key_id}", key_id},
-	             {"{survey_id}", survey_id},
-	             {"{tenant_id}", tenant_id},
-	             {"{source_id}", source_id},
-	             {"{secret_id}", secret_id}};
+	} holes[] = {{"{key_id}", key_id},       {"{survey_id}", survey_id},
+	             {"{tenant_id}", tenant_id}, {"{source_id}", source_id},
+	             {"{secret_id}", secret_id}, {"{identity_id}", identity_id}};
 	snprintf(out, cap, "%s", pattern);
 	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
 		char *at = strstr(out, holes[i].hole);
@@ -315,6 +330,10 @@ static int setup(void **state)
 	snprintf(secret_id, sizeof(secret_id), "%s",
 	         json_string_value(
 	             json_object_get(json_array_get(json_object_get(j, "secrets"), 0), "id")));
+	json_decref(j);
+	j = api_json(srv.port, admin_key, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	snprintf(identity_id, sizeof(identity_id), "%s",
+	         json_string_value(json_object_get(j, "id")));
 	json_decref(j);
 
 	start_prism();

@@ -24,7 +24,7 @@
 static struct server srv;
 
 struct tenant {
-	char id[37], key[64], survey[37], key_id[37], source[37], secret[37];
+	char id[37], key[64], survey[37], key_id[37], source[37], secret[37], identity[37];
 };
 static struct tenant a, b;
 
@@ -80,6 +80,11 @@ static void tenant_with_data(struct tenant *t, const char *name, const char *cus
 	snprintf(path, sizeof(path), "/v1/webhook-sources/%s/secrets", t->source);
 	snprintf(body, sizeof(body), "{\"secret\":\"%s-only-second\"}", name);
 	json_decref(api(t, "POST", path, body, 201));
+	json_t *idv = api(t, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	snprintf(t->identity, sizeof(t->identity), "%s",
+	         json_string_value(json_object_get(idv, "id")));
+	json_decref(idv);
+	json_decref(api(t, "PUT", "/v1/identity-verification", "{\"required\":true}", 200));
 }
 
 /* Every row B has, as one digest. */
@@ -87,10 +92,11 @@ static char *digest_of_b(void)
 {
 	static char out[40];
 	static const char *const tables[] = {
-	    "customers",        "events",           "points_ledger",          "points_accounts",
-	    "customer_rollups", "surveys",          "survey_responses",       "api_keys",
-	    "loyalty_programs", "webhook_sources",  "webhook_secrets",        "webhook_deliveries",
-	    "webhook_orders",   "idempotency_keys", "points_expiry_watermark"};
+	    "customers",        "events",           "points_ledger",           "points_accounts",
+	    "customer_rollups", "surveys",          "survey_responses",        "api_keys",
+	    "loyalty_programs", "webhook_sources",  "webhook_secrets",         "webhook_deliveries",
+	    "webhook_orders",   "idempotency_keys", "points_expiry_watermark", "identity_settings",
+	    "identity_secrets"};
 	char sql[4096] = "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (";
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char part[200];
@@ -119,12 +125,18 @@ struct step {
 };
 
 /* {bc}: B's customer (A has none of that id); {bs} B's survey; {bk} B's key; {bw} B's
- * webhook source; {bx} its secret; {bt} B's tenant. */
+ * webhook source; {bx} its secret; {bt} B's tenant; {bi} B's identity verification secret. */
 static const struct step walk[] = {
     {"GET", "/healthz", NULL, CLEAN},
     {"GET", "/readyz", NULL, CLEAN},
     {"GET", "/metrics", NULL, CLEAN},
     {"GET", "/openapi.yaml", NULL, CLEAN},
+    {"GET", "/dashboard", NULL, CLEAN},
+    {"GET", "/dashboard/dashboard.js", NULL, CLEAN},
+    {"GET", "/dashboard/dashboard.css", NULL, CLEAN},
+    {"GET", "/dashboard/uPlot.iife.min.js", NULL, CLEAN},
+    {"GET", "/dashboard/uPlot.min.css", NULL, CLEAN},
+    {"GET", "/widget/nps.js", NULL, CLEAN},
     {"POST", "/v1/keys", "{\"name\":\"iso\",\"scopes\":[\"read\"]}", CLEAN},
     {"GET", "/v1/keys", NULL, CLEAN},
     {"DELETE", "/v1/keys/{bk}", NULL, NOT_FOUND},
@@ -176,6 +188,10 @@ static const struct step walk[] = {
     {"POST", "/v1/webhook-sources/{bw}/secrets", "{\"secret\":\"a-wants-in-too\"}", NOT_FOUND},
     {"DELETE", "/v1/webhook-sources/{bw}/secrets/{bx}", NULL, NOT_FOUND},
     {"DELETE", "/v1/webhook-sources/{bw}", NULL, NOT_FOUND},
+    {"DELETE", "/v1/identity-verification/secrets/{bi}", NULL, NOT_FOUND},
+    {"GET", "/v1/identity-verification", NULL, CLEAN},
+    {"PUT", "/v1/identity-verification", "{\"required\":false}", CLEAN},
+    {"POST", "/v1/identity-verification/secrets", NULL, CLEAN},
     /* B's webhook paths signed with A's own secret (their first secrets are equal on
      * purpose, as two shops' could be: the second each added differs) */
     {"POST", "/v1/webhooks/shopify/{bt}", "{\"id\":77,\"email\":\"a@example.com\"}", UNAUTHORIZED},
@@ -187,7 +203,8 @@ static void fill(const char *in, char *out, size_t cap)
 	const struct {
 		const char *hole, *value;
 	} holes[] = {{"{bc}", "iso-b-only"}, {"{bs}", b.survey}, {"{bk}", b.key_id},
-	             {"{bw}", b.source},     {"{bx}", b.secret}, {"{bt}", b.id}};
+	             {"{bw}", b.source},     {"{bx}", b.secret}, {"{bt}", b.id},
+	             {"{bi}", b.identity}};
 	size_t o = 0;
 	while (*in && o + 1 < cap) {
 		bool done = false;

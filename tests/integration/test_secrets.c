@@ -19,7 +19,7 @@
 #define WEBHOOK_SECRET "whsec-do-not-leak-0123456789"
 #define WEBHOOK_SECRET2 "whsec-second-do-not-leak-42"
 
-static char secrets[8][128];
+static char secrets[12][128];
 static int nsecrets;
 
 static void secret(const char *s)
@@ -104,6 +104,28 @@ static void no_secret_in_logs_errors_or_command_line(void **state)
 	                 201);
 	assert_int_equal(call(s.port, "GET", "/v1/webhook-sources", h, NULL), 200);
 	assert_int_equal(call(s.port, "GET", "/v1/keys", h, NULL), 200);
+	/* an identity verification secret: shown once (not checked), then never again */
+	json_t *idv = api_json(s.port, key, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	secret(json_string_value(json_object_get(idv, "secret")));
+	json_decref(idv);
+	assert_int_equal(call(s.port, "PUT", "/v1/identity-verification", h, "{\"required\":true}"),
+	                 200);
+	assert_int_equal(call(s.port, "GET", "/v1/identity-verification", h, NULL), 200);
+	json_t *survey = api_json(s.port, key, "POST", "/v1/surveys",
+	                          "{\"name\":\"S\",\"kind\":\"nps\",\"question\":\"Q?\"}", 201);
+	char rkey[64], rkey_id[37], rauth[96], rpath[128];
+	create_key(s.port, key, "[\"respond\"]", rkey, rkey_id);
+	secret(rkey);
+	snprintf(rauth, sizeof(rauth), "Authorization: Bearer %s", rkey);
+	const char *hr[] = {rauth, "Content-Type: application/json", NULL};
+	snprintf(rpath, sizeof(rpath), "/v1/surveys/%s/responses",
+	         json_string_value(json_object_get(survey, "id")));
+	json_decref(survey);
+	assert_int_equal(
+	    call(s.port, "POST", rpath, hr,
+	         "{\"score\":9,\"customer_id\":\"c\",\"customer_hash\":"
+	         "\"0000000000000000000000000000000000000000000000000000000000000000\"}"),
+	    422);
 
 	/* a key that differs from a real one in its last character, and one cut short */
 	char wrong[64], wrong_h[96];

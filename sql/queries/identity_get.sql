@@ -1,0 +1,2 @@
+-- The identity verification settings of tenant $1 as JSON.
+SELECT identity_json($1)

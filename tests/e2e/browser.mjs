@@ -1,0 +1,375 @@
+// browser.mjs - the dashboard and the NPS widget in a real headless Chromium (Debian's
+// /usr/bin/chromium driven by playwright-core), against a real loyaltyd and PostgreSQL.
+// Run by tests/integration/test_browser.c, which starts loyaltyd and passes:
+//   LOYALTYD_URL      the server ("http://127.0.0.1:PORT")
+//   ADMIN_KEY         the admin key of a fresh tenant
+//   EMPTY_READ_KEY    a read key of a second tenant with no data at all
+//   HOST_PORT         a free port for the shop page (another origin, allowed by CORS)
+//   E2E_OUT           where screenshots and the downloaded CSV go
+//   E2E_TOOLS         scripts/tools/node_modules (playwright-core)
+// Exits non-zero on the first failed assertion.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const BASE = env('LOYALTYD_URL');
+const ADMIN = env('ADMIN_KEY');
+const EMPTY_READ = env('EMPTY_READ_KEY');
+const HOST_PORT = Number(env('HOST_PORT'));
+const OUT = env('E2E_OUT');
+const require = createRequire(join(env('E2E_TOOLS'), 'noop.js'));
+const { chromium } = require('playwright-core');
+mkdirSync(OUT, { recursive: true });
+
+async function api(method, path, key, body, expect) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (expect !== undefined) assert.equal(res.status, expect, `${method} ${path}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// ---- known data: eight customers' orders around the first half of 2026, ten NPS answers
+
+const order = (n, customer, day, amount) => ({
+  id: `o-${n}`, customer_id: customer, type: 'order', occurred_at: `${day}T10:00:00Z`,
+  amount, currency: 'EUR', order_id: String(1000 + n),
+});
+const ORDERS = [
+  ['c01', '2026-01-10', '50.00'], ['c01', '2026-02-10', '50.00'], ['c01', '2026-03-10', '50.00'],
+  ['c01', '2026-04-10', '50.00'], ['c01', '2026-05-10', '50.00'], ['c01', '2026-06-10', '50.00'],
+  ['c02', '2026-01-15', '80.00'], ['c02', '2026-03-15', '80.00'],
+  ['c03', '2026-02-05', '30.00'], ['c03', '2026-02-25', '30.00'], ['c03', '2026-06-01', '30.00'],
+  ['c04', '2026-03-03', '200.00'],
+  ['c05', '2026-04-20', '40.00'], ['c05', '2026-05-20', '40.00'],
+  ['c06', '2026-06-20', '25.00'],
+  ['c07', '2025-11-01', '10.00'], ['c07', '2026-01-02', '10.00'],
+  ['c08', '2025-06-01', '100.00'],
+].map((o, i) => order(i + 1, ...o));
+// P = 5 (10, 9, 9, 10, 9), passives 2 (8, 7), D = 3 (6, 3, 0): NPS = 100 × (5 − 3) / 10 = 20
+const ANSWERS = [
+  ['c01', 10, 'Always quick', '2026-01-20'], ['c02', 9, null, '2026-02-02'],
+  ['c03', 9, 'Nice', '2026-02-27'], ['c04', 8, null, '2026-03-05'],
+  ['c05', 7, 'OK', '2026-04-22'], ['c06', 6, 'Delivery was late twice', '2026-06-21'],
+  ['c07', 3, 'The parcel arrived damaged', '2026-01-05'], [null, 0, 'Rude support on the phone', '2026-05-01'],
+  ['c02', 10, null, '2026-03-16'], ['c01', 9, null, '2026-06-11'],
+];
+
+async function seed() {
+  const readKey = (await api('POST', '/v1/keys', ADMIN, { name: 'dashboard', scopes: ['read'] }, 201)).secret;
+  const respondKey = (await api('POST', '/v1/keys', ADMIN, { name: 'widget', scopes: ['respond'] }, 201)).secret;
+  await api('PUT', '/v1/program', ADMIN, {
+    currency: 'EUR', points_per_unit: 1, rounding: 'floor', expiry_days: 365,
+    min_redeem: 10, point_value: '0.01',
+  }, 200);
+  const ingest = await api('POST', '/v1/events', ADMIN, { events: ORDERS }, 200);
+  assert.deepEqual(ingest, { accepted: ORDERS.length, duplicates: 0 });
+  await api('POST', '/v1/customers/c01/points/redeem', ADMIN, { points: 100, reason: 'voucher' }, 201);
+  const survey = await api('POST', '/v1/surveys', ADMIN,
+    { name: 'After delivery', kind: 'nps', question: 'Would you recommend us?' }, 201);
+  for (const [customer, score, comment, day] of ANSWERS) {
+    const body = { score, channel: 'email', responded_at: `${day}T12:00:00Z` };
+    if (customer) body.customer_id = customer;
+    if (comment) body.comment = comment;
+    await api('POST', `/v1/surveys/${survey.id}/responses`, ADMIN, body, 201);
+  }
+  return { readKey, respondKey, survey: survey.id };
+}
+
+// ---- the browser
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const shots = [];
+async function shot(page, name) {
+  const path = join(OUT, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  shots.push(path);
+}
+// Every page's console errors and failed requests fail the test.
+function watch(page, label) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`${label}: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${label} console: ${m.text()}`); });
+  return problems;
+}
+
+const PERIOD = { from: '2026-01-01', until: '2026-06-30', tz: 'Europe/Zagreb', interval: 'month' };
+const Q = `from=2026-01-01&to=2026-07-01&tz=Europe%2FZagreb`;
+
+async function openDashboard(page, key) {
+  await page.goto(`${BASE}/dashboard`);
+  await page.fill('#key', key);
+  await page.click('#key-form button[type=submit]');
+  await page.waitForSelector('#main:not([hidden])');
+}
+async function setPeriod(page) {
+  await page.fill('#from', PERIOD.from);
+  await page.fill('#until', PERIOD.until);
+  await page.fill('#tz', PERIOD.tz);
+  await page.selectOption('#interval', PERIOD.interval);
+  await page.click('#period button[type=submit]');
+  for (const card of ['nps', 'comments', 'retention', 'points', 'cohorts', 'rfm'])
+    await page.waitForSelector(`#${card}:not([data-state=loading])`);
+}
+const text = (page, sel) => page.locator(sel).first().innerText();
+const fmt = (x, digits = 1) => Number(x).toLocaleString('en-US', { maximumFractionDigits: digits });
+
+async function dashboard(keys) {
+  const ctx = await browser.newContext({ acceptDownloads: true, locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watch(page, 'dashboard');
+  await openDashboard(page, keys.readKey);
+  await setPeriod(page);
+  for (const card of ['nps', 'comments', 'retention', 'points', 'cohorts', 'rfm'])
+    assert.equal(await page.getAttribute(`#${card}`, 'data-state'), 'ready', `card ${card}`);
+
+  // NPS: the API's figures, and the API's figures are the hand-computed ones
+  const nps = await api('GET', `/v1/reports/nps?${Q}&interval=month`, keys.readKey, undefined, 200);
+  assert.equal(nps.responses, 10);
+  assert.equal(nps.nps, 20);
+  assert.equal(await text(page, '[data-testid=nps-value]'), fmt(nps.nps));
+  assert.equal(await text(page, '[data-testid=nps-responses]'), '10');
+  assert.equal(await text(page, '[data-testid=nps-interval]'), `${fmt(nps.ci_low)} to ${fmt(nps.ci_high)}`);
+  assert.equal(await text(page, '[data-testid=nps-promoters]'), `Promoters (9–10): 5 (${fmt(nps.promoters_pct)} %)`);
+  assert.equal(await text(page, '[data-testid=nps-detractors]'), `Detractors (0–6): 3 (${fmt(nps.detractors_pct)} %)`);
+  assert.equal(nps.series.length, 6);
+  assert.equal(await page.locator('#nps-chart canvas').count(), 1, 'the NPS chart is drawn');
+
+  // detractor comments, newest first, and their search
+  const comments = await page.locator('[data-testid=comments] q').allInnerTexts();
+  assert.deepEqual(comments, ['Delivery was late twice', 'Rude support on the phone', 'The parcel arrived damaged']);
+  await page.fill('#q', 'parcel');
+  await page.click('#comment-search button');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=comments] q').length === 1);
+  assert.equal(await text(page, '[data-testid=comments] q'), 'The parcel arrived damaged');
+
+  // retention and points
+  const ret = await api('GET', `/v1/reports/retention?${Q}`, keys.readKey, undefined, 200);
+  assert.equal(await text(page, '[data-testid=retention-rate]'), ret.retention_rate === null ? '—' : `${fmt(ret.retention_rate)} %`);
+  assert.equal(await text(page, '[data-testid=retention-lost]'), String(ret.lost));
+  assert.equal(await text(page, '[data-testid=retention-new]'), String(ret.new));
+  const pts = await api('GET', '/v1/reports/points?tz=Europe%2FZagreb', keys.readKey, undefined, 200);
+  assert.ok(pts.outstanding > 0);
+  assert.equal(await text(page, '[data-testid=points-outstanding]'), fmt(pts.outstanding, 0));
+  assert.equal(await text(page, '[data-testid=points-breakage]'), pts.breakage === null ? '—' : `${fmt(pts.breakage)} %`);
+
+  // cohorts: one row a cohort, its size, and one filled cell per period with customers
+  const coh = await api('GET', `/v1/reports/cohorts?${Q}&interval=month`, keys.readKey, undefined, 200);
+  assert.equal(coh.cohorts.length, 6);
+  const sizes = await page.locator('[data-testid=cohort-size]').allInnerTexts();
+  assert.deepEqual(sizes, coh.cohorts.map((c) => String(c.customers)));
+  const cells = coh.cohorts.filter((c) => c.customers > 0).reduce((n, c) => n + c.periods.length, 0);
+  assert.equal(await page.locator('[data-testid=cohort-table] td[data-customers]').count(), cells);
+  const jan = coh.cohorts[0];
+  assert.equal(jan.customers, 2); // c01 and c02 (c07 ordered first in 2025)
+  const janFeb = page.locator('[data-testid=cohort-table] tr[data-cohort] >> nth=0').locator('td[data-customers] >> nth=1');
+  assert.equal(await janFeb.getAttribute('data-customers'), String(jan.periods[1].customers));
+
+  // RFM: the grid and every segment's size
+  const rfm = await api('GET', '/v1/reports/rfm?as_of=2026-07-01&tz=Europe%2FZagreb', keys.readKey, undefined, 200);
+  assert.equal(rfm.customers, 8);
+  const shownSizes = await page.locator('[data-testid=segment-size]').allInnerTexts();
+  assert.deepEqual(shownSizes, rfm.segments.map((s) => String(s.customers)));
+  for (let r = 1; r <= 5; r++)
+    for (let f = 1; f <= 5; f++)
+      assert.equal(await text(page, `[data-testid=rfm-grid] td[data-r="${r}"][data-f="${f}"]`), String(rfm.grid[r - 1][f - 1]));
+  await shot(page, 'dashboard');
+
+  // a segment's customers and its CSV
+  const seg = rfm.segments.find((s) => s.customers > 0);
+  await page.click(`[data-segment="${seg.segment}"]`);
+  await page.waitForSelector('#segment[data-state=ready]');
+  const listed = await page.locator('[data-testid=segment-customers] tbody tr').count();
+  assert.equal(listed, seg.customers);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  assert.equal(download.suggestedFilename(), `segment-${seg.segment}-2026-07-01.csv`);
+  const csvPath = join(OUT, download.suggestedFilename());
+  await download.saveAs(csvPath);
+  const csv = readFileSync(csvPath, 'utf8').trim().split('\n');
+  assert.match(csv[0], /^external_id,/);
+  assert.equal(csv.length - 1, seg.customers);
+  const apiList = await api('GET', `/v1/segments/${seg.segment}/customers?as_of=2026-07-01&tz=Europe%2FZagreb`, keys.readKey, undefined, 200);
+  assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]).sort(), apiList.data.map((c) => c.external_id).sort());
+  await shot(page, 'dashboard-segment');
+
+  // on a phone: one column, nothing wider than the screen
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than a phone`);
+  await shot(page, 'dashboard-phone');
+
+  // the key is in sessionStorage only, and "Forget key" removes it
+  const stored = await page.evaluate(() => [sessionStorage.getItem('loyaltyd.key'), localStorage.length, document.cookie]);
+  assert.deepEqual(stored, [keys.readKey, 0, '']);
+  await page.click('#forget');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('loyaltyd.key')), null);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+}
+
+async function dashboardStates() {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  // a new shop with no data: every card says so
+  await openDashboard(page, EMPTY_READ);
+  await setPeriod(page);
+  for (const card of ['nps', 'comments', 'cohorts', 'rfm', 'points'])
+    assert.equal(await page.getAttribute(`#${card}`, 'data-state'), 'empty', `empty card ${card}`);
+  assert.match(await text(page, '#nps .state'), /No NPS answers in this period yet/);
+  assert.match(await text(page, '#rfm .state'), /No customer has ordered yet/);
+  await shot(page, 'dashboard-empty');
+  // a wrong key: said in words, and the key is forgotten
+  await page.click('#forget');
+  await page.fill('#key', 'lk_not_a_real_key_at_all_000000000000000000000');
+  await page.click('#key-form button[type=submit]');
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.equal(await text(page, '#notice'), 'The key was not accepted. Paste a current key with the read scope.');
+  assert.equal(await page.isVisible('#key-form'), true);
+  await shot(page, 'dashboard-bad-key');
+  await ctx.close();
+}
+
+// ---- the widget on a shop's page, another origin
+
+function shopPage(attrs) {
+  const data = Object.entries(attrs).map(([k, v]) => `data-${k}="${v}"`).join(' ');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+<style>
+  /* a host page's careless styles must not reach the widget, nor the widget's the page */
+  body { font-family: Georgia, serif; margin: 0; }
+  button { display: none; } input { width: 500px; } label { font-size: 40px; }
+  .column { width: 320px; margin: 0 auto; border: 1px dashed #999; }
+</style></head>
+<body><div class="column"><h1>Thanks for your order</h1>
+<script src="${BASE}/widget/nps.js" async ${data}></script>
+<p id="after">Text after the widget.</p></div></body></html>`;
+}
+
+async function withShop(handler) {
+  let page = '';
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(page);
+  });
+  await new Promise((ok) => server.listen(HOST_PORT, '127.0.0.1', ok));
+  try {
+    return await handler((html) => { page = html; }, `http://127.0.0.1:${HOST_PORT}/`);
+  } finally {
+    server.close();
+  }
+}
+
+async function widgetAnswer(page, url, score, comment) {
+  await page.goto(url);
+  const widget = page.locator('.loyaltyd-survey');
+  await widget.locator('input[type=radio]').first().waitFor();
+  // by keyboard only: Tab into the scale, arrows to the score, Tab to the comment
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space'); // selects 0 (or 1 on CSAT)
+  for (let i = 0; i < score; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(comment);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+}
+
+async function widget(keys) {
+  await withShop(async (serve, url) => {
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 800, height: 700 } });
+    const page = await ctx.newPage();
+    const problems = watch(page, 'widget');
+    const before = await api('GET', `/v1/surveys/${keys.survey}/responses?limit=1000`, keys.readKey, undefined, 200);
+
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, 'customer-id': 'c06' }));
+    await page.goto(url);
+    const box = await page.locator('.column').boundingBox();
+    await widgetAnswer(page, url, 9, 'Quick and friendly');
+    await page.waitForSelector('.loyaltyd-survey >> text=Thank you for your answer!');
+    // the host page is whole: same column width, the widget inside it, the text after it
+    assert.deepEqual(await page.locator('.column').boundingBox().then((b) => b.width), box.width);
+    const w = await page.locator('.loyaltyd-survey').boundingBox();
+    assert.ok(w.width <= box.width && w.x >= box.x, 'the widget stays inside its column');
+    assert.equal(await page.isVisible('#after'), true);
+    await shot(page, 'widget-thanks');
+
+    const after = await api('GET', `/v1/surveys/${keys.survey}/responses?limit=1000`, keys.readKey, undefined, 200);
+    assert.equal(after.data.length, before.data.length + 1);
+    const mine = after.data.find((r) => r.comment === 'Quick and friendly');
+    assert.equal(mine.score, 9);
+    assert.equal(mine.customer_id, 'c06');
+    assert.equal(mine.channel, 'web');
+
+    // the form before an answer, and CSAT's 1-5 scale on a phone
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey }));
+    await page.goto(url);
+    await page.locator('.loyaltyd-survey input[type=radio]').first().waitFor();
+    assert.equal(await page.locator('.loyaltyd-survey input[type=radio]').count(), 11);
+    assert.equal(await page.locator('.loyaltyd-survey button').isVisible(), true, 'host styles do not hide the button');
+    await shot(page, 'widget-form');
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  });
+}
+
+// identity verification: a wrong or missing customer_hash is refused, the right one stored
+async function identity(keys) {
+  const secret = (await api('POST', '/v1/identity-verification/secrets', ADMIN, undefined, 201)).secret;
+  await api('PUT', '/v1/identity-verification', ADMIN, { required: true }, 200);
+  const right = createHmac('sha256', secret).update('c05').digest('hex');
+  const wrong = createHmac('sha256', secret).update('c04').digest('hex'); // another customer's
+  await withShop(async (serve, url) => {
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 800, height: 700 } });
+    const page = await ctx.newPage();
+    const count = async () =>
+      (await api('GET', `/v1/surveys/${keys.survey}/responses?limit=1000`, keys.readKey, undefined, 200)).data.length;
+    const n0 = await count();
+
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, 'customer-id': 'c05', 'customer-hash': wrong }));
+    await widgetAnswer(page, url, 9, 'In someone else\'s name');
+    await page.waitForSelector('.loyaltyd-survey >> text=Your answer could not be sent. Please try again.');
+    assert.equal(await page.getAttribute('.loyaltyd-survey', 'data-loyaltyd-error'), 'customer_hash does not match customer_id');
+    await shot(page, 'widget-refused');
+    assert.equal(await count(), n0);
+
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, 'customer-id': 'c05' }));
+    await widgetAnswer(page, url, 9, 'No proof');
+    await page.waitForSelector('.loyaltyd-survey[data-loyaltyd-error]');
+    assert.match(await page.getAttribute('.loyaltyd-survey', 'data-loyaltyd-error'), /^customer_hash is required/);
+    assert.equal(await count(), n0);
+
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, 'customer-id': 'c05', 'customer-hash': right }));
+    await widgetAnswer(page, url, 9, 'Verified and happy');
+    await page.waitForSelector('.loyaltyd-survey >> text=Thank you for your answer!');
+    assert.equal(await count(), n0 + 1);
+    await ctx.close();
+  });
+  await api('PUT', '/v1/identity-verification', ADMIN, { required: false }, 200);
+}
+
+try {
+  const keys = await seed();
+  await dashboard(keys);
+  await dashboardStates();
+  await widget(keys);
+  await identity(keys);
+  console.log(`browser tests passed; screenshots:\n  ${shots.join('\n  ')}`);
+} finally {
+  await browser.close();
+}

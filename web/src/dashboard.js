@@ -1,0 +1,505 @@
+/* loyaltyd dashboard: one page over the public API, with the read key its user pastes
+ * (kept in sessionStorage, so it leaves with the tab). Every figure shown is a field of an
+ * API answer, formatted, never recomputed. */
+(function () {
+  'use strict';
+
+  var KEY_ITEM = 'loyaltyd.key';
+  var $ = function (id) { return document.getElementById(id); };
+  var state = { key: null, surveys: [], period: null, segment: null, chart: null };
+
+  /* ---- the API ---- */
+
+  function ApiError(status, message) {
+    this.status = status;
+    this.message = message;
+  }
+
+  /* The words an owner should read for a failed call. */
+  function explain(status, problem) {
+    var detail = problem && (problem.detail || problem.title);
+    if (problem && problem.errors && problem.errors.length) {
+      detail = problem.errors.map(function (e) { return e.pointer + ' ' + e.message; }).join('; ');
+    }
+    if (status === 401) return 'The key was not accepted. Paste a current key with the read scope.';
+    if (status === 403) return 'This key may not read reports: it needs the read scope.';
+    if (status === 429) return 'Too many requests for this key; try again in a moment.';
+    if (status === 503) return 'The database is unavailable right now; try again in a moment.';
+    return detail ? detail : 'loyaltyd answered ' + status + '.';
+  }
+
+  function api(path, params, accept) {
+    var url = new URL(path, window.location.origin);
+    Object.keys(params || {}).forEach(function (k) {
+      if (params[k] !== undefined && params[k] !== null && params[k] !== '') url.searchParams.set(k, params[k]);
+    });
+    return fetch(url, {
+      headers: { Authorization: 'Bearer ' + state.key, Accept: accept || 'application/json' },
+      cache: 'no-store'
+    }).then(function (res) {
+      if (res.ok) return accept === 'text/csv' ? res.blob() : res.json();
+      return res.json().catch(function () { return null; }).then(function (p) {
+        throw new ApiError(res.status, explain(res.status, p));
+      });
+    }, function () {
+      throw new ApiError(0, 'loyaltyd could not be reached. Check the connection and try again.');
+    });
+  }
+
+  /* ---- formatting ---- */
+
+  function num(x, digits) {
+    if (x === null || x === undefined) return '—';
+    return Number(x).toLocaleString(undefined, { maximumFractionDigits: digits === undefined ? 1 : digits });
+  }
+  function pct(x) { return x === null || x === undefined ? '—' : num(x, 1) + ' %'; }
+  function signed(x) { return x === null || x === undefined ? '—' : (x > 0 ? '+' : '') + num(x, 1); }
+  function day(iso) { return iso ? iso.slice(0, 10) : '—'; }
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function pairs(dl, rows) {
+    clear(dl);
+    rows.forEach(function (r) {
+      dl.appendChild(el('dt', null, r[0]));
+      dl.appendChild(el('dd', r[2] ? { 'data-testid': r[2] } : null, r[1]));
+    });
+  }
+
+  /* A card's state: loading, ready, empty (with what to do), or error (in words). */
+  function show(card, what, message) {
+    var c = $(card);
+    c.setAttribute('data-state', what);
+    c.setAttribute('aria-busy', what === 'loading' ? 'true' : 'false');
+    c.querySelector('.state').textContent =
+      what === 'loading' ? 'Loading…' : message || '';
+  }
+  function failed(card) {
+    return function (err) {
+      show(card, 'error', err instanceof ApiError ? err.message : 'Something went wrong: ' + err);
+      if (err instanceof ApiError && err.status === 401) forget('The key was not accepted. Paste a current key with the read scope.');
+    };
+  }
+
+  /* Heat colour of a share 0..100 (null: no data). */
+  function heat(cell, share) {
+    if (share === null || share === undefined) { cell.className = 'none'; return; }
+    var a = Math.max(0.06, Math.min(1, share / 100));
+    cell.style.backgroundColor = 'rgba(37, 99, 235, ' + a.toFixed(2) + ')';
+    cell.style.color = a > 0.55 ? '#fff' : '#111';
+  }
+
+  /* ---- the period ---- */
+
+  function isoDate(d) {
+    return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+  }
+  function nextDay(s) {
+    var d = new Date(s + 'T12:00:00Z');
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+  function readPeriod() {
+    return {
+      from: $('from').value,
+      to: nextDay($('until').value), /* the API's ranges are half-open */
+      tz: $('tz').value.trim(),
+      interval: $('interval').value,
+      survey: $('survey').value
+    };
+  }
+
+  /* ---- the cards ---- */
+
+  function loadNps(p) {
+    show('nps', 'loading');
+    var params = { from: p.from, to: p.to, tz: p.tz, interval: p.interval, survey_id: p.survey };
+    return api('/v1/reports/nps', params).then(function (r) {
+      if (!r.responses) {
+        show('nps', 'empty', 'No NPS answers in this period yet. Embed the widget (/widget/nps.js) in your shop to collect them.');
+        return;
+      }
+      document.querySelector('[data-testid=nps-value]').textContent = num(r.nps, 1);
+      document.querySelector('[data-testid=nps-interval]').textContent = num(r.ci_low, 1) + ' to ' + num(r.ci_high, 1);
+      document.querySelector('[data-testid=nps-moe]').textContent = '± ' + num(r.margin_of_error, 1);
+      document.querySelector('[data-testid=nps-responses]').textContent = num(r.responses, 0);
+      var prev = r.previous;
+      document.querySelector('[data-testid=nps-previous]').textContent = prev && prev.nps !== null
+        ? num(prev.nps, 1) + ' (' + signed(r.previous.change) + (prev.significant ? ', significant' : ', within noise') + ')'
+        : 'no answers';
+      var split = document.querySelector('[data-testid=nps-split]');
+      var legend = document.querySelector('[data-testid=nps-legend]');
+      clear(split);
+      clear(legend);
+      [['promoters', 'Promoters (9–10)'], ['passives', 'Passives (7–8)'], ['detractors', 'Detractors (0–6)']].forEach(function (k) {
+        var share = r[k[0] + '_pct'] || 0;
+        var part = el('span', { class: k[0], title: k[1] + ': ' + pct(share) });
+        part.style.width = share + '%';
+        split.appendChild(part);
+        var item = el('span', { class: 'key ' + k[0], 'data-testid': 'nps-' + k[0] });
+        item.textContent = k[1] + ': ' + num(r[k[0]], 0) + ' (' + pct(share) + ')';
+        legend.appendChild(item);
+      });
+      drawNps(r.series || []);
+      show('nps', 'ready');
+    }, failed('nps'));
+  }
+
+  function drawNps(series) {
+    var box = $('nps-chart');
+    if (state.chart) { state.chart.destroy(); state.chart = null; }
+    clear(box);
+    if (!window.uPlot || series.length === 0) return;
+    var xs = [], nps = [], lo = [], hi = [];
+    series.forEach(function (s) {
+      xs.push(Date.parse(s.start) / 1000);
+      nps.push(s.nps);
+      lo.push(s.ci_low);
+      hi.push(s.ci_high);
+    });
+    var width = Math.max(260, box.clientWidth || 600);
+    state.chart = new window.uPlot({
+      width: width,
+      height: 220,
+      tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), state.period.tz); },
+      scales: { y: { range: [-100, 100] } },
+      series: [
+        {},
+        { label: 'NPS', stroke: '#2563eb', width: 2, spanGaps: false, points: { show: true, size: 6 } },
+        { label: '95 % low', stroke: 'rgba(37,99,235,0.35)', dash: [4, 4] },
+        { label: '95 % high', stroke: 'rgba(37,99,235,0.35)', dash: [4, 4] }
+      ],
+      bands: [{ series: [3, 2], fill: 'rgba(37,99,235,0.12)' }],
+      axes: [{}, { values: function (u, v) { return v.map(function (x) { return x; }); } }]
+    }, [xs, nps, lo, hi], box);
+  }
+
+  function loadComments(p) {
+    show('comments', 'loading');
+    var list = document.querySelector('[data-testid=comments]');
+    var q = $('q').value.trim();
+    var ids = p.survey ? [p.survey] : state.surveys.filter(function (s) { return s.kind === 'nps'; }).map(function (s) { return s.id; });
+    if (ids.length === 0) {
+      clear(list);
+      show('comments', 'empty', 'No NPS survey yet: create one (POST /v1/surveys) and embed the widget.');
+      return Promise.resolve();
+    }
+    return Promise.all(ids.slice(0, 20).map(function (id) {
+      return api('/v1/surveys/' + encodeURIComponent(id) + '/responses', {
+        category: 'detractor', has_comment: 'true', from: p.from, to: p.to, q: q, limit: 20
+      });
+    })).then(function (pages) {
+      var all = [];
+      pages.forEach(function (pg) { all = all.concat(pg.data); });
+      all.sort(function (a, b) { return a.responded_at < b.responded_at ? 1 : a.responded_at > b.responded_at ? -1 : 0; });
+      clear(list);
+      all.slice(0, 20).forEach(function (c) {
+        var li = el('li');
+        li.appendChild(el('span', { class: 'score' }, c.score));
+        li.appendChild(el('q', null, c.comment));
+        li.appendChild(el('small', null, (c.customer_id || 'anonymous') + ' · ' + day(c.responded_at)));
+        list.appendChild(li);
+      });
+      if (all.length === 0) {
+        show('comments', 'empty', q ? 'No detractor comment in this period mentions “' + q + '”.' : 'No detractor left a comment in this period.');
+      } else {
+        show('comments', 'ready');
+      }
+    }, failed('comments'));
+  }
+
+  function loadRetention(p) {
+    show('retention', 'loading');
+    return api('/v1/reports/retention', { from: p.from, to: p.to, tz: p.tz }).then(function (r) {
+      document.querySelector('[data-testid=retention-rate]').textContent = pct(r.retention_rate);
+      document.querySelector('[data-testid=churn-rate]').textContent = pct(r.churn_rate);
+      pairs(document.querySelector('[data-testid=retention-counts]'), [
+        ['Active at the start', num(r.start, 0), 'retention-start'],
+        ['Active at the end', num(r.end, 0), 'retention-end'],
+        ['Retained', num(r.retained, 0), 'retention-retained'],
+        ['Lost', num(r.lost, 0), 'retention-lost'],
+        ['New', num(r['new'], 0), 'retention-new'],
+        ['Reactivated', num(r.reactivated, 0), 'retention-reactivated']
+      ]);
+      if (!r.start && !r.end && !r['new']) {
+        show('retention', 'empty', 'No customer ordered in this period or the ' + r.definition.window_days + ' days before it.');
+      } else {
+        show('retention', 'ready', r.start ? '' : 'Nobody was active at the start, so the rates are not defined.');
+      }
+    }, failed('retention'));
+  }
+
+  function loadPoints(p) {
+    show('points', 'loading');
+    return api('/v1/reports/points', { tz: p.tz }).then(function (r) {
+      document.querySelector('[data-testid=points-outstanding]').textContent = num(r.outstanding, 0);
+      var soon = (r.expiring || [])[0];
+      pairs(document.querySelector('[data-testid=points-figures]'), [
+        ['Cash value', r.cash_value + ' ' + r.currency, 'points-cash'],
+        ['Expiring within ' + (soon ? soon.days : 30) + ' days', soon ? num(soon.points, 0) + ' (' + soon.cash_value + ' ' + r.currency + ')' : '—', 'points-expiring'],
+        ['Breakage', pct(r.breakage), 'points-breakage'],
+        ['Customers holding points', num(r.customers_with_points, 0), 'points-customers'],
+        ['Earned, all time', num(r.lifetime.earned, 0), 'points-earned'],
+        ['Redeemed, all time', num(r.lifetime.redeemed, 0), 'points-redeemed']
+      ]);
+      show('points', r.lifetime.earned ? 'ready' : 'empty', r.lifetime.earned ? '' : 'No points earned yet.');
+    }, function (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        show('points', 'empty', 'No points programme yet: set one with PUT /v1/program.');
+        return;
+      }
+      failed('points')(err);
+    });
+  }
+
+  function loadCohorts(p) {
+    show('cohorts', 'loading');
+    var interval = p.interval === 'day' ? 'week' : p.interval;
+    return api('/v1/reports/cohorts', { from: p.from, to: p.to, tz: p.tz, interval: interval }).then(function (r) {
+      var table = document.querySelector('[data-testid=cohort-table]');
+      clear(table);
+      var cohorts = r.cohorts || [];
+      var any = cohorts.some(function (c) { return c.customers > 0; });
+      if (!any) {
+        show('cohorts', 'empty', 'No first orders in this period yet.');
+        return;
+      }
+      var width = cohorts.reduce(function (m, c) { return Math.max(m, c.periods.length); }, 0);
+      var head = el('tr');
+      head.appendChild(el('th', { scope: 'col' }, 'Cohort (' + interval + ')'));
+      head.appendChild(el('th', { scope: 'col' }, 'Customers'));
+      for (var k = 0; k < width; k++) head.appendChild(el('th', { scope: 'col' }, '+' + k));
+      table.appendChild(el('thead')).appendChild(head);
+      var body = table.appendChild(el('tbody'));
+      cohorts.forEach(function (c) {
+        var tr = el('tr', { 'data-cohort': day(c.cohort) });
+        tr.appendChild(el('th', { scope: 'row' }, day(c.cohort)));
+        tr.appendChild(el('td', { class: 'n', 'data-testid': 'cohort-size' }, num(c.customers, 0)));
+        for (var i = 0; i < width; i++) {
+          var cell = c.periods[i];
+          var td = el('td', { class: 'n' });
+          if (cell && c.customers > 0) {
+            td.textContent = num(cell.rate, 0) + ' %';
+            td.title = cell.customers + ' of ' + c.customers + ' ordered; revenue ' + cell.revenue;
+            td.setAttribute('data-customers', cell.customers);
+            heat(td, cell.rate);
+          } else {
+            heat(td, null);
+          }
+          tr.appendChild(td);
+        }
+        body.appendChild(tr);
+      });
+      show('cohorts', 'ready');
+    }, failed('cohorts'));
+  }
+
+  var SEGMENT_NAMES = {
+    champions: 'Champions', loyal_customers: 'Loyal customers', potential_loyalists: 'Potential loyalists',
+    new_customers: 'New customers', promising: 'Promising', need_attention: 'Need attention',
+    about_to_sleep: 'About to sleep', at_risk: 'At risk', cant_lose_them: 'Can’t lose them',
+    hibernating: 'Hibernating'
+  };
+
+  function loadRfm(p) {
+    show('rfm', 'loading');
+    return api('/v1/reports/rfm', { as_of: p.to, tz: p.tz }).then(function (r) {
+      document.querySelector('[data-testid=rfm-as-of]').textContent = 'as of ' + p.to + ' 00:00, ' + num(r.customers, 0) + ' customers';
+      var grid = document.querySelector('[data-testid=rfm-grid]');
+      var list = document.querySelector('[data-testid=segments]');
+      clear(grid);
+      clear(list);
+      if (!r.customers) {
+        show('rfm', 'empty', 'No customer has ordered yet.');
+        return;
+      }
+      var head = el('tr');
+      head.appendChild(el('th', { scope: 'col' }, 'R \\ F'));
+      for (var f = 1; f <= 5; f++) head.appendChild(el('th', { scope: 'col' }, f));
+      grid.appendChild(el('thead')).appendChild(head);
+      var body = grid.appendChild(el('tbody'));
+      var most = 1;
+      r.grid.forEach(function (row) { row.forEach(function (n) { most = Math.max(most, n); }); });
+      for (var rs = 5; rs >= 1; rs--) {
+        var tr = el('tr');
+        tr.appendChild(el('th', { scope: 'row' }, rs));
+        for (var fs = 1; fs <= 5; fs++) {
+          var n = r.grid[rs - 1][fs - 1];
+          var td = el('td', { class: 'n', 'data-r': rs, 'data-f': fs }, n);
+          heat(td, n ? n / most * 100 : null);
+          tr.appendChild(td);
+        }
+        body.appendChild(tr);
+      }
+      var biggest = r.segments.reduce(function (m, s) { return Math.max(m, s.customers); }, 1);
+      r.segments.forEach(function (s) {
+        var li = el('li');
+        var b = el('button', { type: 'button', 'data-segment': s.segment });
+        b.appendChild(el('span', { class: 'label' }, SEGMENT_NAMES[s.segment] || s.segment));
+        var bar = el('span', { class: 'bar' });
+        bar.style.width = (s.customers / biggest * 100) + '%';
+        b.appendChild(bar);
+        b.appendChild(el('span', { class: 'n', 'data-testid': 'segment-size' }, num(s.customers, 0)));
+        b.addEventListener('click', function () { openSegment(s.segment); });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+      show('rfm', 'ready');
+    }, failed('rfm'));
+  }
+
+  function segmentParams() {
+    return { as_of: state.period.to, tz: state.period.tz };
+  }
+
+  function openSegment(name) {
+    state.segment = name;
+    var card = $('segment');
+    card.hidden = false;
+    document.querySelector('[data-testid=segment-name]').textContent = SEGMENT_NAMES[name] || name;
+    show('segment', 'loading');
+    var params = segmentParams();
+    params.limit = 100;
+    var table = document.querySelector('[data-testid=segment-customers]');
+    clear(table);
+    api('/v1/segments/' + encodeURIComponent(name) + '/customers', params).then(function (r) {
+      if (state.segment !== name) return;
+      if (r.data.length === 0) {
+        show('segment', 'empty', 'Nobody is in this segment now.');
+        return;
+      }
+      /* the RFM figures when the list carries them (every column a field of the answer) */
+      var cols = [['external_id', 'Customer'], ['email', 'Email'], ['name', 'Name'],
+                  ['recency_days', 'Days since last order'], ['frequency', 'Orders'], ['monetary', 'Net amount'],
+                  ['r', 'R'], ['f', 'F'], ['m', 'M'], ['tags', 'Tags'], ['created_at', 'Customer since']]
+        .filter(function (c) { return r.data.some(function (row) { return row[c[0]] !== undefined; }); });
+      var head = el('tr');
+      cols.forEach(function (c) { head.appendChild(el('th', { scope: 'col' }, c[1])); });
+      table.appendChild(el('thead')).appendChild(head);
+      var body = table.appendChild(el('tbody'));
+      r.data.forEach(function (c) {
+        var tr = el('tr');
+        cols.forEach(function (col) {
+          var v = c[col[0]];
+          if (col[0] === 'created_at') v = day(v);
+          else if (Array.isArray(v)) v = v.join(', ');
+          tr.appendChild(el('td', null, v === null || v === '' ? '—' : v));
+        });
+        body.appendChild(tr);
+      });
+      show('segment', 'ready', r.next_cursor ? 'The first 100; the CSV has them all.' : '');
+      card.scrollIntoView({ block: 'nearest' });
+    }, failed('segment'));
+  }
+
+  function downloadCsv() {
+    var name = state.segment;
+    if (!name) return;
+    var button = $('csv');
+    button.disabled = true;
+    api('/v1/segments/' + encodeURIComponent(name) + '/customers', segmentParams(), 'text/csv').then(function (blob) {
+      var a = el('a', { href: URL.createObjectURL(blob), download: 'segment-' + name + '-' + state.period.to + '.csv' });
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    }, failed('segment')).then(function () { button.disabled = false; });
+  }
+
+  /* ---- the page ---- */
+
+  function refresh() {
+    var p = readPeriod();
+    if (!p.from || !p.to || p.from >= p.to) {
+      notice('The period is empty: “From” must come before “Until”.');
+      return;
+    }
+    notice('');
+    state.period = p;
+    $('segment').hidden = true;
+    state.segment = null;
+    loadNps(p);
+    loadComments(p);
+    loadRetention(p);
+    loadPoints(p);
+    loadCohorts(p);
+    loadRfm(p);
+  }
+
+  function notice(text) {
+    $('notice').textContent = text;
+    $('notice').hidden = !text;
+  }
+
+  function start() {
+    $('key-form').hidden = true;
+    $('key-set').hidden = false;
+    $('main').hidden = false;
+    api('/v1/surveys', { limit: 100 }).then(function (r) {
+      state.surveys = r.data;
+      var select = $('survey');
+      while (select.options.length > 1) select.remove(1);
+      r.data.filter(function (s) { return s.kind === 'nps'; }).forEach(function (s) {
+        select.appendChild(el('option', { value: s.id }, s.name));
+      });
+      refresh();
+    }, function (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        forget('The key was not accepted. Paste a current key with the read scope.');
+      } else {
+        notice(err.message || String(err));
+      }
+    });
+  }
+
+  function forget(message) {
+    sessionStorage.removeItem(KEY_ITEM);
+    state.key = null;
+    $('key').value = '';
+    $('key-form').hidden = false;
+    $('key-set').hidden = true;
+    $('main').hidden = true;
+    notice(message || '');
+  }
+
+  function init() {
+    var today = new Date();
+    var from = new Date(today.getTime() - 89 * 86400000);
+    $('from').value = isoDate(from);
+    $('until').value = isoDate(today);
+    var zone = 'UTC';
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (e) { /* keep UTC */ }
+    $('tz').value = zone;
+    if (Intl.supportedValuesOf) {
+      var zones = $('zones');
+      Intl.supportedValuesOf('timeZone').forEach(function (z) { zones.appendChild(el('option', { value: z })); });
+    }
+    $('key-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var k = $('key').value.trim();
+      if (!k) return;
+      state.key = k;
+      sessionStorage.setItem(KEY_ITEM, k);
+      notice('');
+      start();
+    });
+    $('forget').addEventListener('click', function () { forget(''); });
+    $('period').addEventListener('submit', function (e) { e.preventDefault(); refresh(); });
+    $('comment-search').addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (state.period) loadComments(state.period);
+    });
+    $('csv').addEventListener('click', downloadCsv);
+    window.addEventListener('resize', function () {
+      if (state.chart) state.chart.setSize({ width: Math.max(260, $('nps-chart').clientWidth), height: 220 });
+    });
+    state.key = sessionStorage.getItem(KEY_ITEM);
+    if (state.key) start();
+  }
+
+  init();
+}());
