@@ -38,6 +38,35 @@ time_report rfm "/v1/reports/rfm?as_of=2011-12-10"
 time_report segments "/v1/reports/segments?as_of=2011-12-10"
 time_report clv "/v1/reports/clv?by=rfm_segment"
 
+# A segment's customer list carries each customer's RFM figures (DESIGN.md §5), so every
+# list scores the shop once. Baseline: the bare SQL of the list without them (the members
+# and their customer rows, as the list was before), in psql, server time (EXPLAIN ANALYZE,
+# median of 5): what the figures cost.
+bare_list() {
+  local times=() t
+  for _ in 1 2 3 4 5; do
+    t=$(psqlb -tAc "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON)
+        SELECT c.id, customer_json(c) FROM customers c
+        WHERE c.tenant_id = '$bench_tenant_id'
+          AND c.id IN (SELECT s.customer_id FROM segment_customers('$bench_tenant_id', '$1',
+                       90, 10, '2011-12-10', 'UTC', program_current('$bench_tenant_id')) s)
+        ORDER BY c.id LIMIT 1001" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Execution Time"])')
+    times+=("$t")
+  done
+  printf '%s\n' "${times[@]}" | median
+}
+echo "== segment lists (median of 5; baseline: the bare SQL of the list without RFM figures)"
+for seg in hibernating champions lapsed key_customers; do
+  time_report "seg_$seg" "/v1/segments/$seg/customers?as_of=2011-12-10&limit=1000" | tee "$bench_work/seg.txt"
+  ms=$(awk '{print $2}' "$bench_work/seg.txt")
+  bare=$(bare_list "$seg")
+  awk -v h="$ms" -v b="$bare" -v s="$seg" \
+    'BEGIN {printf "    %s without RFM figures, bare SQL: %.0f ms; ratio %.2f\n", s, b, h / b}'
+done
+t=$(curl -fsS -o "$bench_work/hib.csv" -w '%{time_total}' -H 'Accept: text/csv' \
+      "$api/v1/segments/hibernating/customers?as_of=2011-12-10" -H "Authorization: Bearer $bench_key")
+echo "  CSV of hibernating: $(( $(wc -l < "$bench_work/hib.csv") - 1 )) rows in $(awk -v t="$t" 'BEGIN {printf "%.0f", t * 1000}') ms"
+
 echo "== what they yield"
 python3 - "$bench_work" <<'PY'
 import json, sys

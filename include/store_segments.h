@@ -9,7 +9,7 @@
 
 #include "db.h"
 
-#define SEGMENT_CSV_FIELDS 8
+#define SEGMENT_CSV_FIELDS 15
 
 struct segment_query {
 	const char *tenant_id, *name;

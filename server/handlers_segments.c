@@ -11,7 +11,8 @@
 #include "store_segments.h"
 
 static const char *const csv_header =
-    "external_id,email,name,phone,signup_at,birthday,tags,created_at\r\n";
+    "external_id,email,name,phone,signup_at,birthday,tags,created_at,"
+    "recency_days,frequency,monetary,r,f,m,segment\r\n";
 
 /* Appends one RFC 4180 field: quoted when it holds a comma, a quote, CR or LF, with its
  * quotes doubled. */

@@ -206,6 +206,18 @@ async function dashboard(keys) {
   assert.equal(csv.length - 1, seg.customers);
   const apiList = await api('GET', `/v1/segments/${seg.segment}/customers?as_of=2026-07-01&tz=Europe%2FZagreb`, keys.readKey, undefined, 200);
   assert.deepEqual(csv.slice(1).map((l) => l.split(',')[0]).sort(), apiList.data.map((c) => c.external_id).sort());
+  // the list shows each customer's RFM figures as the API gives them
+  const head = await page.locator('[data-testid=segment-customers] thead th').allInnerTexts();
+  const rows = await page.locator('[data-testid=segment-customers] tbody tr').evaluateAll(
+    (trs) => trs.map((tr) => Array.from(tr.children).map((td) => td.textContent)));
+  const col = (name) => { const i = head.indexOf(name); assert.ok(i >= 0, `column ${name}`); return i; };
+  apiList.data.forEach((c, i) => {
+    assert.equal(rows[i][col('Customer')], c.external_id);
+    assert.equal(rows[i][col('Days since last order')], String(c.recency_days));
+    assert.equal(rows[i][col('Orders')], String(c.frequency));
+    assert.equal(rows[i][col('Net amount')], c.monetary);
+    assert.deepEqual([rows[i][col('R')], rows[i][col('F')], rows[i][col('M')]], [String(c.r), String(c.f), String(c.m)]);
+  });
   await shot(page, 'dashboard-segment');
 
   // on a phone: one column, nothing wider than the screen

@@ -179,6 +179,69 @@ static void every_rule_by_hand(void **state)
 	json_decref(j);
 }
 
+/* The member of segment (as of 30 June) whose external id is id, or fails. */
+static json_t *member(const char *segment, const char *id, json_t **page)
+{
+	char q[160];
+	snprintf(q, sizeof(q), "/v1/segments/%s/customers?as_of=2026-06-30", segment);
+	*page = api_json(srv.port, key, "GET", q, NULL, 200);
+	size_t i;
+	json_t *c;
+	json_array_foreach (json_object_get(*page, "data"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "external_id")), id) == 0)
+			return c;
+	fail_msg("%s is not in %s", id, segment);
+	return NULL;
+}
+
+static void expect_rfm(const json_t *c, long long recency, long long frequency,
+                       const char *monetary, int r, int f, int m, const char *segment)
+{
+	assert_int_equal(json_integer_value(json_object_get(c, "recency_days")), recency);
+	assert_int_equal(json_integer_value(json_object_get(c, "frequency")), frequency);
+	assert_string_equal(json_string_value(json_object_get(c, "monetary")), monetary);
+	assert_int_equal(json_integer_value(json_object_get(c, "r")), r);
+	assert_int_equal(json_integer_value(json_object_get(c, "f")), f);
+	assert_int_equal(json_integer_value(json_object_get(c, "m")), m);
+	assert_string_equal(json_string_value(json_object_get(c, "segment")), segment);
+}
+
+/* DESIGN.md §5: a segment's customers carry their RFM figures. By hand, as of 30 June
+ * 00:00 UTC, seven customers with orders, NTILE(5) groups of 2, 2, 1, 1, 1:
+ * R by last order: firstorder, tz | lap, due | whale | fresh | notdue (fresh and notdue
+ * ordered at the same instant: by id); F by orders: firstorder, fresh | lap, tz | whale
+ * | notdue (2) | due (3); M by net: firstorder, fresh | lap, tz | notdue (20) | due (30)
+ * | whale (1000). */
+static void members_carry_their_rfm_figures(void **state)
+{
+	(void)state;
+	json_t *page;
+	/* due: 21 March 12:00 → 100.5 days; R 2, F 5: cant_lose_them */
+	expect_rfm(member("cant_lose_them", "due", &page), 100, 3, "30.00", 2, 5, 4,
+	           "cant_lose_them");
+	assert_int_equal(json_array_size(json_object_get(page, "data")), 1);
+	json_decref(page);
+	expect_rfm(member("champions", "notdue", &page), 9, 2, "20.00", 5, 4, 3, "champions");
+	json_decref(page);
+	expect_rfm(member("promising", "fresh", &page), 9, 1, "10.00", 4, 1, 1, "promising");
+	json_decref(page);
+	/* a named segment that is not RFM's: whale, 1 June 12:00 → 28.5 days, R 3 F 3 */
+	expect_rfm(member("key_customers", "whale", &page), 28, 1, "1000.00", 3, 3, 5,
+	           "need_attention");
+	json_decref(page);
+	expect_rfm(member("hibernating", "tz", &page), 358, 1, "10.00", 1, 2, 2, "hibernating");
+	assert_int_equal(json_array_size(json_object_get(page, "data")), 3);
+	json_decref(page);
+	/* a promoter who never ordered: no scores, no orders */
+	json_t *c = member("promoters", "prom", &page);
+	assert_true(json_is_null(json_object_get(c, "recency_days")));
+	assert_int_equal(json_integer_value(json_object_get(c, "frequency")), 0);
+	assert_string_equal(json_string_value(json_object_get(c, "monetary")), "0");
+	assert_true(json_is_null(json_object_get(c, "r")));
+	assert_true(json_is_null(json_object_get(c, "segment")));
+	json_decref(page);
+}
+
 static void sizes_report(void **state)
 {
 	(void)state;
@@ -222,14 +285,15 @@ static void csv_streamed_with_quoting(void **state)
 	                 0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(response_header(&r, "Content-Type"), "text/csv; charset=utf-8");
-	const char *want = "external_id,email,name,phone,signup_at,birthday,tags,created_at\r\n"
+	const char *want = "external_id,email,name,phone,signup_at,birthday,tags,created_at,"
+	                   "recency_days,frequency,monetary,r,f,m,segment\r\n"
 	                   "silver_guy,sg@example.com,\"Doe, \"\"JD\"\"\nJr\",,,,vip gold card,";
 	if (strncmp(r.body, want, strlen(want)) != 0)
 		fail_msg("CSV:\n%s", r.body);
-	/* then the creation time and the line's end, and nothing more */
+	/* then the creation time, no order (so no scores), the line's end, and nothing more */
 	const char *rest = r.body + strlen(want);
-	assert_int_equal(strlen(rest), strlen("2026-11-23T00:00:00.000000Z\r\n"));
-	assert_string_equal(rest + strlen(rest) - 2, "\r\n");
+	assert_int_equal(strlen(rest), strlen("2026-11-23T00:00:00.000000Z,,0,0,,,,\r\n"));
+	assert_string_equal(rest + strlen(rest) - strlen(",,0,0,,,,\r\n"), ",,0,0,,,,\r\n");
 	response_free(&r);
 	/* a bigger one, every row a line */
 	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:bronze/customers", h, NULL, &r),
@@ -325,6 +389,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_rule_by_hand),
+	    cmocka_unit_test(members_carry_their_rfm_figures),
 	    cmocka_unit_test(sizes_report),
 	    cmocka_unit_test(csv_streamed_with_quoting),
 	    cmocka_unit_test(a_slow_first_row_does_not_cut_the_csv),
