@@ -335,6 +335,16 @@ async function widget(keys) {
     assert.equal(await page.locator('.loyaltyd-survey input[type=radio]').count(), 11);
     assert.equal(await page.locator('.loyaltyd-survey button').isVisible(), true, 'host styles do not hide the button');
     await shot(page, 'widget-form');
+    // CSAT's 1-5 scale, its own question, on a phone
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, scale: 'csat' }));
+    await page.setViewportSize({ width: 360, height: 640 });
+    await page.goto(url);
+    await page.locator('.loyaltyd-survey input[type=radio]').first().waitFor();
+    assert.deepEqual(await page.locator('.loyaltyd-survey input[type=radio]').evaluateAll((xs) => xs.map((x) => x.value)),
+      ['1', '2', '3', '4', '5']);
+    assert.equal(await page.locator('.loyaltyd-survey legend').innerText(), 'How satisfied are you with us?');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll on a phone');
+    await shot(page, 'widget-csat-phone');
     assert.deepEqual(problems, []);
     await ctx.close();
   });
