@@ -236,7 +236,7 @@ async function dashboard(keys) {
   await ctx.close();
 }
 
-async function dashboardStates() {
+async function dashboardStates(keys) {
   const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   // a new shop with no data: every card says so
@@ -247,6 +247,26 @@ async function dashboardStates() {
   assert.match(await text(page, '#nps .state'), /No NPS answers in this period yet/);
   assert.match(await text(page, '#rfm .state'), /No customer has ordered yet/);
   await shot(page, 'dashboard-empty');
+
+  // loading and failure, in words: the cohorts held back a second, the NPS report failing
+  // as loyaltyd does when its database is away (503 problem+json)
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await page.route('**/v1/reports/cohorts?*', async (route) => { await held; await route.continue(); });
+  await page.route('**/v1/reports/nps?*', (route) => route.fulfill({
+    status: 503, contentType: 'application/problem+json', headers: { 'Retry-After': '1' },
+    body: JSON.stringify({ type: 'urn:loyaltyd:problem:unavailable', title: 'Service Unavailable', status: 503, detail: 'the database is unavailable' }),
+  }));
+  await page.click('#period button[type=submit]');
+  await page.waitForSelector('#nps[data-state=error]');
+  assert.equal(await text(page, '#nps .state'), 'The database is unavailable right now; try again in a moment.');
+  assert.equal(await page.getAttribute('#cohorts', 'data-state'), 'loading');
+  assert.equal(await page.getAttribute('#cohorts', 'aria-busy'), 'true');
+  assert.equal(await text(page, '#cohorts .state'), 'Loading…');
+  await shot(page, 'dashboard-loading-and-error');
+  release();
+  await page.waitForSelector('#cohorts[data-state=empty]');
+  await page.unrouteAll();
   // a wrong key: said in words, and the key is forgotten
   await page.click('#forget');
   await page.fill('#key', 'lk_not_a_real_key_at_all_000000000000000000000');
@@ -255,6 +275,13 @@ async function dashboardStates() {
   assert.equal(await text(page, '#notice'), 'The key was not accepted. Paste a current key with the read scope.');
   assert.equal(await page.isVisible('#key-form'), true);
   await shot(page, 'dashboard-bad-key');
+  // a key without the read scope: said so, and the key is kept for the user to replace
+  await page.fill('#key', keys.respondKey);
+  await page.click('#key-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('notice').textContent ===
+    'This key may not read reports: it needs the read scope.');
+  assert.equal(await page.isVisible('#main'), false);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('loyaltyd.key')), null);
   await ctx.close();
 }
 
@@ -388,7 +415,7 @@ async function identity(keys) {
 try {
   const keys = await seed();
   await dashboard(keys);
-  await dashboardStates();
+  await dashboardStates(keys);
   await widget(keys);
   await identity(keys);
   console.log(`browser tests passed; screenshots:\n  ${shots.join('\n  ')}`);

@@ -6,7 +6,14 @@
 
   var KEY_ITEM = 'loyaltyd.key';
   var $ = function (id) { return document.getElementById(id); };
-  var state = { key: null, surveys: [], period: null, segment: null, chart: null };
+  var state = { key: null, surveys: [], period: null, segment: null, chart: null, gens: {} };
+  ['loadNps', 'loadComments', 'loadRetention', 'loadPoints', 'loadCohorts', 'loadRfm'].forEach(function (k) { state.gens[k] = 0; });
+
+  /* Wraps a card's answer handler so that an answer to an older request (the user asked
+     again meanwhile) is dropped. */
+  function fresh(name, gen, fn) {
+    return function (x) { if (state.gens[name] === gen) return fn(x); };
+  }
 
   /* ---- the API ---- */
 
@@ -117,9 +124,10 @@
   /* ---- the cards ---- */
 
   function loadNps(p) {
+    var gen = ++state.gens['loadNps'];
     show('nps', 'loading');
     var params = { from: p.from, to: p.to, tz: p.tz, interval: p.interval, survey_id: p.survey };
-    return api('/v1/reports/nps', params).then(function (r) {
+    return api('/v1/reports/nps', params).then(fresh('loadNps', gen, function (r) {
       if (!r.responses) {
         show('nps', 'empty', 'No NPS answers in this period yet. Embed the widget (/widget/nps.js) in your shop to collect them.');
         return;
@@ -147,7 +155,7 @@
       });
       drawNps(r.series || []);
       show('nps', 'ready');
-    }, failed('nps'));
+    }), fresh('loadNps', gen, failed('nps')));
   }
 
   function drawNps(series) {
@@ -180,6 +188,7 @@
   }
 
   function loadComments(p) {
+    var gen = ++state.gens['loadComments'];
     show('comments', 'loading');
     var list = document.querySelector('[data-testid=comments]');
     var q = $('q').value.trim();
@@ -193,7 +202,7 @@
       return api('/v1/surveys/' + encodeURIComponent(id) + '/responses', {
         category: 'detractor', has_comment: 'true', from: p.from, to: p.to, q: q, limit: 20
       });
-    })).then(function (pages) {
+    })).then(fresh('loadComments', gen, function (pages) {
       var all = [];
       pages.forEach(function (pg) { all = all.concat(pg.data); });
       all.sort(function (a, b) { return a.responded_at < b.responded_at ? 1 : a.responded_at > b.responded_at ? -1 : 0; });
@@ -210,12 +219,13 @@
       } else {
         show('comments', 'ready');
       }
-    }, failed('comments'));
+    }), fresh('loadComments', gen, failed('comments')));
   }
 
   function loadRetention(p) {
+    var gen = ++state.gens['loadRetention'];
     show('retention', 'loading');
-    return api('/v1/reports/retention', { from: p.from, to: p.to, tz: p.tz }).then(function (r) {
+    return api('/v1/reports/retention', { from: p.from, to: p.to, tz: p.tz }).then(fresh('loadRetention', gen, function (r) {
       document.querySelector('[data-testid=retention-rate]').textContent = pct(r.retention_rate);
       document.querySelector('[data-testid=churn-rate]').textContent = pct(r.churn_rate);
       pairs(document.querySelector('[data-testid=retention-counts]'), [
@@ -231,12 +241,13 @@
       } else {
         show('retention', 'ready', r.start ? '' : 'Nobody was active at the start, so the rates are not defined.');
       }
-    }, failed('retention'));
+    }), fresh('loadRetention', gen, failed('retention')));
   }
 
   function loadPoints(p) {
+    var gen = ++state.gens['loadPoints'];
     show('points', 'loading');
-    return api('/v1/reports/points', { tz: p.tz }).then(function (r) {
+    return api('/v1/reports/points', { tz: p.tz }).then(fresh('loadPoints', gen, function (r) {
       document.querySelector('[data-testid=points-outstanding]').textContent = num(r.outstanding, 0);
       var soon = (r.expiring || [])[0];
       pairs(document.querySelector('[data-testid=points-figures]'), [
@@ -248,19 +259,20 @@
         ['Redeemed, all time', num(r.lifetime.redeemed, 0), 'points-redeemed']
       ]);
       show('points', r.lifetime.earned ? 'ready' : 'empty', r.lifetime.earned ? '' : 'No points earned yet.');
-    }, function (err) {
+    }), fresh('loadPoints', gen, function (err) {
       if (err instanceof ApiError && err.status === 404) {
         show('points', 'empty', 'No points programme yet: set one with PUT /v1/program.');
         return;
       }
       failed('points')(err);
-    });
+    }));
   }
 
   function loadCohorts(p) {
+    var gen = ++state.gens['loadCohorts'];
     show('cohorts', 'loading');
     var interval = p.interval === 'day' ? 'week' : p.interval;
-    return api('/v1/reports/cohorts', { from: p.from, to: p.to, tz: p.tz, interval: interval }).then(function (r) {
+    return api('/v1/reports/cohorts', { from: p.from, to: p.to, tz: p.tz, interval: interval }).then(fresh('loadCohorts', gen, function (r) {
       var table = document.querySelector('[data-testid=cohort-table]');
       clear(table);
       var cohorts = r.cohorts || [];
@@ -296,7 +308,7 @@
         body.appendChild(tr);
       });
       show('cohorts', 'ready');
-    }, failed('cohorts'));
+    }), fresh('loadCohorts', gen, failed('cohorts')));
   }
 
   var SEGMENT_NAMES = {
@@ -307,8 +319,9 @@
   };
 
   function loadRfm(p) {
+    var gen = ++state.gens['loadRfm'];
     show('rfm', 'loading');
-    return api('/v1/reports/rfm', { as_of: p.to, tz: p.tz }).then(function (r) {
+    return api('/v1/reports/rfm', { as_of: p.to, tz: p.tz }).then(fresh('loadRfm', gen, function (r) {
       document.querySelector('[data-testid=rfm-as-of]').textContent = 'as of ' + p.to + ' 00:00, ' + num(r.customers, 0) + ' customers';
       var grid = document.querySelector('[data-testid=rfm-grid]');
       var list = document.querySelector('[data-testid=segments]');
@@ -350,7 +363,7 @@
         list.appendChild(li);
       });
       show('rfm', 'ready');
-    }, failed('rfm'));
+    }), fresh('loadRfm', gen, failed('rfm')));
   }
 
   function segmentParams() {
@@ -435,11 +448,16 @@
     $('notice').hidden = !text;
   }
 
+  /* Opens the dashboard once the key has read the shop's surveys. */
   function start() {
-    $('key-form').hidden = true;
-    $('key-set').hidden = false;
-    $('main').hidden = false;
+    var open = document.querySelector('#key-form button');
+    open.disabled = true;
     api('/v1/surveys', { limit: 100 }).then(function (r) {
+      open.disabled = false;
+      notice('');
+      $('key-form').hidden = true;
+      $('key-set').hidden = false;
+      $('main').hidden = false;
       state.surveys = r.data;
       var select = $('survey');
       while (select.options.length > 1) select.remove(1);
@@ -448,10 +466,12 @@
       });
       refresh();
     }, function (err) {
-      if (err instanceof ApiError && err.status === 401) {
-        forget('The key was not accepted. Paste a current key with the read scope.');
+      open.disabled = false;
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        forget(err.message); /* a key that cannot read is of no use here */
       } else {
-        notice(err.message || String(err));
+        notice(err.message || String(err)); /* kept: try again with "Open" */
+        $('key').value = state.key;
       }
     });
   }
