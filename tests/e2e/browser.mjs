@@ -287,9 +287,9 @@ async function dashboardStates(keys) {
 
 // ---- the widget on a shop's page, another origin
 
-function shopPage(attrs) {
+function shopPage(attrs, lang = 'en') {
   const data = Object.entries(attrs).map(([k, v]) => `data-${k}="${v}"`).join(' ');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
 <style>
   /* a host page's careless styles must not reach the widget, nor the widget's the page */
   body { font-family: Georgia, serif; margin: 0; }
@@ -372,6 +372,27 @@ async function widget(keys) {
     assert.equal(await page.locator('.loyaltyd-survey legend').innerText(), 'How satisfied are you with us?');
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll on a phone');
     await shot(page, 'widget-csat-phone');
+
+    // in the shop's language: a Ukrainian page, by its lang; Croatian by data-lang
+    await page.setViewportSize({ width: 800, height: 700 });
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, 'customer-id': 'c03' }, 'uk'));
+    await page.goto(url);
+    await page.locator('.loyaltyd-survey legend').waitFor();
+    assert.equal(await page.locator('.loyaltyd-survey legend').innerText(),
+      'Наскільки ймовірно, що ви порекомендуєте нас другові чи колезі?');
+    await widgetAnswer(page, url, 10, 'Швидка доставка, дякую!');
+    await page.waitForSelector('.loyaltyd-survey >> text=Дякуємо за вашу відповідь!');
+    await shot(page, 'widget-uk-thanks');
+    const uk = (await api('GET', `/v1/surveys/${keys.survey}/responses?limit=1000`, keys.readKey, undefined, 200))
+      .data.find((r) => r.customer_id === 'c03' && r.channel === 'web');
+    assert.equal(uk.comment, 'Швидка доставка, дякую!');
+    assert.equal(uk.score, 10);
+    serve(shopPage({ key: keys.respondKey, survey: keys.survey, lang: 'hr' }));
+    await page.goto(url);
+    await page.locator('.loyaltyd-survey legend').waitFor();
+    assert.equal(await page.locator('.loyaltyd-survey legend').innerText(),
+      'Koliko je vjerojatno da biste nas preporučili prijatelju ili kolegi?');
+    assert.equal(await page.locator('.loyaltyd-survey button').innerText(), 'Pošalji');
     assert.deepEqual(problems, []);
     await ctx.close();
   });

@@ -9,6 +9,7 @@
  *           data-customer-hash="…"              (when the shop requires identity verification:
  *                                                hex HMAC-SHA256(secret, customer id), made by
  *                                                the shop's backend)
+ *           data-lang="uk|ru|hr|en"             (optional; default: the page's lang, else en)
  *           data-target="#css-selector"></script> (optional; default: right after the script)
  *
  * It draws into a shadow root, so the host page's styles and its own never mix; the scale
@@ -20,18 +21,65 @@
 (function () {
   'use strict';
 
-  var TEXT = {
-    nps: 'How likely are you to recommend us to a friend or colleague?',
-    csat: 'How satisfied are you with us?',
-    low: { nps: 'Not at all likely', csat: 'Very unsatisfied' },
-    high: { nps: 'Extremely likely', csat: 'Very satisfied' },
-    comment: 'What is the main reason for your score? (optional)',
-    send: 'Send',
-    sending: 'Sending…',
-    thanks: 'Thank you for your answer!',
-    pick: 'Please choose a score first.',
-    failed: 'Your answer could not be sent. Please try again.'
+  /* The widget's words in the languages of the shops it is made for (DESIGN.md's seeds are
+     Ukrainian, Russian and Croatian), and English. */
+  var TEXTS = {
+    en: {
+      nps: 'How likely are you to recommend us to a friend or colleague?',
+      csat: 'How satisfied are you with us?',
+      low: { nps: 'Not at all likely', csat: 'Very unsatisfied' },
+      high: { nps: 'Extremely likely', csat: 'Very satisfied' },
+      comment: 'What is the main reason for your score? (optional)',
+      send: 'Send',
+      sending: 'Sending…',
+      thanks: 'Thank you for your answer!',
+      pick: 'Please choose a score first.',
+      failed: 'Your answer could not be sent. Please try again.'
+    },
+    uk: {
+      nps: 'Наскільки ймовірно, що ви порекомендуєте нас другові чи колезі?',
+      csat: 'Наскільки ви задоволені нами?',
+      low: { nps: 'Зовсім малоймовірно', csat: 'Зовсім незадоволені' },
+      high: { nps: 'Дуже ймовірно', csat: 'Дуже задоволені' },
+      comment: 'Яка головна причина вашої оцінки? (необов’язково)',
+      send: 'Надіслати',
+      sending: 'Надсилаємо…',
+      thanks: 'Дякуємо за вашу відповідь!',
+      pick: 'Спершу оберіть оцінку.',
+      failed: 'Не вдалося надіслати відповідь. Спробуйте ще раз.'
+    },
+    ru: {
+      nps: 'Насколько вероятно, что вы порекомендуете нас другу или коллеге?',
+      csat: 'Насколько вы довольны нами?',
+      low: { nps: 'Совсем маловероятно', csat: 'Совсем недовольны' },
+      high: { nps: 'Очень вероятно', csat: 'Очень довольны' },
+      comment: 'Какова главная причина вашей оценки? (необязательно)',
+      send: 'Отправить',
+      sending: 'Отправляем…',
+      thanks: 'Спасибо за ваш ответ!',
+      pick: 'Сначала выберите оценку.',
+      failed: 'Не удалось отправить ответ. Попробуйте ещё раз.'
+    },
+    hr: {
+      nps: 'Koliko je vjerojatno da biste nas preporučili prijatelju ili kolegi?',
+      csat: 'Koliko ste zadovoljni nama?',
+      low: { nps: 'Nimalo vjerojatno', csat: 'Vrlo nezadovoljni' },
+      high: { nps: 'Vrlo vjerojatno', csat: 'Vrlo zadovoljni' },
+      comment: 'Koji je glavni razlog vaše ocjene? (neobavezno)',
+      send: 'Pošalji',
+      sending: 'Slanje…',
+      thanks: 'Hvala vam na odgovoru!',
+      pick: 'Najprije odaberite ocjenu.',
+      failed: 'Vaš odgovor nije poslan. Pokušajte ponovno.'
+    }
   };
+
+  /* data-lang, else the page's own language, else English. */
+  function language(script) {
+    var want = (script.getAttribute('data-lang') || document.documentElement.lang || 'en').toLowerCase();
+    var base = want.split('-')[0];
+    return TEXTS[base] ? base : 'en';
+  }
 
   var STYLE =
     ':host{all:initial;display:block;max-width:100%;contain:content}' +
@@ -54,7 +102,7 @@
     'button{margin-top:10px;font:inherit;background:#2563eb;color:#fff;border:0;border-radius:6px;padding:8px 16px;cursor:pointer}' +
     'button[disabled]{opacity:.6;cursor:default}' +
     '.msg{margin:8px 0 0;font-size:14px;color:#991b1b}.msg:empty{display:none}' +
-    '.done{font-weight:600;margin:0}';
+    '.done{font-weight:600;margin:0}.done:focus{outline:none}';
 
   function randomId() {
     var c = window.crypto;
@@ -81,6 +129,8 @@
     if (script.getAttribute('data-loyaltyd-mounted')) return;
     script.setAttribute('data-loyaltyd-mounted', '1');
     var d = script.dataset;
+    var lang = language(script);
+    var TEXT = TEXTS[lang];
     var scale = d.scale === 'csat' ? 'csat' : 'nps';
     var lo = scale === 'nps' ? 0 : 1, hi = scale === 'nps' ? 10 : 5;
     var api = new URL(script.src, document.baseURI).origin;
@@ -94,7 +144,7 @@
 
     var style = node('style');
     style.textContent = STYLE;
-    var box = node('div', { 'class': 'w' });
+    var box = node('div', { 'class': 'w', lang: lang });
     var form = node('form', { novalidate: '' });
     var set = node('fieldset');
     set.appendChild(node('legend', { id: uid + 'q' }, d.question || TEXT[scale]));
