@@ -160,7 +160,12 @@ async function dashboard(keys) {
   assert.equal(await text(page, '[data-testid=comments] q'), 'The parcel arrived damaged');
 
   // retention and points
-  const ret = await api('GET', `/v1/reports/retention?${Q}`, keys.readKey, undefined, 200);
+  const ret = await api('GET', `/v1/reports/retention?${Q}&interval=month`, keys.readKey, undefined, 200);
+  assert.equal(ret.series.length, 6);
+  assert.equal(await page.locator('#retention-chart canvas').count(), 1, 'the retention chart is drawn');
+  // uPlot's legend lists the two lines the chart draws
+  assert.deepEqual(await page.locator('#retention-chart .u-legend .u-series th').allInnerTexts().then((a) => a.map((x) => x.trim())),
+    ['Time', 'Retention %', 'Churn %']);
   assert.equal(await text(page, '[data-testid=retention-rate]'), ret.retention_rate === null ? '—' : `${fmt(ret.retention_rate)} %`);
   assert.equal(await text(page, '[data-testid=retention-lost]'), String(ret.lost));
   assert.equal(await text(page, '[data-testid=retention-new]'), String(ret.new));

@@ -6,7 +6,7 @@
 
   var KEY_ITEM = 'loyaltyd.key';
   var $ = function (id) { return document.getElementById(id); };
-  var state = { key: null, surveys: [], period: null, segment: null, chart: null, gens: {} };
+  var state = { key: null, surveys: [], period: null, segment: null, charts: {}, gens: {} };
   ['loadNps', 'loadComments', 'loadRetention', 'loadPoints', 'loadCohorts', 'loadRfm'].forEach(function (k) { state.gens[k] = 0; });
 
   /* Wraps a card's answer handler so that an answer to an older request (the user asked
@@ -153,38 +153,39 @@
         item.textContent = k[1] + ': ' + num(r[k[0]], 0) + ' (' + pct(share) + ')';
         legend.appendChild(item);
       });
-      drawNps(r.series || []);
       show('nps', 'ready');
+      drawNps(r.series || []);
     }), fresh('loadNps', gen, failed('nps')));
   }
 
-  function drawNps(series) {
-    var box = $('nps-chart');
-    if (state.chart) { state.chart.destroy(); state.chart = null; }
+  /* A line chart (uPlot) in box id, replacing the one drawn there before: x are the
+     buckets' starts (RFC 3339), lines the series of uPlot options, data their values. */
+  function drawLines(id, starts, lines, data, extra) {
+    var box = $(id);
+    if (state.charts[id]) { state.charts[id].destroy(); delete state.charts[id]; }
     clear(box);
-    if (!window.uPlot || series.length === 0) return;
-    var xs = [], nps = [], lo = [], hi = [];
-    series.forEach(function (s) {
-      xs.push(Date.parse(s.start) / 1000);
-      nps.push(s.nps);
-      lo.push(s.ci_low);
-      hi.push(s.ci_high);
-    });
-    var width = Math.max(260, box.clientWidth || 600);
-    state.chart = new window.uPlot({
-      width: width,
+    if (!window.uPlot || starts.length === 0) return;
+    var opts = {
+      width: Math.max(260, box.clientWidth || 600),
       height: 220,
       tzDate: function (ts) { return window.uPlot.tzDate(new Date(ts * 1000), state.period.tz); },
+      series: [{}].concat(lines)
+    };
+    Object.keys(extra || {}).forEach(function (k) { opts[k] = extra[k]; });
+    var xs = starts.map(function (t) { return Date.parse(t) / 1000; });
+    state.charts[id] = new window.uPlot(opts, [xs].concat(data), box);
+  }
+
+  function drawNps(series) {
+    var pick = function (k) { return series.map(function (s) { return s[k]; }); };
+    drawLines('nps-chart', pick('start'), [
+      { label: 'NPS', stroke: '#2563eb', width: 2, spanGaps: false, points: { show: true, size: 6 } },
+      { label: '95 % low', stroke: 'rgba(37,99,235,0.35)', dash: [4, 4] },
+      { label: '95 % high', stroke: 'rgba(37,99,235,0.35)', dash: [4, 4] }
+    ], [pick('nps'), pick('ci_low'), pick('ci_high')], {
       scales: { y: { range: [-100, 100] } },
-      series: [
-        {},
-        { label: 'NPS', stroke: '#2563eb', width: 2, spanGaps: false, points: { show: true, size: 6 } },
-        { label: '95 % low', stroke: 'rgba(37,99,235,0.35)', dash: [4, 4] },
-        { label: '95 % high', stroke: 'rgba(37,99,235,0.35)', dash: [4, 4] }
-      ],
-      bands: [{ series: [3, 2], fill: 'rgba(37,99,235,0.12)' }],
-      axes: [{}, { values: function (u, v) { return v.map(function (x) { return x; }); } }]
-    }, [xs, nps, lo, hi], box);
+      bands: [{ series: [3, 2], fill: 'rgba(37,99,235,0.12)' }]
+    });
   }
 
   function loadComments(p) {
@@ -225,7 +226,8 @@
   function loadRetention(p) {
     var gen = ++state.gens['loadRetention'];
     show('retention', 'loading');
-    return api('/v1/reports/retention', { from: p.from, to: p.to, tz: p.tz }).then(fresh('loadRetention', gen, function (r) {
+    var params = { from: p.from, to: p.to, tz: p.tz, interval: 'month' };
+    return api('/v1/reports/retention', params).then(fresh('loadRetention', gen, function (r) {
       document.querySelector('[data-testid=retention-rate]').textContent = pct(r.retention_rate);
       document.querySelector('[data-testid=churn-rate]').textContent = pct(r.churn_rate);
       pairs(document.querySelector('[data-testid=retention-counts]'), [
@@ -238,9 +240,16 @@
       ]);
       if (!r.start && !r.end && !r['new']) {
         show('retention', 'empty', 'No customer ordered in this period or the ' + r.definition.window_days + ' days before it.');
-      } else {
-        show('retention', 'ready', r.start ? '' : 'Nobody was active at the start, so the rates are not defined.');
+        return;
       }
+      show('retention', 'ready', r.start ? '' : 'Nobody was active at the start, so the rates are not defined.');
+      /* month by month: the same figures over each local month of the period */
+      var months = r.series || [];
+      var pick = function (k) { return months.map(function (m) { return m[k]; }); };
+      drawLines('retention-chart', pick('from'), [
+        { label: 'Retention %', stroke: '#16a34a', width: 2, points: { show: true, size: 6 } },
+        { label: 'Churn %', stroke: '#dc2626', width: 2, points: { show: true, size: 6 } }
+      ], [pick('retention_rate'), pick('churn_rate')], { scales: { y: { range: [0, 100] } } });
     }), fresh('loadRetention', gen, failed('retention')));
   }
 
@@ -515,7 +524,9 @@
     });
     $('csv').addEventListener('click', downloadCsv);
     window.addEventListener('resize', function () {
-      if (state.chart) state.chart.setSize({ width: Math.max(260, $('nps-chart').clientWidth), height: 220 });
+      Object.keys(state.charts).forEach(function (id) {
+        state.charts[id].setSize({ width: Math.max(260, $(id).clientWidth), height: 220 });
+      });
     });
     state.key = sessionStorage.getItem(KEY_ITEM);
     if (state.key) start();
