@@ -46,7 +46,8 @@ static const struct config_entry config_table[] = {
      "a request's whole body must arrive within this many seconds (else the connection is "
      "closed)"},
     {"LOYALTYD_RATE_LIMIT", NUM(rate_limit), "100", 0, 1000000,
-     "requests a second per API key, on average (429 past it; 0: no limit)"},
+     "requests a second per API key, on average (429 past it; 0: no limit); a key with "
+     "only the respond scope has a bucket per client address"},
     {"LOYALTYD_RATE_BURST", NUM(rate_burst), "200", 1, 10000000,
      "requests per API key allowed at once above the rate"},
     {"LOYALTYD_AUTH_FAILURES_PER_MINUTE", NUM(auth_failures_per_minute), "30", 0, 1000000,

@@ -347,6 +347,20 @@ static double auth_failure_rate(const struct config *cfg)
 
 static int dispatch_route(struct request *req);
 
+/* The rate-limit bucket of an authenticated request: its key's, except that a key that may
+ * only answer surveys is public (it sits in shops' pages), so each client address has its
+ * own bucket of it: one visitor cannot use up a shop's widget for every other visitor. */
+static void key_bucket(struct request *req, char *out, size_t cap)
+{
+	if (req->who.scopes == SCOPE_RESPOND) {
+		char addr[INET6_ADDRSTRLEN];
+		client_address(req, addr, sizeof(addr));
+		snprintf(out, cap, "%.12s@%s", req->who.key_id, addr);
+	} else {
+		snprintf(out, cap, "%s", req->who.key_id);
+	}
+}
+
 /* Authenticates, authorises and runs the handler; always queues one reply. A client
  * address that failed to authenticate too often is refused before it tries again. */
 static int dispatch(struct request *req)
@@ -404,9 +418,10 @@ static int dispatch_route(struct request *req)
 		int rc = auth_check(req, route->scopes);
 		if (rc != 0)
 			return rc > 0 ? 0 : -1;
-		double wait =
-		    ratelimit_hit(RATELIMIT_KEY, req->who.key_id, (double)req->app->cfg.rate_limit,
-		                  (double)req->app->cfg.rate_burst);
+		char bucket[RATELIMIT_NAME_MAX + 1];
+		key_bucket(req, bucket, sizeof(bucket));
+		double wait = ratelimit_hit(RATELIMIT_KEY, bucket, (double)req->app->cfg.rate_limit,
+		                            (double)req->app->cfg.rate_burst);
 		if (wait > 0)
 			return reply_rate_limited(req, wait, "this API key sent too many requests");
 	}

@@ -1,5 +1,6 @@
 /* test_ratelimit.c - the per-key token bucket (429 with Retry-After past the burst, other
- * keys untouched, refilled at the rate) and the limit on failed authentications per client
+ * keys untouched, refilled at the rate; a public respond key's bucket per client address)
+ * and the limit on failed authentications per client
  * address (bad keys and bad webhook signatures alike; then even a good key from that
  * address is refused, while other addresses and unauthenticated routes are not). */
 #include <setjmp.h>
@@ -75,6 +76,57 @@ static void per_key_bucket(void **state)
 	assert_int_equal(server_stop(&s), 0);
 }
 
+/* POSTs a survey answer with key from the local address source; returns the status. */
+static int answer_from(int port, const char *source, const char *path, const char *key)
+{
+	char req[1024];
+	struct response r;
+	const char *body = "{\"score\":9}";
+	int n = snprintf(req, sizeof(req),
+	                 "POST %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	                 "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	                 "Content-Length: %zu\r\n\r\n%s",
+	                 path, key, strlen(body), body);
+	int fd = conn_open_from(port, source);
+	if (fd < 0 || conn_send(fd, req, (size_t)n) != 0 || conn_read_response(fd, &r) != 0)
+		fail_msg("no answer from POST %s", path);
+	close(fd);
+	int status = r.status;
+	response_free(&r);
+	return status;
+}
+
+/* A key with only the respond scope sits in public pages: each client address has its own
+ * bucket of it, so one visitor cannot use up the widget for the others; any other key's
+ * bucket is shared by every address. */
+static void public_keys_per_address(void **state)
+{
+	(void)state;
+	struct server s;
+	char tenant[37], admin[64], respond[64], read[64], id[37], path[128];
+	const char *env[] = {"LOYALTYD_RATE_LIMIT=1", "LOYALTYD_RATE_BURST=3", NULL};
+	server_start(&s, env);
+	create_tenant(s.port, "Widget shop", tenant, admin);
+	create_key(s.port, admin, "[\"respond\"]", respond, id);
+	create_key(s.port, admin, "[\"read\"]", read, id);
+	create_nps_survey(s.port, admin, path);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond), 429);
+	/* another visitor answers */
+	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond), 201);
+	/* a read key's bucket is the key's, from wherever it is used */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+		    request_from(s.port, "127.0.0.1", "GET", "/v1/customers", read, NULL, NULL),
+		    200);
+	assert_int_equal(
+	    request_from(s.port, "127.0.0.2", "GET", "/v1/customers", read, NULL, NULL), 429);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant), 4);
+	assert_int_equal(server_stop(&s), 0);
+}
+
 static void failed_authentication_per_address(void **state)
 {
 	(void)state;
@@ -123,6 +175,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(per_key_bucket),
+	    cmocka_unit_test(public_keys_per_address),
 	    cmocka_unit_test(failed_authentication_per_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
