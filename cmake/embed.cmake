@@ -64,13 +64,21 @@ set(web_files ${web_sources} ${SRC}/web/node_modules/uplot/dist/uPlot.iife.min.j
     ${SRC}/web/node_modules/uplot/dist/uPlot.min.css)
 set(table "")
 set(n 0)
+# Each is also gzipped (libarchive's raw format: one gzip stream), for clients that take it.
+file(MAKE_DIRECTORY ${OUT}/web-gz)
 foreach(f ${web_files})
   get_filename_component(name ${f} NAME)
   file(SHA256 ${f} digest)
   string(SUBSTRING "${digest}" 0 20 etag)
   to_c_array(${f} "web_${n}" arr)
   string(APPEND c "${arr}")
-  string(APPEND table "  {\"${name}\", (const char *)web_${n}, ${arr_len}, \"\\\"${etag}\\\"\"},\n")
+  set(len ${arr_len})
+  file(ARCHIVE_CREATE OUTPUT ${OUT}/web-gz/${name}.gz PATHS ${f} FORMAT raw
+       COMPRESSION GZip COMPRESSION_LEVEL 9)
+  to_c_array(${OUT}/web-gz/${name}.gz "web_gz_${n}" arr)
+  string(APPEND c "${arr}")
+  string(APPEND table "  {\"${name}\", (const char *)web_${n}, ${len}, \"\\\"${etag}\\\"\",\n"
+                      "   (const char *)web_gz_${n}, ${arr_len}, \"\\\"${etag}-gz\\\"\"},\n")
   math(EXPR n "${n} + 1")
 endforeach()
 string(APPEND c "const struct embedded_asset embedded_web[] = {\n${table}};\n")

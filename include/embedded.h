@@ -34,6 +34,9 @@ struct embedded_asset {
 	const char *data; /* NUL-terminated contents */
 	size_t len;       /* length without the terminator */
 	const char *etag; /* quoted, from the contents' SHA-256: "\"3fa4…\"" */
+	const char *gz;      /* the same contents gzipped (RFC 1952) */
+	size_t gz_len;       /* its length */
+	const char *gz_etag; /* etag of the gzipped representation: "\"3fa4…-gz\"" */
 };
 
 /* The web assets, sorted by file name within web/src/, then uPlot.iife.min.js and
