@@ -30,10 +30,10 @@ extern const struct embedded_file embedded_openapi;
 
 /* A web asset: web/src/<name>, or a file of the uPlot package from npm. */
 struct embedded_asset {
-	const char *name; /* file name with its extension: "dashboard.js" */
-	const char *data; /* NUL-terminated contents */
-	size_t len;       /* length without the terminator */
-	const char *etag; /* quoted, from the contents' SHA-256: "\"3fa4…\"" */
+	const char *name;    /* file name with its extension: "dashboard.js" */
+	const char *data;    /* NUL-terminated contents */
+	size_t len;          /* length without the terminator */
+	const char *etag;    /* quoted, from the contents' SHA-256: "\"3fa4…\"" */
 	const char *gz;      /* the same contents gzipped (RFC 1952) */
 	size_t gz_len;       /* its length */
 	const char *gz_etag; /* etag of the gzipped representation: "\"3fa4…-gz\"" */
