@@ -1,5 +1,6 @@
 // browser.mjs - the dashboard and the NPS widget in a real headless Chromium (Debian's
-// /usr/bin/chromium driven by playwright-core), against a real loyaltyd and PostgreSQL.
+// /usr/bin/chromium driven by playwright-core), against a real loyaltyd and PostgreSQL;
+// each state of the pages is also audited for accessibility with axe-core.
 // Run by tests/integration/test_browser.c, which starts loyaltyd and passes:
 //   LOYALTYD_URL      the server ("http://127.0.0.1:PORT")
 //   ADMIN_KEY         the admin key of a fresh tenant
@@ -95,6 +96,18 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+const AXE = readFileSync(join(env('E2E_TOOLS'), 'axe-core', 'axe.min.js'), 'utf8');
+// An accessibility audit of what the page shows (axe-core, WCAG 2 A and AA rules, shadow
+// roots included): fails on any violation. Run through the debugger protocol, which the
+// dashboard's Content-Security-Policy does not govern.
+async function audit(page, label) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  assert.deepEqual(found, [], `${label}: accessibility violations`);
+}
 const shots = [];
 async function shot(page, name) {
   const path = join(OUT, `${name}.png`);
@@ -195,6 +208,7 @@ async function dashboard(keys) {
     for (let f = 1; f <= 5; f++)
       assert.equal(await text(page, `[data-testid=rfm-grid] td[data-r="${r}"][data-f="${f}"]`), String(rfm.grid[r - 1][f - 1]));
   await shot(page, 'dashboard');
+  await audit(page, 'dashboard');
 
   // a segment's customers and its CSV
   const seg = rfm.segments.find((s) => s.customers > 0);
@@ -224,6 +238,7 @@ async function dashboard(keys) {
     assert.deepEqual([rows[i][col('R')], rows[i][col('F')], rows[i][col('M')]], [String(c.r), String(c.f), String(c.m)]);
   });
   await shot(page, 'dashboard-segment');
+  await audit(page, 'dashboard with a segment');
 
   // on a phone: one column, nothing wider than the screen
   await page.setViewportSize({ width: 390, height: 844 });
@@ -252,6 +267,7 @@ async function dashboardStates(keys) {
   assert.match(await text(page, '#nps .state'), /No NPS answers in this period yet/);
   assert.match(await text(page, '#rfm .state'), /No customer has ordered yet/);
   await shot(page, 'dashboard-empty');
+  await audit(page, 'empty dashboard');
 
   // loading and failure, in words: the cohorts held back a second, the NPS report failing
   // as loyaltyd does when its database is away (503 problem+json)
@@ -280,6 +296,7 @@ async function dashboardStates(keys) {
   assert.equal(await text(page, '#notice'), 'The key was not accepted. Paste a current key with the read scope.');
   assert.equal(await page.isVisible('#key-form'), true);
   await shot(page, 'dashboard-bad-key');
+  await audit(page, 'key form');
   // a key without the read scope: said so, and the key is kept for the user to replace
   await page.fill('#key', keys.respondKey);
   await page.click('#key-form button[type=submit]');
@@ -367,6 +384,7 @@ async function widget(keys) {
     assert.equal(await page.locator('.loyaltyd-survey input[type=radio]').count(), 11);
     assert.equal(await page.locator('.loyaltyd-survey button').isVisible(), true, 'host styles do not hide the button');
     await shot(page, 'widget-form');
+    await audit(page, 'widget');
     // CSAT's 1-5 scale, its own question, on a phone
     serve(shopPage({ key: keys.respondKey, survey: keys.survey, scale: 'csat' }));
     await page.setViewportSize({ width: 360, height: 640 });

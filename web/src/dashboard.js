@@ -428,7 +428,8 @@
       var a = el('a', { href: URL.createObjectURL(blob), download: 'segment-' + name + '-' + state.period.to + '.csv' });
       document.body.appendChild(a);
       a.click();
-      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
     }, failed('segment')).then(function () { button.disabled = false; });
   }
 
