@@ -247,6 +247,14 @@ async function dashboard(keys) {
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than a phone`);
   await shot(page, 'dashboard-phone');
 
+  // an empty period (from after until) is said in words, and changes nothing shown
+  await page.fill('#from', '2026-07-01');
+  await page.click('#period button[type=submit]');
+  assert.equal(await text(page, '#notice'), 'The period is empty: “From” must come before “Until”.');
+  assert.equal(await page.getAttribute('#nps', 'data-state'), 'ready');
+  assert.equal(await text(page, '[data-testid=nps-value]'), fmt(nps.nps));
+  await page.fill('#from', PERIOD.from);
+
   // the key is in sessionStorage only, and "Forget key" removes it
   const stored = await page.evaluate(() => [sessionStorage.getItem('loyaltyd.key'), localStorage.length, document.cookie]);
   assert.deepEqual(stored, [keys.readKey, 0, '']);

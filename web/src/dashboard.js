@@ -107,6 +107,7 @@
     return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
   }
   function nextDay(s) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return ''; /* an empty or unfinished date */
     var d = new Date(s + 'T12:00:00Z');
     d.setUTCDate(d.getUTCDate() + 1);
     return d.toISOString().slice(0, 10);
