@@ -25,4 +25,23 @@ bool identity_hash_well_formed(const char *hash);
  * time whatever the hash holds. */
 bool identity_hash_matches(const char *secret, const char *customer_id, const char *hash);
 
+/* The secrets that verify a customer_hash; n is 0 when the tenant does not require
+ * verification. */
+struct identity_secrets {
+	int n;
+	char secret[IDENTITY_SECRETS_MAX][IDENTITY_SECRET_LEN + 1];
+};
+
+enum identity_verdict {
+	IDENTITY_NOT_REQUIRED, /* the tenant does not verify, or the answer names nobody */
+	IDENTITY_PROVEN,       /* the hash is customer_id's under one of the secrets */
+	IDENTITY_MISSING,      /* required, and no hash came */
+	IDENTITY_WRONG         /* required, and the hash is not customer_id's */
+};
+
+/* The verdict on an answer naming customer_id (NULL: anonymous) with hash (NULL: none)
+ * under the tenant's secrets. */
+enum identity_verdict identity_verify(const struct identity_secrets *keys, const char *customer_id,
+                                      const char *hash);
+
 #endif

@@ -38,12 +38,8 @@ __attribute__((warn_unused_result)) enum db_status
 identity_secret_delete(struct pool *pool, const char *tenant_id, const char *id,
                        enum identity_change *change);
 
-/* The secrets that verify a customer_hash; *n is 0 when the tenant does not require
- * verification. */
-struct identity_secrets {
-	int n;
-	char secret[IDENTITY_SECRETS_MAX][IDENTITY_SECRET_LEN + 1];
-};
+/* The secrets that verify a customer_hash (identity.h); out->n is 0 when the tenant does
+ * not require verification. */
 __attribute__((warn_unused_result)) enum db_status
 identity_secrets_required(struct pool *pool, const char *tenant_id, struct identity_secrets *out);
 

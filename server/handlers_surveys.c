@@ -132,16 +132,12 @@ static int check_identity(struct request *req, const struct response_input *in)
 	enum db_status st = identity_secrets_required(req->app->pool, req->who.tenant_id, &keys);
 	if (st != DB_OK)
 		return problem_db(req, st) < 0 ? -1 : 1;
-	if (keys.n == 0)
-		return 0;
-	bool ok = false;
-	for (int i = 0; i < keys.n && in->customer_hash; i++)
-		ok |= identity_hash_matches(keys.secret[i], in->customer_id, in->customer_hash);
+	enum identity_verdict v = identity_verify(&keys, in->customer_id, in->customer_hash);
 	OPENSSL_cleanse(&keys, sizeof(keys));
-	if (ok)
+	if (v == IDENTITY_NOT_REQUIRED || v == IDENTITY_PROVEN)
 		return 0;
 	int rc = problem_invalid_field(req, "/customer_hash",
-	                               in->customer_hash
+	                               v == IDENTITY_WRONG
 	                                   ? "does not match customer_id"
 	                                   : "is required: this shop verifies the customer of "
 	                                     "answers sent from web pages");

@@ -43,3 +43,16 @@ bool identity_hash_matches(const char *secret, const char *customer_id, const ch
 		return false;
 	return CRYPTO_memcmp(want, got, MAC_LEN) == 0;
 }
+
+enum identity_verdict identity_verify(const struct identity_secrets *keys, const char *customer_id,
+                                      const char *hash)
+{
+	if (keys->n == 0 || !customer_id)
+		return IDENTITY_NOT_REQUIRED;
+	if (!hash)
+		return IDENTITY_MISSING;
+	bool ok = false;
+	for (int i = 0; i < keys->n; i++) /* every secret, whichever matches */
+		ok |= identity_hash_matches(keys->secret[i], customer_id, hash);
+	return ok ? IDENTITY_PROVEN : IDENTITY_WRONG;
+}

@@ -61,12 +61,37 @@ static void generates_distinct_well_shaped_secrets(void **state)
 	assert_string_not_equal(a, b);
 }
 
+static void verdicts(void **state)
+{
+	(void)state;
+	struct identity_secrets none = {0}, two = {.n = 2};
+	memcpy(two.secret[0], SECRET_A, sizeof(SECRET_A));
+	memcpy(two.secret[1], SECRET_B, sizeof(SECRET_B));
+	/* not required: whatever comes */
+	assert_int_equal(identity_verify(&none, "c-42", NULL), IDENTITY_NOT_REQUIRED);
+	assert_int_equal(identity_verify(&none, "c-42", HASH_B_OLGA), IDENTITY_NOT_REQUIRED);
+	/* required: an anonymous answer names nobody to prove */
+	assert_int_equal(identity_verify(&two, NULL, NULL), IDENTITY_NOT_REQUIRED);
+	assert_int_equal(identity_verify(&two, "c-42", NULL), IDENTITY_MISSING);
+	assert_int_equal(identity_verify(&two, "c-42", HASH_A_C42), IDENTITY_PROVEN);
+	/* the second secret verifies too (rotation) */
+	assert_int_equal(
+	    identity_verify(&two, "\xD0\x9E\xD0\xBB\xD1\x8C\xD0\xB3\xD0\xB0+1", HASH_B_OLGA),
+	    IDENTITY_PROVEN);
+	assert_int_equal(identity_verify(&two, "c-43", HASH_A_C42), IDENTITY_WRONG);
+	two.n = 1; /* the second secret retired: its hashes no longer prove */
+	assert_int_equal(
+	    identity_verify(&two, "\xD0\x9E\xD0\xBB\xD1\x8C\xD0\xB3\xD0\xB0+1", HASH_B_OLGA),
+	    IDENTITY_WRONG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(matches_known_hashes),
 	    cmocka_unit_test(refuses_other_customers_secrets_and_shapes),
 	    cmocka_unit_test(generates_distinct_well_shaped_secrets),
+	    cmocka_unit_test(verdicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
