@@ -77,6 +77,10 @@ struct page_params {
 /* Parses ?limit= and ?cursor=. Returns 0, or 1 after queuing a 400 naming the parameter. */
 int handlers_page_params(struct request *req, struct page_params *p);
 
+/* Replies status with json, a JSON text the database rendered (malloc'd; the reply owns
+ * and frees it). Returns 0 or -1 like a handler. */
+int handlers_reply_json_text(struct request *req, int status, char *json);
+
 /* Queues a 400 naming query parameter name. Returns 1 (0 < -1 when it could not queue). */
 int handlers_bad_parameter(struct request *req, const char *name, const char *message);
 

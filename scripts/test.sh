@@ -2,8 +2,9 @@
 # Installs web/'s front-end dependencies from their lock file, builds loyaltyd with -Werror
 # under ASan + UBSan, starts a throwaway PostgreSQL cluster on a free loopback port, applies
 # migrations, lints openapi.yaml, runs every test with ctest (unit, integration, contract,
-# the dashboard and widget in headless Chromium), runs each libFuzzer target for FUZZ_SECONDS (60),
-# tears everything down, and exits non-zero on any failure. Run as root on a fresh Debian 12 machine; .ci/run calls it.
+# the dashboard and widget in headless Chromium), runs each libFuzzer target for
+# FUZZ_SECONDS (60), tears everything down, and exits non-zero on any failure. Run as root
+# on a fresh Debian 12 machine; .ci/run calls it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

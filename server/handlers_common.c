@@ -10,6 +10,11 @@
 #include "timefmt.h"
 #include "validate.h"
 
+int handlers_reply_json_text(struct request *req, int status, char *json)
+{
+	return http_reply_owned(req, status, "application/json", json, strlen(json));
+}
+
 int handlers_bad_parameter(struct request *req, const char *name, const char *message)
 {
 	char detail[160];

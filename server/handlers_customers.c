@@ -11,13 +11,6 @@
 #include "store_events.h"
 #include "validate.h"
 
-/* A helper's 1 (reply queued) is a handler's 0. */
-
-static int reply_text(struct request *req, int status, char *json)
-{
-	return http_reply_owned(req, status, "application/json", json, strlen(json));
-}
-
 /* The answer of a read that may find nothing: its JSON, 404, or the database's problem. */
 static int reply_found(struct request *req, enum db_status st, char *json)
 {
@@ -25,7 +18,7 @@ static int reply_found(struct request *req, enum db_status st, char *json)
 		return problem_db(req, st);
 	if (!json)
 		return problem_reply(req, 404, "not-found", "no such customer");
-	return reply_text(req, 200, json);
+	return handlers_reply_json_text(req, 200, json);
 }
 
 int handle_customer_put(struct request *req)
@@ -48,7 +41,8 @@ int handle_customer_put(struct request *req)
 	json_decref(errors);
 	enum db_status st =
 	    customers_upsert(req->app->pool, req->who.tenant_id, id, &in, &created, &json);
-	rc = st == DB_OK ? reply_text(req, created ? 201 : 200, json) : problem_db(req, st);
+	rc = st == DB_OK ? handlers_reply_json_text(req, created ? 201 : 200, json)
+	                 : problem_db(req, st);
 out:
 	customer_input_release(&in);
 	json_decref(body);

@@ -11,18 +11,13 @@
 #include "store_identity.h"
 #include "validate.h"
 
-static int reply_text(struct request *req, int status, char *json)
-{
-	return http_reply_owned(req, status, "application/json", json, strlen(json));
-}
-
 int handle_identity_get(struct request *req)
 {
 	char *json = NULL;
 	enum db_status st = identity_settings_get(req->app->pool, req->who.tenant_id, &json);
 	if (st != DB_OK)
 		return problem_db(req, st);
-	return reply_text(req, 200, json);
+	return handlers_reply_json_text(req, 200, json);
 }
 
 int handle_identity_put(struct request *req)
@@ -55,7 +50,7 @@ int handle_identity_put(struct request *req)
 		    req, "/required",
 		    "needs a secret first: POST /v1/identity-verification/secrets");
 	else
-		rc = reply_text(req, 200, json);
+		rc = handlers_reply_json_text(req, 200, json);
 out:
 	json_decref(body);
 	return rc;
@@ -71,7 +66,7 @@ int handle_identity_secret_add(struct request *req)
 	if (change == IDENTITY_FULL)
 		return problem_reply(req, 409, "conflict",
 		                     "the tenant has two secrets: delete the old one first");
-	return reply_text(req, 201, json);
+	return handlers_reply_json_text(req, 201, json);
 }
 
 int handle_identity_secret_delete(struct request *req)

@@ -15,11 +15,6 @@
 
 #define SURVEY_FOLLOW_UPS_MAX 10
 
-static int reply_text(struct request *req, int status, char *json)
-{
-	return http_reply_owned(req, status, "application/json", json, strlen(json));
-}
-
 int handle_survey_create(struct request *req)
 {
 	static const char *const fields[] = {"name", "kind", "question", "follow_up_questions",
@@ -70,7 +65,7 @@ int handle_survey_create(struct request *req)
 	follow_text = follow && json_is_array(follow) ? json_dumps(follow, JSON_COMPACT) : NULL;
 	enum db_status st = surveys_create(req->app->pool, req->who.tenant_id, kind, name, question,
 	                                   follow_text ? follow_text : "[]", &json);
-	rc = st == DB_OK ? reply_text(req, 201, json) : problem_db(req, st);
+	rc = st == DB_OK ? handlers_reply_json_text(req, 201, json) : problem_db(req, st);
 out:
 	free(follow_text);
 	json_decref(body);
@@ -118,7 +113,7 @@ int handle_survey_get(struct request *req)
 	char *json = NULL;
 	if (!find_survey(req, &json, NULL))
 		return req->status ? 0 : -1;
-	return reply_text(req, 200, json);
+	return handlers_reply_json_text(req, 200, json);
 }
 
 /* An answer naming a customer through a key a web page may hold (no ingest scope) must
@@ -170,7 +165,8 @@ int handle_response_create(struct request *req)
 	}
 	enum db_status st = responses_create(req->app->pool, req->who.tenant_id, id, info.kind, &in,
 	                                     &stored, &json);
-	rc = st == DB_OK ? reply_text(req, stored ? 201 : 200, json) : problem_db(req, st);
+	rc = st == DB_OK ? handlers_reply_json_text(req, stored ? 201 : 200, json)
+	                 : problem_db(req, st);
 out:
 	free(in.answers);
 	json_decref(body);

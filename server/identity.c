@@ -2,14 +2,13 @@
 #include "identity.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 
 #include "hex.h"
+#include "hmac.h"
 
-#define MAC_LEN 32
+#define MAC_LEN HMAC_SHA256_LEN
 
 int identity_secret_generate(char out[IDENTITY_SECRET_LEN + 1])
 {
@@ -31,15 +30,8 @@ bool identity_hash_well_formed(const char *hash)
 bool identity_hash_matches(const char *secret, const char *customer_id, const char *hash)
 {
 	unsigned char want[MAC_LEN], got[MAC_LEN];
-	unsigned int n = 0;
-	if (!identity_hash_well_formed(hash) || hex_decode(hash, got, sizeof(got)) != 0)
-		return false;
-	/* a one-byte buffer stands in for an empty id (HMAC() and NULL data disagree) */
-	static const unsigned char none[1] = {0};
-	size_t len = strlen(customer_id);
-	if (!HMAC(EVP_sha256(), secret, (int)strlen(secret),
-	          len ? (const unsigned char *)customer_id : none, len, want, &n) ||
-	    n != MAC_LEN)
+	if (!identity_hash_well_formed(hash) || hex_decode(hash, got, sizeof(got)) != 0 ||
+	    hmac_sha256(secret, strlen(secret), customer_id, strlen(customer_id), want) != 0)
 		return false;
 	return CRYPTO_memcmp(want, got, MAC_LEN) == 0;
 }

@@ -4,25 +4,13 @@
 #include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <string.h>
 #include <strings.h>
 
 #include "hex.h"
+#include "hmac.h"
 
-#define MAC_LEN 32
-
-static int mac(const char *secret, size_t secret_len, const char *body, size_t body_len,
-               unsigned char out[MAC_LEN])
-{
-	unsigned int n = 0;
-	/* HMAC() takes a NULL data pointer for an empty message badly on some versions */
-	static const unsigned char empty[1];
-	const unsigned char *data = body_len ? (const unsigned char *)body : empty;
-	if (!HMAC(EVP_sha256(), secret, (int)secret_len, data, body_len, out, &n) || n != MAC_LEN)
-		return -1;
-	return 0;
-}
+#define MAC_LEN HMAC_SHA256_LEN
 
 bool webhook_sig_verify(const char *secret, size_t secret_len, const char *body, size_t body_len,
                         const char *header)
@@ -46,7 +34,7 @@ bool webhook_sig_verify(const char *secret, size_t secret_len, const char *body,
 	const char *last = strchr(alphabet, header[WEBHOOK_SIG_B64_LEN - 2]);
 	if (!last || ((last - alphabet) & 3) != 0)
 		return false;
-	if (mac(secret, secret_len, body, body_len, want) != 0)
+	if (hmac_sha256(secret, secret_len, body, body_len, want) != 0)
 		return false;
 	return CRYPTO_memcmp(want, got, MAC_LEN) == 0;
 }
@@ -55,7 +43,7 @@ int webhook_sig_sign(const char *secret, size_t secret_len, const char *body, si
                      char out[WEBHOOK_SIG_B64_LEN + 1])
 {
 	unsigned char m[MAC_LEN];
-	if (mac(secret, secret_len, body, body_len, m) != 0)
+	if (hmac_sha256(secret, secret_len, body, body_len, m) != 0)
 		return -1;
 	return EVP_EncodeBlock((unsigned char *)out, m, MAC_LEN) == WEBHOOK_SIG_B64_LEN ? 0 : -1;
 }

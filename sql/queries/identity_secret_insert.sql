@@ -2,5 +2,5 @@
 -- two). Answers the new secret as JSON: the only time it is shown.
 INSERT INTO identity_secrets AS k (tenant_id, secret) VALUES ($1, $2)
 RETURNING json_build_object('id', k.id, 'secret', k.secret,
-                            'fingerprint', left(encode(sha256(convert_to(k.secret, 'UTF8')), 'hex'), 12),
+                            'fingerprint', secret_fingerprint(k.secret),
                             'created_at', rfc3339(k.created_at))

@@ -4,5 +4,5 @@ INSERT INTO webhook_secrets AS k (tenant_id, source_id, secret)
 SELECT $1, $2, $3
 WHERE (SELECT count(*) FROM webhook_secrets x WHERE x.tenant_id = $1 AND x.source_id = $2) < 2
 RETURNING json_build_object('id', k.id,
-                            'fingerprint', left(encode(sha256(convert_to(k.secret, 'UTF8')), 'hex'), 12),
+                            'fingerprint', secret_fingerprint(k.secret),
                             'created_at', rfc3339(k.created_at))
