@@ -143,6 +143,35 @@ int db_stream_next(struct db *db, PGresult **row, enum db_status *st);
  * that the connection can serve again (or marks it broken). */
 void db_stream_abandon(struct db *db);
 
+/* ---- a unit of work held by the calling thread ------------------------------------------
+ *
+ * For a request sent with an Idempotency-Key (idempotency.c), the key's claim, the
+ * request's effect and its stored answer must commit together, so that a key is either
+ * finished with its answer or not there at all, whatever fails where. db_unit_begin()
+ * takes a connection for tenant and runs BEGIN; until db_unit_end(), every function
+ * above that takes this pool (db_transaction, db_read, db_pipeline_run, and through them
+ * every store) runs in the calling thread on that connection, inside that one
+ * transaction: db_transaction and db_pipeline_run then commit nothing themselves. Work
+ * that fails inside the unit (any status but DB_OK, DB_ROLLBACK included) dooms it: the
+ * unit can then only roll back. Other threads are not affected. Work for another tenant
+ * inside a unit is a bug, answered DB_ERROR. */
+
+/* Starts the calling thread's unit (none may be held). Returns DB_OK with BEGIN done. */
+__attribute__((warn_unused_result)) enum db_status db_unit_begin(struct pool *pool,
+                                                                 const char *tenant);
+
+/* Ends the calling thread's unit: COMMIT when commit is true and the unit is not doomed,
+ * else ROLLBACK; gives the connection back either way. Returns DB_OK only after COMMIT
+ * succeeded (DB_ROLLBACK after a rollback; DB_UNAVAILABLE when the COMMIT's outcome is
+ * unknown). */
+enum db_status db_unit_end(bool commit);
+
+/* True while the calling thread holds a unit on pool. */
+bool db_unit_held(const struct pool *pool);
+
+/* True when the calling thread's unit can only roll back. */
+bool db_unit_doomed(void);
+
 /* Short name of a status for logs ("unavailable"). */
 
 const char *db_status_name(enum db_status st);

@@ -7,7 +7,8 @@
  * request with its own count. A request is answered only after the commit that holds it.
  * When a combined transaction fails for a reason other than the database being
  * unavailable, its requests are retried one by one, so one bad request never fails
- * another. Larger requests are stored directly by the calling thread. */
+ * another. Larger requests, and those of a thread that holds a unit of work (db.h), are
+ * stored directly by the calling thread. */
 #ifndef LOYALTYD_INGEST_H
 #define LOYALTYD_INGEST_H
 

@@ -8,16 +8,23 @@
 
 struct idem_record {
 	char hash[65];      /* hex SHA-256 of the first request */
-	int status;         /* 0 while that request runs */
-	char *content_type; /* malloc'd, NULL while it runs */
-	char *body;         /* malloc'd, NULL while it runs */
+	int status;         /* of its answer */
+	char *content_type; /* malloc'd */
+	char *body;         /* malloc'd */
 };
 
-/* Claims key for a request whose hash is hash_hex; *claimed tells whether it was. */
+enum idem_claim {
+	IDEM_CLAIMED,  /* the request is to run */
+	IDEM_BUSY,     /* another transaction holds the key now */
+	IDEM_ANSWERED, /* the key has an answer: idem_get() reads it */
+};
+
+/* Claims key for a request whose hash is hash_hex, inside the calling thread's unit of
+ * work (db.h): the claim commits with the request's effect and answer, or not at all. */
 __attribute__((warn_unused_result)) enum db_status idem_claim(struct pool *pool,
                                                               const char *tenant_id,
                                                               const char *key, const char *hash_hex,
-                                                              bool *claimed);
+                                                              enum idem_claim *outcome);
 
 /* Reads the record of key; *found false when there is none. Free with idem_record_release. */
 __attribute__((warn_unused_result)) enum db_status idem_get(struct pool *pool,
@@ -26,13 +33,9 @@ __attribute__((warn_unused_result)) enum db_status idem_get(struct pool *pool,
 
 void idem_record_release(struct idem_record *rec);
 
-/* Keeps the answer of the request that claimed key. */
+/* Keeps the answer of the request that claimed key, in the same unit of work. */
 __attribute__((warn_unused_result)) enum db_status
 idem_finish(struct pool *pool, const char *tenant_id, const char *key, int status,
             const char *content_type, const char *body);
-
-/* Gives key back (its request failed transiently). */
-__attribute__((warn_unused_result)) enum db_status
-idem_release(struct pool *pool, const char *tenant_id, const char *key);
 
 #endif

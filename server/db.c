@@ -53,6 +53,40 @@ struct pool {
 	char connect_timeout[16];
 };
 
+/* The calling thread's unit of work (db.h): one transaction that every pooled call of
+ * this thread joins until db_unit_end(). */
+struct unit {
+	struct pool *pool; /* NULL: no unit held */
+	struct db *db;
+	bool doomed;
+	char tenant[DB_TENANT_CACHE];
+};
+
+static _Thread_local struct unit unit;
+
+/* The unit's connection when fn's work for pool and tenant joins it, else NULL; *st is
+ * DB_ERROR when the unit is for another tenant (a bug, logged). */
+static struct db *unit_join(struct pool *pool, const char *tenant, enum db_status *st)
+{
+	*st = DB_OK;
+	if (unit.pool != pool || !pool)
+		return NULL;
+	if (strcmp(unit.tenant, tenant ? tenant : "") != 0) {
+		log_msg(LOG_ERROR, "work for another tenant inside a unit of work", tenant);
+		unit.doomed = true;
+		*st = DB_ERROR;
+	}
+	return unit.db;
+}
+
+/* Records the outcome of work that joined the unit: anything but DB_OK dooms it. */
+static enum db_status unit_note(enum db_status st)
+{
+	if (st != DB_OK)
+		unit.doomed = true;
+	return st;
+}
+
 static long monotonic_ms(void)
 {
 	struct timespec ts;
@@ -537,7 +571,12 @@ enum db_status db_pipeline_run(struct pool *pool, const char *tenant, struct db_
                                size_t n)
 {
 	struct db *db = NULL;
-	enum db_status st = acquire_fresh(pool, tenant, &db, false);
+	enum db_status st;
+	if ((db = unit_join(pool, tenant, &st)) != NULL)
+		return st == DB_OK ? unit_note(db_pipeline(db, steps, n)) : st;
+	if (st != DB_OK)
+		return st;
+	st = acquire_fresh(pool, tenant, &db, false);
 	if (st != DB_OK)
 		return st;
 	st = db_pipeline(db, steps, n);
@@ -607,6 +646,9 @@ static enum db_status acquire_fresh(struct pool *pool, const char *tenant, struc
 enum db_status db_transaction(struct pool *pool, const char *tenant, db_work_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
+	struct db *held = unit_join(pool, tenant, &st);
+	if (held)
+		return st == DB_OK ? unit_note(fn(held, arg)) : st;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		struct db *db = NULL;
 		st = acquire_fresh(pool, tenant, &db, true);
@@ -629,6 +671,9 @@ enum db_status db_transaction(struct pool *pool, const char *tenant, db_work_fn 
 enum db_status db_read(struct pool *pool, const char *tenant, db_work_fn fn, void *arg)
 {
 	enum db_status st = DB_ERROR;
+	struct db *held = unit_join(pool, tenant, &st);
+	if (held)
+		return st == DB_OK ? unit_note(fn(held, arg)) : st;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct db *db = NULL;
 		st = acquire_fresh(pool, tenant, &db, false);
@@ -641,6 +686,53 @@ enum db_status db_read(struct pool *pool, const char *tenant, db_work_fn fn, voi
 			return st;
 	}
 	return st;
+}
+
+enum db_status db_unit_begin(struct pool *pool, const char *tenant)
+{
+	const char *t = tenant ? tenant : "";
+	if (unit.pool || strlen(t) >= sizeof(unit.tenant)) {
+		log_msg(LOG_ERROR, "a unit of work was begun inside another", t);
+		return DB_ERROR;
+	}
+	struct db *db = NULL;
+	enum db_status st = acquire_fresh(pool, tenant, &db, true);
+	if (st != DB_OK)
+		return st;
+	unit.pool = pool;
+	unit.db = db;
+	unit.doomed = false;
+	memcpy(unit.tenant, t, strlen(t) + 1);
+	return DB_OK;
+}
+
+enum db_status db_unit_end(bool commit)
+{
+	struct db *db = unit.db;
+	struct pool *pool = unit.pool;
+	enum db_status st = DB_ROLLBACK;
+	if (!pool)
+		return DB_ERROR;
+	if (commit && !unit.doomed) {
+		/* DB_UNAVAILABLE when the connection broke: the outcome is unknown */
+		st = db_command(db, "COMMIT");
+	} else if (PQstatus(db->conn) == CONNECTION_OK && !db->broken) {
+		if (db_command(db, "ROLLBACK") != DB_OK)
+			db->broken = true;
+	}
+	unit = (struct unit){0};
+	pool_release(pool, db);
+	return st;
+}
+
+bool db_unit_held(const struct pool *pool)
+{
+	return pool && unit.pool == pool;
+}
+
+bool db_unit_doomed(void)
+{
+	return unit.pool && unit.doomed;
 }
 
 enum db_status db_stream_begin(struct db *db, enum sql_query q, int nparams,

@@ -90,7 +90,11 @@ static int queue(struct request *req, int status, struct MHD_Response *resp,
 int http_reply_owned(struct request *req, int status, const char *content_type, char *data,
                      size_t len)
 {
-	idempotency_finish(req, status, content_type, data, len);
+	enum db_status st = idempotency_finish(req, status, content_type, data, len);
+	if (st != DB_OK) {
+		free(data); /* never a 2xx for work that did not commit */
+		return problem_db(req, st);
+	}
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
@@ -103,7 +107,9 @@ int http_reply_owned(struct request *req, int status, const char *content_type, 
 int http_reply_static(struct request *req, int status, const char *content_type, const char *data,
                       size_t len)
 {
-	idempotency_finish(req, status, content_type, data, len);
+	enum db_status st = idempotency_finish(req, status, content_type, data, len);
+	if (st != DB_OK)
+		return problem_db(req, st);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
 	return queue(req, status, resp, content_type);
@@ -127,7 +133,9 @@ int http_reply_json(struct request *req, int status, json_t *json)
 
 int http_reply_empty(struct request *req, int status)
 {
-	idempotency_finish(req, status, NULL, "", 0);
+	enum db_status st = idempotency_finish(req, status, NULL, "", 0);
+	if (st != DB_OK)
+		return problem_db(req, st);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	return queue(req, status, resp, NULL);
@@ -431,6 +439,13 @@ static int dispatch_route(struct request *req)
 		int rc = idempotency_begin(req);
 		if (rc != 0)
 			return rc > 0 ? 0 : -1;
+		rc = route->handler(req);
+		if (req->idem_claimed && req->status == 0 &&
+		    problem_reply(req, 500, "internal",
+		                  "an internal error occurred; it was logged") != 0)
+			rc = -1;
+		idempotency_abandon(req); /* the unit never outlives its request */
+		return rc;
 	}
 	return route->handler(req);
 }

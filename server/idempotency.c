@@ -39,79 +39,109 @@ static bool key_ok(const char *key)
 	return true;
 }
 
+static int queued(int rc)
+{
+	return rc == 0 ? 1 : -1;
+}
+
+static int reply_busy(struct request *req)
+{
+	http_header_add(req, "Retry-After", "1");
+	return queued(problem_reply(req, 409, "idempotency-key-in-use",
+	                            "the first request with this Idempotency-Key is still running; "
+	                            "retry after a second"));
+}
+
 int idempotency_begin(struct request *req)
 {
 	const char *key = http_request_header(req, "Idempotency-Key");
+	struct pool *pool = req->app->pool;
+	const char *tenant = req->who.tenant_id;
 	char hash[65];
 	if (!key)
 		return 0;
 	if (!key_ok(key))
-		return problem_reply(req, 400, "invalid-header",
-		                     "Idempotency-Key must be 1 to 255 visible ASCII characters") ==
-		               0
-		           ? 1
-		           : -1;
+		return queued(
+		    problem_reply(req, 400, "invalid-header",
+		                  "Idempotency-Key must be 1 to 255 visible ASCII characters"));
 	request_hash(req, hash);
-	for (int attempt = 0; attempt < 2; attempt++) {
-		bool claimed = false, found = false;
-		struct idem_record rec;
-		enum db_status st =
-		    idem_claim(req->app->pool, req->who.tenant_id, key, hash, &claimed);
-		if (st != DB_OK)
-			return problem_db(req, st) == 0 ? 1 : -1;
-		if (claimed) {
-			snprintf(req->idem_key, sizeof(req->idem_key), "%s", key);
-			req->idem_claimed = true;
-			return 0;
-		}
-		st = idem_get(req->app->pool, req->who.tenant_id, key, &rec, &found);
-		if (st != DB_OK)
-			return problem_db(req, st) == 0 ? 1 : -1;
-		if (!found)
-			continue; /* given back meanwhile: claim again */
-		int rc;
-		if (rec.status == 0)
-			rc = problem_reply(
-			    req, 409, "idempotency-key-in-use",
-			    "the first request with this Idempotency-Key is still running");
-		else if (strcmp(rec.hash, hash) != 0)
-			rc = problem_reply(req, 422, "idempotency-key-reused",
-			                   "this Idempotency-Key was used for another request");
-		else {
-			http_header_add(req, "Idempotent-Replayed", "true");
-			char *body = rec.body ? rec.body : strdup("");
-			rec.body = NULL;
-			rc =
-			    http_reply_owned(req, rec.status, rec.content_type, body, strlen(body));
-		}
-		idem_record_release(&rec);
-		return rc == 0 ? 1 : -1;
+	/* The claim opens the request's unit of work: the handler's effect and the answer
+	 * kept under the key commit with it, in idempotency_finish(), or not at all. */
+	enum db_status st = db_unit_begin(pool, tenant);
+	if (st != DB_OK)
+		return queued(problem_db(req, st));
+	enum idem_claim outcome = IDEM_BUSY;
+	st = idem_claim(pool, tenant, key, hash, &outcome);
+	if (st == DB_OK && outcome == IDEM_CLAIMED) {
+		snprintf(req->idem_key, sizeof(req->idem_key), "%s", key);
+		req->idem_claimed = true;
+		return 0;
 	}
-	return problem_reply(req, 409, "idempotency-key-in-use",
-	                     "this Idempotency-Key is being used; retry") == 0
-	           ? 1
-	           : -1;
+	struct idem_record rec;
+	bool found = false;
+	memset(&rec, 0, sizeof(rec));
+	if (st == DB_OK && outcome == IDEM_ANSWERED)
+		st = idem_get(pool, tenant, key, &rec, &found);
+	(void)db_unit_end(false);
+	int rc;
+	if (st != DB_OK)
+		rc = queued(problem_db(req, st));
+	else if (outcome == IDEM_BUSY || !found)
+		rc = reply_busy(req); /* !found: pruned this instant; the retry claims it */
+	else if (strcmp(rec.hash, hash) != 0)
+		rc = queued(problem_reply(req, 422, "idempotency-key-reused",
+		                          "this Idempotency-Key was used for another request"));
+	else {
+		http_header_add(req, "Idempotent-Replayed", "true");
+		char *body = rec.body ? rec.body : strdup("");
+		rec.body = NULL;
+		rc = queued(http_reply_owned(
+		    req, rec.status, rec.content_type ? rec.content_type : "application/json", body,
+		    body ? strlen(body) : 0));
+	}
+	idem_record_release(&rec);
+	return rc;
 }
 
-void idempotency_finish(struct request *req, int status, const char *content_type, const char *body,
-                        size_t len)
+enum db_status idempotency_finish(struct request *req, int status, const char *content_type,
+                                  const char *body, size_t len)
 {
-	enum db_status st;
+	if (!req->idem_claimed)
+		return DB_OK;
+	req->idem_claimed = false;
+	/* a 5xx, or work that failed inside the unit: nothing of it is kept, the key is
+	 * free again, and a retry runs anew */
+	bool keep = status < 500 && !db_unit_doomed();
+	enum db_status st = DB_OK;
+	if (keep) {
+		char *text = malloc(len + 1);
+		if (text) {
+			memcpy(text, body ? body : "", len);
+			text[len] = '\0';
+			st = idem_finish(req->app->pool, req->who.tenant_id, req->idem_key, status,
+			                 content_type ? content_type : "", text);
+			free(text);
+		} else {
+			st = DB_ERROR;
+		}
+	}
+	enum db_status end = db_unit_end(keep && st == DB_OK);
+	if (status < 200 || status >= 300)
+		return DB_OK; /* a refusal changed nothing, kept or not: it is sent as it is */
+	if (!keep)
+		return DB_ERROR; /* a 2xx over failed work: a handler's bug */
+	if (st != DB_OK)
+		return st;
+	/* DB_UNAVAILABLE: the COMMIT's outcome is unknown; a retry with the key replays the
+	 * answer if it committed, or runs the request if it did not */
+	return end == DB_OK ? DB_OK : end;
+}
+
+void idempotency_abandon(struct request *req)
+{
 	if (!req->idem_claimed)
 		return;
 	req->idem_claimed = false;
-	if (status >= 500) {
-		st = idem_release(req->app->pool, req->who.tenant_id, req->idem_key);
-	} else {
-		char *text = malloc(len + 1);
-		if (!text)
-			return;
-		memcpy(text, body ? body : "", len);
-		text[len] = '\0';
-		st = idem_finish(req->app->pool, req->who.tenant_id, req->idem_key, status,
-		                 content_type ? content_type : "", text);
-		free(text);
-	}
-	if (st != DB_OK)
-		log_msg(LOG_WARN, "idempotency record not kept", db_status_name(st));
+	log_msg(LOG_ERROR, "a keyed request ended without a reply", req->path);
+	(void)db_unit_end(false);
 }

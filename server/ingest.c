@@ -221,7 +221,9 @@ enum db_status ingester_submit(struct ingester *ing, struct pool *pool, const ch
 	struct job job = {.tenant_id = tenant_id, .events = events, .n = json_array_size(events)};
 	struct job *self = &job;
 	*accepted = 0;
-	if (!ing || job.n > INGEST_COALESCE_MAX) {
+	/* a request that holds a unit of work (an Idempotency-Key: db.h) stores its events in
+	 * that unit, on the calling thread, to commit with the key's answer */
+	if (!ing || job.n > INGEST_COALESCE_MAX || db_unit_held(pool)) {
 		run_group(pool, &self, 1);
 		*accepted = job.accepted;
 		return job.status;

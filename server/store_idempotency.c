@@ -7,7 +7,7 @@
 
 struct claim_args {
 	const char *const *params;
-	bool *claimed;
+	enum idem_claim *outcome;
 };
 
 static enum db_status do_claim(struct db *db, void *arg)
@@ -17,17 +17,21 @@ static enum db_status do_claim(struct db *db, void *arg)
 	enum db_status st = db_query(db, SQL_IDEM_CLAIM, 3, a->params, &res);
 	if (st != DB_OK)
 		return st;
-	*a->claimed = PQntuples(res) == 1;
+	bool got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	bool claimed = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	*a->outcome = !got ? IDEM_BUSY : claimed ? IDEM_CLAIMED : IDEM_ANSWERED;
 	PQclear(res);
 	return DB_OK;
 }
 
 enum db_status idem_claim(struct pool *pool, const char *tenant_id, const char *key,
-                          const char *hash_hex, bool *claimed)
+                          const char *hash_hex, enum idem_claim *outcome)
 {
 	const char *params[] = {tenant_id, key, hash_hex};
-	struct claim_args a = {params, claimed};
-	*claimed = false;
+	struct claim_args a = {params, outcome};
+	*outcome = IDEM_BUSY;
+	if (!db_unit_held(pool))
+		return DB_ERROR; /* a claim outside the request's unit would outlive it */
 	return db_transaction(pool, tenant_id, do_claim, &a);
 }
 
@@ -95,12 +99,5 @@ enum db_status idem_finish(struct pool *pool, const char *tenant_id, const char 
 	snprintf(status_text, sizeof(status_text), "%d", status);
 	const char *params[] = {tenant_id, key, status_text, content_type, body};
 	struct write_args a = {SQL_IDEM_FINISH, params, 5};
-	return db_transaction(pool, tenant_id, do_write, &a);
-}
-
-enum db_status idem_release(struct pool *pool, const char *tenant_id, const char *key)
-{
-	const char *params[] = {tenant_id, key};
-	struct write_args a = {SQL_IDEM_RELEASE, params, 2};
 	return db_transaction(pool, tenant_id, do_write, &a);
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -378,6 +379,226 @@ static void cut_commit_is_not_retried_and_keyed_retry_answers_once(void **state)
 	PQfinish(c);
 }
 
+/* ---- exactly once under a hung database ------------------------------------------------ */
+
+#define KEYED_EARNERS 12
+#define KEYED_BATCHERS 4
+#define KEYED_BATCH 5
+#define KEYED_GIVE_UP_MS 30000
+
+struct keyed {
+	atomic_bool stop;
+	atomic_long requests, earns_acked, batches_acked, conflicts, unavailable, failed;
+	atomic_long longest_409_ms; /* from a key's first 409 to its success */
+	int port;
+	char auth[96];
+};
+
+static struct keyed keyed;
+
+/* One client: key after key, each retried on 5xx, 409 or a broken connection until it is
+ * answered 2xx, as a careful client would (the issue's reproducer). */
+static void *keyed_client(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+	bool batcher = t >= KEYED_EARNERS;
+	char body[1024], idem[96], path[96];
+	for (long n = 0; !atomic_load(&keyed.stop); n++) {
+		snprintf(idem, sizeof(idem), "Idempotency-Key: k-%d-%ld", t, n);
+		if (batcher) {
+			size_t len = (size_t)sprintf(body, "{\"events\":[");
+			for (int i = 0; i < KEYED_BATCH; i++)
+				len += (size_t)sprintf(
+				    body + len,
+				    "%s{\"customer_id\":\"batcher-%d\",\"type\":\"visit\","
+				    "\"occurred_at\":\"2026-11-01T00:00:00Z\"}",
+				    i ? "," : "", t);
+			sprintf(body + len, "]}");
+			snprintf(path, sizeof(path), "/v1/events");
+		} else {
+			snprintf(body, sizeof(body),
+			         "{\"points\":1,\"reason\":\"keyed\",\"reference\":\"k-%d-%ld\"}",
+			         t, n);
+			snprintf(path, sizeof(path), "/v1/customers/earner-%d/points/earn", t);
+		}
+		const char *h[] = {keyed.auth, "Content-Type: application/json", idem, NULL};
+		long start = now_ms(), first_409 = -1;
+		for (;;) {
+			struct response r;
+			atomic_fetch_add(&keyed.requests, 1);
+			int status =
+			    http(keyed.port, "POST", path, h, body, &r) == 0 ? r.status : -1;
+			if (status == 409) {
+				assert_string_equal(response_header(&r, "Retry-After"), "1");
+				atomic_fetch_add(&keyed.conflicts, 1);
+				if (first_409 < 0)
+					first_409 = now_ms();
+			} else if (status >= 500) {
+				atomic_fetch_add(&keyed.unavailable, 1);
+			}
+			if (status > 0)
+				response_free(&r);
+			if (status == 200 || status == 201) {
+				atomic_fetch_add(
+				    batcher ? &keyed.batches_acked : &keyed.earns_acked, 1);
+				if (first_409 >= 0) {
+					long span = now_ms() - first_409,
+					     prev = atomic_load(&keyed.longest_409_ms);
+					while (span > prev &&
+					       !atomic_compare_exchange_weak(&keyed.longest_409_ms,
+					                                     &prev, span))
+						;
+				}
+				break;
+			}
+			if ((status != 409 && status < 500 && status != -1) ||
+			    now_ms() - start > KEYED_GIVE_UP_MS) {
+				fprintf(stderr, "keyed: %s gave up with %d\n", idem, status);
+				atomic_fetch_add(&keyed.failed, 1);
+				return NULL;
+			}
+			usleep(20000);
+		}
+	}
+	return NULL;
+}
+
+static void keyed_writes_apply_once_under_a_hung_database(void **state)
+{
+	(void)state;
+	struct server s;
+	const char *env[] = {"LOYALTYD_DB_DEADLINE_MS=1500",
+	                     "LOYALTYD_DB_STATEMENT_TIMEOUT_MS=1000",
+	                     "LOYALTYD_DB_CHECKOUT_MS=1000", "LOYALTYD_RATE_LIMIT=0", NULL};
+	char t2[37], k2[64];
+	server_start(&s, env);
+	create_tenant(s.port, "Keyed shop", t2, k2);
+	memset(&keyed, 0, sizeof(keyed));
+	keyed.port = s.port;
+	snprintf(keyed.auth, sizeof(keyed.auth), "Authorization: Bearer %s", k2);
+	for (int t = 0; t < KEYED_EARNERS; t++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/v1/customers/earner-%d", t);
+		json_decref(api_json(s.port, k2, "PUT", path, "{}", 201));
+	}
+	pthread_t th[KEYED_EARNERS + KEYED_BATCHERS];
+	for (int t = 0; t < KEYED_EARNERS + KEYED_BATCHERS; t++)
+		pthread_create(&th[t], NULL, keyed_client, (void *)(intptr_t)t);
+	sleep(1);
+	/* the postmaster and every backend stopped for 4 s, mid-load: statements, claims and
+	 * COMMITs are caught in flight */
+	assert_true(pg_signal_all(SIGSTOP) > 1);
+	sleep(4);
+	assert_true(pg_signal_all(SIGCONT) > 1);
+	sleep(3);
+	atomic_store(&keyed.stop, true);
+	for (int t = 0; t < KEYED_EARNERS + KEYED_BATCHERS; t++)
+		pthread_join(th[t], NULL);
+
+	long earns = db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1 AND kind = "
+	                     "'earn'",
+	                     t2);
+	long distinct = db_long("SELECT count(DISTINCT reference) FROM points_ledger WHERE "
+	                        "tenant_id = $1 AND kind = 'earn'",
+	                        t2);
+	long visits =
+	    db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND type = 'visit'", t2);
+	long acked = atomic_load(&keyed.earns_acked), batches = atomic_load(&keyed.batches_acked);
+	printf("faults: keyed under SIGSTOP 4 s: %ld requests; earns acknowledged %ld, in the "
+	       "ledger %ld (distinct keys %ld); batches acknowledged %ld (%ld events), stored %ld; "
+	       "503 %ld, 409 %ld, longest 409 run %ld ms\n",
+	       atomic_load(&keyed.requests), acked, earns, distinct, batches, batches * KEYED_BATCH,
+	       visits, atomic_load(&keyed.unavailable), atomic_load(&keyed.conflicts),
+	       atomic_load(&keyed.longest_409_ms));
+	assert_int_equal(atomic_load(&keyed.failed), 0);
+	assert_true(atomic_load(&keyed.unavailable) > 0); /* the hang was seen */
+	assert_true(acked > 0 && batches > 0);
+	/* every acknowledged earn applied once: none lost, none twice */
+	assert_int_equal(earns, acked);
+	assert_int_equal(distinct, acked);
+	assert_int_equal(visits, batches * KEYED_BATCH);
+	/* and a key is busy only while its first transaction is really alive */
+	assert_true(atomic_load(&keyed.longest_409_ms) <= 3000);
+	/* a finished key replays its answer byte for byte */
+	struct response a, b;
+	const char *h[] = {keyed.auth, "Content-Type: application/json", "Idempotency-Key: k-0-0",
+	                   NULL};
+	const char *first = "{\"points\":1,\"reason\":\"keyed\",\"reference\":\"k-0-0\"}";
+	assert_int_equal(http(s.port, "POST", "/v1/customers/earner-0/points/earn", h, first, &a),
+	                 0);
+	assert_int_equal(http(s.port, "POST", "/v1/customers/earner-0/points/earn", h, first, &b),
+	                 0);
+	assert_int_equal(a.status, 201);
+	assert_string_equal(response_header(&a, "Idempotent-Replayed"), "true");
+	assert_string_equal(a.body, b.body);
+	response_free(&a);
+	response_free(&b);
+	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1 AND "
+	                         "reference = 'k-0-0'",
+	                         t2),
+	                 1);
+	assert_int_equal(server_stop(&s), 0);
+}
+
+/* A redeem whose first request is still running (waiting for the customer's row): the
+ * same key is told 409 with Retry-After at once, and once the first finishes the retry
+ * replays its answer; the points are spent once. */
+static void keyed_redeem_in_flight_is_409_then_replayed(void **state)
+{
+	(void)state;
+	json_decref(api_json(srv.port, key, "PUT", "/v1/customers/spender", "{}", 201));
+	json_decref(api_json(srv.port, key, "POST", "/v1/customers/spender/points/adjust",
+	                     "{\"points\":100,\"reason\":\"start\"}", 201));
+	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	const char *p[] = {tenant};
+	PQclear(PQexec(c, "BEGIN"));
+	PGresult *res = PQexecParams(c,
+	                             "SELECT id FROM customers WHERE tenant_id = $1 AND "
+	                             "external_id = 'spender' FOR UPDATE",
+	                             1, NULL, p, NULL, NULL, 0);
+	assert_int_equal(PQntuples(res), 1);
+	PQclear(res);
+	const char *h[] = {auth, "Content-Type: application/json", "Idempotency-Key: redeem-1",
+	                   NULL};
+	const char *body = "{\"points\":30,\"reason\":\"gift\"}";
+	pid_t first = fork();
+	if (first == 0) {
+		struct response r;
+		int ok = http(srv.port, "POST", "/v1/customers/spender/points/redeem", h, body,
+		              &r) == 0 &&
+		         r.status == 201;
+		_exit(ok ? 0 : 1);
+	}
+	usleep(300000); /* the first now waits for the row */
+	struct response r;
+	long t0 = now_ms();
+	assert_int_equal(http(srv.port, "POST", "/v1/customers/spender/points/redeem", h, body, &r),
+	                 0);
+	assert_true(now_ms() - t0 < 500);
+	assert_int_equal(r.status, 409);
+	assert_string_equal(response_header(&r, "Retry-After"), "1");
+	assert_non_null(strstr(r.body, "idempotency-key-in-use"));
+	response_free(&r);
+	PQclear(PQexec(c, "ROLLBACK"));
+	PQfinish(c);
+	int wst = 0;
+	assert_int_equal(waitpid(first, &wst, 0), first);
+	assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
+	assert_int_equal(http(srv.port, "POST", "/v1/customers/spender/points/redeem", h, body, &r),
+	                 0);
+	assert_int_equal(r.status, 201);
+	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
+	json_t *j = response_json(&r);
+	assert_int_equal(json_int(j, "balance"), 70);
+	assert_int_equal(json_int(j, "points"), -30);
+	json_decref(j);
+	response_free(&r);
+	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1 AND "
+	                         "kind = 'redeem'",
+	                         tenant),
+	                 1);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -400,6 +621,8 @@ int main(void)
 	    cmocka_unit_test(hung_database_is_503_within_the_deadline),
 	    cmocka_unit_test(lock_waits_end_at_lock_timeout),
 	    cmocka_unit_test(cut_commit_is_not_retried_and_keyed_retry_answers_once),
+	    cmocka_unit_test(keyed_redeem_in_flight_is_409_then_replayed),
+	    cmocka_unit_test(keyed_writes_apply_once_under_a_hung_database),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
