@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db.h"
 
@@ -40,13 +41,20 @@ struct response_input {
 	const char *channel;
 	char *answers;         /* JSON array text (malloc'd by the caller) */
 	char responded_at[32]; /* "" = now */
+	int64_t responded_us;  /* responded_at in microseconds since 1970, when given */
 };
 
-/* Stores one answer (creating its customer on first sight). *stored is false when the
- * tenant already had an answer with that client id; *json is the stored answer either way. */
+enum response_outcome {
+	RESPONSE_STORED,   /* a new answer */
+	RESPONSE_REPLAYED, /* the same answer with the same client id was stored before */
+	RESPONSE_CONFLICT, /* another answer has that client id: nothing changed or shown */
+};
+
+/* Stores one answer (creating its customer on first sight). *json is the stored answer
+ * when *outcome is RESPONSE_STORED or RESPONSE_REPLAYED, else NULL. */
 __attribute__((warn_unused_result)) enum db_status
 responses_create(struct pool *pool, const char *tenant_id, const char *survey_id, const char *kind,
-                 const struct response_input *in, bool *stored, char **json);
+                 const struct response_input *in, enum response_outcome *outcome, char **json);
 
 struct response_filter {
 	const char *score_min, *score_max; /* from the category */

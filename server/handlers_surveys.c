@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "handlers.h"
 #include "http.h"
@@ -139,12 +140,14 @@ static int check_identity(struct request *req, const struct response_input *in)
 	return rc < 0 ? -1 : 1;
 }
 
+/* How far ahead of the server's clock an answer sent with a respond key may be dated. */
+#define RESPONSE_CLOCK_SKEW_US (300LL * 1000000)
+
 int handle_response_create(struct request *req)
 {
 	char *survey = NULL, *json = NULL;
 	struct survey_info info;
 	struct response_input in;
-	bool stored = false;
 	int rc;
 	const char *id = find_survey(req, &survey, &info);
 	free(survey);
@@ -159,14 +162,28 @@ int handle_response_create(struct request *req)
 		goto out;
 	}
 	json_decref(errors);
+	if (!(req->who.scopes & SCOPE_INGEST) && in.responded_at[0] &&
+	    in.responded_us > (int64_t)time(NULL) * 1000000 + RESPONSE_CLOCK_SKEW_US) {
+		/* a key in a public page must not plant answers in the future (they would sit at
+		 * the top of every list and report to come) */
+		rc = problem_invalid_field(req, "/responded_at",
+		                           "must not be in the future (at most 5 minutes ahead)");
+		goto out;
+	}
 	if ((rc = check_identity(req, &in)) != 0) {
 		rc = DONE(rc);
 		goto out;
 	}
+	enum response_outcome outcome;
 	enum db_status st = responses_create(req->app->pool, req->who.tenant_id, id, info.kind, &in,
-	                                     &stored, &json);
-	rc = st == DB_OK ? handlers_reply_json_text(req, stored ? 201 : 200, json)
-	                 : problem_db(req, st);
+	                                     &outcome, &json);
+	if (st != DB_OK)
+		rc = problem_db(req, st);
+	else if (outcome == RESPONSE_CONFLICT)
+		rc = problem_reply(req, 409, "response-id-in-use",
+		                   "another answer was stored with this id; send a new id");
+	else
+		rc = handlers_reply_json_text(req, outcome == RESPONSE_STORED ? 201 : 200, json);
 out:
 	free(in.answers);
 	json_decref(body);

@@ -87,8 +87,10 @@ int response_input_parse(const json_t *body, const struct survey_info *info,
 		if (timefmt_parse_rfc3339(when, &us) != 0 || !timefmt_in_range(us))
 			problem_error_add(errors, "/responded_at",
 			                  "must be an RFC 3339 time from 1970 to 2100");
-		else
+		else {
 			timefmt_format(us, in->responded_at);
+			in->responded_us = us;
+		}
 	}
 	return json_array_size(errors) ? -1 : 0;
 }

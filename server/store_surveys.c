@@ -108,7 +108,7 @@ enum db_status surveys_list(struct pool *pool, const char *tenant_id, const char
 
 struct response_args {
 	const char *const *params;
-	bool *stored;
+	enum response_outcome *outcome;
 	char **json;
 };
 
@@ -121,28 +121,37 @@ static enum db_status do_respond(struct db *db, void *arg)
 		return st;
 	free(*a->json);
 	*a->json = NULL;
-	if (PQntuples(res) == 1) {
-		*a->stored = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-		*a->json = strdup(PQgetvalue(res, 0, 1));
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		/* No row: the same client id was committed by another request after this
+		 * statement's snapshot; running it again (new snapshot) finds it. */
+		return DB_RETRY;
 	}
+	const char *state = PQgetvalue(res, 0, 0);
+	*a->outcome = strcmp(state, "stored") == 0     ? RESPONSE_STORED
+	              : strcmp(state, "replayed") == 0 ? RESPONSE_REPLAYED
+	                                               : RESPONSE_CONFLICT;
+	if (*a->outcome != RESPONSE_CONFLICT && !(*a->json = strdup(PQgetvalue(res, 0, 1))))
+		st = DB_ERROR;
 	PQclear(res);
-	/* No row: the same client id was committed by another request after this statement's
-	 * snapshot; running it again (new snapshot) finds it. */
-	return *a->json ? DB_OK : DB_RETRY;
+	/* a conflicting repeat changes nothing, not even its customer's first sight */
+	return st == DB_OK && *a->outcome == RESPONSE_CONFLICT ? DB_ROLLBACK : st;
 }
 
 enum db_status responses_create(struct pool *pool, const char *tenant_id, const char *survey_id,
-                                const char *kind, const struct response_input *in, bool *stored,
-                                char **json)
+                                const char *kind, const struct response_input *in,
+                                enum response_outcome *outcome, char **json)
 {
 	const char *params[] = {
 	    tenant_id,     survey_id,   in->customer_id,
 	    in->client_id, in->score,   in->comment,
 	    in->channel,   in->answers, in->responded_at[0] ? in->responded_at : NULL,
 	    kind};
-	struct response_args a = {params, stored, json};
+	struct response_args a = {params, outcome, json};
 	*json = NULL;
-	return db_transaction(pool, tenant_id, do_respond, &a);
+	*outcome = RESPONSE_CONFLICT;
+	enum db_status st = db_transaction(pool, tenant_id, do_respond, &a);
+	return st == DB_ROLLBACK && *outcome == RESPONSE_CONFLICT ? DB_OK : st;
 }
 
 enum db_status responses_list(struct pool *pool, const char *tenant_id, const char *survey_id,

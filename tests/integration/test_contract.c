@@ -129,7 +129,11 @@ static const struct step walk[] = {
      "\"channel\":\"web\",\"answers\":[\"fast\"],\"responded_at\":\"2026-05-01T00:00:00Z\"}",
      201},
     {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json",
-     "{\"id\":\"wr1\",\"score\":9}", 200},
+     "{\"id\":\"wr1\",\"customer_id\":\"walker\",\"score\":9,\"comment\":\"Great\","
+     "\"channel\":\"web\",\"answers\":[\"fast\"],\"responded_at\":\"2026-05-01T00:00:00Z\"}",
+     200},
+    {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json",
+     "{\"id\":\"wr1\",\"score\":9}", 409},
     {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json", "{\"score\":3}",
      201},
     {"POST", "/v1/surveys/{survey_id}/responses", ADMIN_KEY, "application/json", "{\"score\":12}",

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -197,13 +198,38 @@ static void answers_anonymous_identified_and_repeated(void **state)
 	json_decref(w);
 	json_decref(a);
 	response_free(&r);
-	/* the same id again: not stored twice, answered 200 with the stored answer */
-	assert_int_equal(call(key, "POST", path, "{\"id\":\"nps-1\",\"score\":0}", &r), 0);
+	/* the same answer again: not stored twice, answered 200 with the stored answer */
+	assert_int_equal(call(key, "POST", path, body, &r), 0);
 	assert_int_equal(r.status, 200);
 	a = response_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(a, "score")), 10);
+	assert_string_equal(json_string_value(json_object_get(a, "customer_id")), "ivana");
 	json_decref(a);
 	response_free(&r);
+	/* the same id with another answer is no replay: 409, and nothing of the stored answer
+	 * (another customer's, perhaps) is shown */
+	const char *others[] = {
+	    "{\"id\":\"nps-1\",\"score\":0}",
+	    "{\"id\":\"nps-1\",\"customer_id\":\"ivana\",\"score\":9,\"comment\":"
+	    "\"Odlična usluga, brza "
+	    "dostava\",\"channel\":\"email\",\"answers\":[\"nothing\",null]}",
+	    "{\"id\":\"nps-1\",\"customer_id\":\"marko\",\"score\":10,\"comment\":"
+	    "\"Odlična usluga, brza "
+	    "dostava\",\"channel\":\"email\",\"answers\":[\"nothing\",null]}",
+	    NULL};
+	for (int i = 0; others[i]; i++) {
+		assert_int_equal(call(key, "POST", path, others[i], &r), 0);
+		assert_int_equal(r.status, 409);
+		assert_non_null(strstr(r.body, "urn:loyaltyd:problem:response-id-in-use"));
+		assert_null(strstr(r.body, "ivana"));
+		assert_null(strstr(r.body, "Odlična"));
+		response_free(&r);
+	}
+	/* the refused repeat did not create its customer */
+	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
+	                         "external_id = 'marko'",
+	                         tenant),
+	                 0);
 	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
 	                         "client_id = 'nps-1'",
 	                         tenant),
@@ -237,6 +263,45 @@ static void respond_key_may_answer_and_nothing_else(void **state)
 	                      &r),
 	                 0);
 	assert_int_equal(r.status, 403);
+	response_free(&r);
+	/* an anonymous repeat of another customer's answer id, with the respond key, to this
+	 * or another survey: 409 with nothing revealed */
+	char nps_path[96];
+	snprintf(nps_path, sizeof(nps_path), "/v1/surveys/%s/responses", nps_id);
+	const char *legit = "{\"id\":\"legit-1\",\"customer_id\":\"verified-1\",\"score\":4,"
+	                    "\"comment\":\"private words\"}";
+	assert_int_equal(call(key, "POST", path, legit, &r), 0);
+	assert_int_equal(r.status, 201);
+	response_free(&r);
+	const char *probes[][2] = {{path, "{\"id\":\"legit-1\",\"score\":4}"},
+	                           {path, "{\"id\":\"legit-1\",\"score\":1}"},
+	                           {nps_path, "{\"id\":\"legit-1\",\"score\":0}"}};
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		assert_int_equal(call(k, "POST", probes[i][0], probes[i][1], &r), 0);
+		assert_int_equal(r.status, 409);
+		assert_null(strstr(r.body, "verified-1"));
+		assert_null(strstr(r.body, "private words"));
+		response_free(&r);
+	}
+	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
+	                         "client_id = 'legit-1' AND score = 4",
+	                         tenant),
+	                 1);
+	/* and cannot date an answer in the future (an ingest key may, for imports) */
+	char when[160];
+	time_t later = time(NULL) + 3600;
+	struct tm tm;
+	gmtime_r(&later, &tm);
+	strftime(when, sizeof(when), "{\"score\":5,\"responded_at\":\"%Y-%m-%dT%H:%M:%SZ\"}", &tm);
+	long before = db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant);
+	assert_int_equal(call(k, "POST", path, when, &r), 0);
+	assert_true(response_single_error(&r, 422, "/responded_at",
+	                                  "must not be in the future (at most 5 minutes ahead)"));
+	response_free(&r);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant), before);
+	assert_int_equal(call(key, "POST", path, when, &r), 0);
+	assert_int_equal(r.status, 201);
 	response_free(&r);
 	/* another tenant's key cannot answer this tenant's survey */
 	assert_int_equal(call(other_key, "POST", path, "{\"score\":5}", &r), 0);
