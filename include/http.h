@@ -41,6 +41,11 @@ int http_reply_json_type(struct request *req, int status, json_t *json, const ch
 /* Queues a reply without body (204). */
 int http_reply_empty(struct request *req, int status);
 
+/* Queues a 304 for representation (len bytes, living for the whole process): its
+ * Content-Length is the one the 200 would have (RFC 9110 §8.6; libmicrohttpd 0.9.75 would
+ * say 0 for an empty reply), and no byte of it is sent. */
+int http_reply_not_modified(struct request *req, const char *representation, size_t len);
+
 /* A body made while it is sent (chunked): fill writes up to max bytes into buf and
  * returns how many (more than 0), 0 at the end, or -1 on a failure, after which the
  * connection is closed so that the client sees a cut body, not a short one. done(cls) is

@@ -103,7 +103,8 @@ int handle_static(struct request *req)
 		}
 		const char *match = http_request_header(req, "If-None-Match");
 		if (match && (strstr(match, etag) || strcmp(match, "*") == 0))
-			return http_reply_empty(req, 304);
+			return http_reply_not_modified(req, gz ? a->gz : a->data,
+			                               gz ? a->gz_len : a->len);
 		return gz ? http_reply_static(req, 200, assets[i].type, a->gz, a->gz_len)
 		          : http_reply_static(req, 200, assets[i].type, a->data, a->len);
 	}

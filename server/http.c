@@ -141,6 +141,13 @@ int http_reply_empty(struct request *req, int status)
 	return queue(req, status, resp, NULL);
 }
 
+int http_reply_not_modified(struct request *req, const char *representation, size_t len)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	    len, (void *)(uintptr_t)representation, MHD_RESPMEM_PERSISTENT);
+	return queue(req, 304, resp, NULL);
+}
+
 int http_json_depth(const json_t *json)
 {
 	int deepest = 0;

@@ -278,7 +278,10 @@ int conn_read_response(int fd, struct response *r)
 		goto fail;
 	const char *cl = response_header(r, "Content-Length");
 	const char *te = response_header(r, "Transfer-Encoding");
-	if (te && strcasecmp(te, "chunked") == 0) {
+	if (r->status == 204 || r->status == 304) {
+		/* never a body, whatever the headers say (RFC 9112 §6.3) */
+		r->body = calloc(1, 1);
+	} else if (te && strcasecmp(te, "chunked") == 0) {
 		size_t cap = 1024;
 		r->body = malloc(cap);
 		for (;;) {
