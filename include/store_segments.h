@@ -33,8 +33,9 @@ segments_stream_open(struct pool *pool, const struct segment_query *q, bool *kno
                      struct segment_stream **out);
 
 /* The next customer: 1 with fields (external_id, email, name, phone, signup_at, birthday,
- * tags, created_at; NULL for none), valid until the next call; 0 after the last; -1 on a
- * database error. */
+ * tags as a JSON array, created_at, then the RFM figures: recency_days, frequency,
+ * monetary, r, f, m, segment; NULL for none), valid until the next call; 0 after the
+ * last; -1 on a database error. */
 int segments_stream_next(struct segment_stream *s, const char *fields[SEGMENT_CSV_FIELDS]);
 
 /* Ends the stream (abandoning the statement when it did not end) and frees it. */

@@ -1,5 +1,12 @@
 /* handlers_segments.c - GET /v1/segments/{name}/customers: a named segment's customers,
- * as JSON pages or, with Accept: text/csv, as one RFC 4180 CSV streamed row by row. */
+ * as JSON pages or, with Accept: text/csv, as one RFC 4180 CSV streamed row by row.
+ *
+ * The CSV is opened in spreadsheets, and its ids and names come from shops and from
+ * anonymous visitors (the widget), so no text cell may start a formula (OWASP, "CSV
+ * Injection"): a cell of a column that comes from input and begins with = + - @ TAB CR
+ * gets a ' before it. So does one that begins with ' itself, so that the way back (drop
+ * one leading ' when one of those seven follows) has no exception. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +21,35 @@ static const char *const csv_header =
     "external_id,email,name,phone,signup_at,birthday,tags,created_at,"
     "recency_days,frequency,monetary,r,f,m,segment\r\n";
 
-/* Appends one RFC 4180 field: quoted when it holds a comma, a quote, CR or LF, with its
- * quotes doubled. */
-static int csv_field(struct sbuf *b, const char *v)
+/* The columns (segment_rows.sql) whose text comes from input as it was sent. The others
+ * are written by loyaltyd: times, dates, numbers (a negative monetary, "-12.50", stays a
+ * number), the RFM segment's name, and the tags' JSON array, which begins with '['. */
+static const bool csv_from_input[SEGMENT_CSV_FIELDS] = {
+    true, /* external_id */
+    true, /* email */
+    true, /* name */
+    true, /* phone */
+};
+
+/* The first characters that make a spreadsheet read a cell as a formula, and the quote
+ * that marks a neutralised one. */
+static bool csv_needs_quote_mark(const char *v)
+{
+	return v[0] != '\0' && strchr("=+-@\t\r'", v[0]) != NULL;
+}
+
+/* Appends one RFC 4180 field: after a ' when it comes from input and could start a
+ * formula; quoted when it holds a comma, a quote, CR or LF, with its quotes doubled. */
+static int csv_field(struct sbuf *b, const char *v, bool from_input)
 {
 	if (!v)
 		return 0;
-	if (!strpbrk(v, ",\"\r\n"))
-		return sbuf_add(b, v, strlen(v));
-	if (sbuf_add(b, "\"", 1) != 0)
+	bool mark = from_input && csv_needs_quote_mark(v);
+	bool quoted = strpbrk(v, ",\"\r\n") != NULL;
+	if ((quoted && sbuf_add(b, "\"", 1) != 0) || (mark && sbuf_add(b, "'", 1) != 0))
 		return -1;
+	if (!quoted)
+		return sbuf_add(b, v, strlen(v));
 	for (const char *p = v; *p; p++)
 		if ((*p == '"' && sbuf_add(b, "\"", 1) != 0) || sbuf_add(b, p, 1) != 0)
 			return -1;
@@ -54,7 +80,7 @@ static int csv_next_line(struct csv *c)
 		return rc; /* 0: the end; -1: the database failed mid-way */
 	for (int i = 0; i < SEGMENT_CSV_FIELDS; i++)
 		if ((i > 0 && sbuf_add(&c->pending, ",", 1) != 0) ||
-		    csv_field(&c->pending, f[i]) != 0)
+		    csv_field(&c->pending, f[i], csv_from_input[i]) != 0)
 			return -1;
 	return sbuf_add(&c->pending, "\r\n", 2) == 0 ? 1 : -1;
 }

@@ -3,8 +3,9 @@
  * anniversaries (first order, signup, birthday; 29 February; a time zone moving a date),
  * promoters/passives/detractors, advocates (promoters who refer, referrers whose referred
  * customers ordered), key_customers (pct, ties by external_id), tier:NAME; the sizes
- * report; cursor pages; the CSV with a header row and RFC 4180 quoting; unknown segments
- * and bad parameters; another tenant sees nothing. */
+ * report; cursor pages; the CSV with a header row and RFC 4180 quoting, no cell that could
+ * start a formula and tags that survive; unknown segments and bad parameters; another
+ * tenant sees nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -287,7 +288,8 @@ static void csv_streamed_with_quoting(void **state)
 	assert_string_equal(response_header(&r, "Content-Type"), "text/csv; charset=utf-8");
 	const char *want = "external_id,email,name,phone,signup_at,birthday,tags,created_at,"
 	                   "recency_days,frequency,monetary,r,f,m,segment\r\n"
-	                   "silver_guy,sg@example.com,\"Doe, \"\"JD\"\"\nJr\",,,,vip gold card,";
+	                   "silver_guy,sg@example.com,\"Doe, \"\"JD\"\"\nJr\",,,,"
+	                   "\"[\"\"vip\"\",\"\"gold card\"\"]\",";
 	if (strncmp(r.body, want, strlen(want)) != 0)
 		fail_msg("CSV:\n%s", r.body);
 	/* then the creation time, no order (so no scores), the line's end, and nothing more */
@@ -308,6 +310,166 @@ static void csv_streamed_with_quoting(void **state)
 	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:gold/customers", h, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
+}
+
+/* One RFC 4180 CSV text parsed into cells: rows[r][c], ncells[r]; at most 16 rows of 15
+ * cells. Fails the test on a malformed text. Release with free_csv(). */
+struct csv_rows {
+	size_t n, ncells[16];
+	char *cells[16][15];
+};
+
+static void parse_csv(const char *text, struct csv_rows *out)
+{
+	const char *p = text;
+	memset(out, 0, sizeof(*out));
+	while (*p) {
+		size_t r = out->n++;
+		assert_true(r < 16);
+		for (;;) {
+			char *cell = calloc(1, strlen(p) + 1);
+			size_t o = 0;
+			if (*p == '"') {
+				for (p++;; p++) {
+					if (*p == '\0')
+						fail_msg("unterminated quoted cell in:\n%s", text);
+					if (*p == '"' && p[1] == '"')
+						cell[o++] = *p++;
+					else if (*p == '"')
+						break;
+					else
+						cell[o++] = *p;
+				}
+				p++;
+			} else {
+				while (*p && *p != ',' && *p != '\r' && *p != '\n' && *p != '"')
+					cell[o++] = *p++;
+				if (*p == '"' || *p == '\n')
+					fail_msg("a quote or a bare LF in an unquoted cell:\n%s",
+					         text);
+			}
+			assert_true(out->ncells[r] < 15);
+			out->cells[r][out->ncells[r]++] = cell;
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			if (p[0] != '\r' || p[1] != '\n')
+				fail_msg("a row does not end with CRLF:\n%s", text);
+			p += 2;
+			break;
+		}
+	}
+}
+
+static void free_csv(struct csv_rows *rows)
+{
+	for (size_t r = 0; r < rows->n; r++)
+		for (size_t c = 0; c < rows->ncells[r]; c++)
+			free(rows->cells[r][c]);
+}
+
+/* The way back documented in README.md: one leading ' goes when = + - @ TAB CR or '
+ * follows it. */
+static const char *unneutralised(const char *cell)
+{
+	return cell[0] == '\'' && cell[1] != '\0' && strchr("=+-@\t\r'", cell[1]) ? cell + 1 : cell;
+}
+
+/* OWASP's CSV injection: ids, names, e-mails and phones from shops and from anonymous
+ * visitors (the widget) may begin with = + - @ TAB CR; none may start a cell so. The
+ * numbers loyaltyd writes (a negative monetary) stay numbers; tags come back as they were.
+ * A tenant of its own, so that the other tests' segments do not change. */
+static void csv_cells_cannot_start_formulas_and_tags_survive(void **state)
+{
+	char csv_tenant[37], csv_key[64], respond[64], respond_id[37], path[128], auth[96];
+	struct response r;
+	(void)state;
+	create_tenant(srv.port, "CSV shop", csv_tenant, csv_key);
+	json_decref(
+	    api_json(srv.port, csv_key, "PUT", "/v1/program",
+	             "{\"currency\":\"EUR\",\"points_per_unit\":0.0001,\"tiers\":[{\"name\":"
+	             "\"bronze\",\"threshold\":0}]}",
+	             200));
+	/* an anonymous visitor, through the widget's key */
+	create_nps_survey(srv.port, csv_key, path);
+	create_key(srv.port, csv_key, "[\"respond\"]", respond, respond_id);
+	json_decref(api_json(srv.port, respond, "POST", path,
+	                     "{\"customer_id\":\"=HYPERLINK(\\\"x\\\")\",\"score\":10}", 201));
+	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/%40SUM(1)",
+	                     "{\"email\":\"=1+2@example.com\",\"name\":\"-2+3\","
+	                     "\"phone\":\"+385 1 234 5678\",\"tags\":[\"two words\",\"x\"]}",
+	                     201));
+	json_decref(api_json(
+	    srv.port, csv_key, "POST", "/v1/events",
+	    "{\"events\":[" ORDER("@SUM(1)", "2026-06-01T12:00:00Z",
+	                          "10.00") ",{\"customer_id\":\"@SUM(1)\",\"type\":\"refund\","
+	                                   "\"occurred_at\":\"2026-06-02T12:00:00Z\",\"amount\":"
+	                                   "\"22.50\",\"currency\":\"EUR\",\"order_id\":"
+	                                   "\"@SUM(1)2026-06-01T12:00:00Z\"}]}",
+	    200));
+	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/tab",
+	                     "{\"name\":\"\\tTab\",\"tags\":[\"a,b\",\"say \\\"hi\\\"\"]}", 201));
+	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/'quote",
+	                     "{\"name\":\"'=already\"}", 201));
+	json_decref(
+	    api_json(srv.port, csv_key, "PUT", "/v1/customers/-1", "{\"name\":\"\\r=CR\"}", 201));
+	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/plain",
+	                     "{\"name\":\"Ana Horvat\",\"email\":\"ana@example.com\"}", 201));
+
+	json_t *page = api_json(srv.port, csv_key, "GET",
+	                        "/v1/segments/tier:bronze/customers?as_of=2026-06-30", NULL, 200);
+	json_t *data = json_object_get(page, "data");
+	assert_int_equal(json_array_size(data), 6);
+	const char *at[6];
+	for (size_t i = 0; i < 6; i++)
+		at[i] = json_string_value(json_object_get(json_array_get(data, i), "created_at"));
+	json_t *sum = json_array_get(data, 1);
+	assert_string_equal(json_string_value(json_object_get(sum, "monetary")), "-12.50");
+
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", csv_key);
+	const char *h[] = {auth, "Accept: text/csv", NULL};
+	assert_int_equal(http(srv.port, "GET",
+	                      "/v1/segments/tier:bronze/customers?as_of=2026-06-30", h, NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 200);
+	char want[2048];
+	snprintf(want, sizeof(want),
+	         "external_id,email,name,phone,signup_at,birthday,tags,created_at,"
+	         "recency_days,frequency,monetary,r,f,m,segment\r\n"
+	         "\"'=HYPERLINK(\"\"x\"\")\",,,,,,[],%s,,0,0,,,,\r\n"
+	         "'@SUM(1),'=1+2@example.com,'-2+3,'+385 1 234 5678,,,"
+	         "\"[\"\"two words\"\",\"\"x\"\"]\",%s,28,1,-12.50,1,1,1,hibernating\r\n"
+	         "tab,,'\tTab,,,,\"[\"\"a,b\"\",\"\"say \\\"\"hi\\\"\"\"\"]\",%s,,0,0,,,,\r\n"
+	         "''quote,,''=already,,,,[],%s,,0,0,,,,\r\n"
+	         "'-1,,\"'\r=CR\",,,,[],%s,,0,0,,,,\r\n"
+	         "plain,ana@example.com,Ana Horvat,,,,[],%s,,0,0,,,,\r\n",
+	         at[0], at[1], at[2], at[3], at[4], at[5]);
+	if (strcmp(r.body, want) != 0)
+		fail_msg("CSV:\n%s\nnot:\n%s", r.body, want);
+
+	/* and back: the documented way gives every value and every tag list of the JSON */
+	struct csv_rows rows;
+	static const char *const text_columns[] = {"external_id", "email", "name", "phone"};
+	parse_csv(r.body, &rows);
+	assert_int_equal(rows.n, 1 + 6);
+	for (size_t i = 0; i < 6; i++) {
+		json_t *c = json_array_get(data, i);
+		char **cells = rows.cells[i + 1];
+		assert_int_equal(rows.ncells[i + 1], 15);
+		for (size_t k = 0; k < 4; k++) {
+			const char *v = json_string_value(json_object_get(c, text_columns[k]));
+			assert_string_equal(unneutralised(cells[k]), v ? v : "");
+		}
+		json_t *tags = json_loads(cells[6], 0, NULL);
+		assert_non_null(tags);
+		assert_true(json_equal(tags, json_object_get(c, "tags")));
+		json_decref(tags);
+		assert_string_equal(cells[10], json_string_value(json_object_get(c, "monetary")));
+	}
+	free_csv(&rows);
+	response_free(&r);
+	json_decref(page);
 }
 
 static void unknown_segments_bad_parameters_other_tenants(void **state)
@@ -392,6 +554,7 @@ int main(void)
 	    cmocka_unit_test(members_carry_their_rfm_figures),
 	    cmocka_unit_test(sizes_report),
 	    cmocka_unit_test(csv_streamed_with_quoting),
+	    cmocka_unit_test(csv_cells_cannot_start_formulas_and_tags_survive),
 	    cmocka_unit_test(a_slow_first_row_does_not_cut_the_csv),
 	    cmocka_unit_test(unknown_segments_bad_parameters_other_tenants),
 	};
