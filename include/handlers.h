@@ -4,6 +4,8 @@
 #ifndef LOYALTYD_HANDLERS_H
 #define LOYALTYD_HANDLERS_H
 
+#include <jansson.h>
+
 #include "cursor.h"
 #include "db.h"
 #include "request.h"
@@ -83,6 +85,10 @@ int handlers_reply_json_text(struct request *req, int status, char *json);
 
 /* Queues a 400 naming query parameter name. Returns 1 (0 < -1 when it could not queue). */
 int handlers_bad_parameter(struct request *req, const char *name, const char *message);
+
+/* Queues a 400 "invalid-parameter" with detail and errors (an array of {"parameter",
+ * "message"}; stolen, even on failure). Returns as handlers_bad_parameter does. */
+int handlers_bad_parameters(struct request *req, json_t *errors, const char *detail);
 
 /* A report's from or to bound from the query: RFC 3339 or a date YYYY-MM-DD (local
  * midnight in tz), 1970-2100; *out NULL when absent. Returns 0, or 1 after a 400. */

@@ -38,7 +38,14 @@ struct route {
 	unsigned scopes; /* for AUTH_KEY: any one of these */
 	route_handler handler;
 	unsigned flags; /* ROUTE_* */
+	/* The query parameters the route takes (NULL-terminated; NULL: none). The dispatcher
+	 * refuses any other with a 400 before the handler runs (query.h), and openapi.yaml
+	 * declares exactly these (tests/unit/test_openapi_routes.c). */
+	const char *const *query;
 };
+
+/* A route's query list: ROUTE_QUERY("limit", "cursor"). */
+#define ROUTE_QUERY(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* The route takes an Idempotency-Key (idempotency.h). */
 #define ROUTE_IDEMPOTENT 1u

@@ -15,13 +15,18 @@ int handlers_reply_json_text(struct request *req, int status, char *json)
 	return http_reply_owned(req, status, "application/json", json, strlen(json));
 }
 
+int handlers_bad_parameters(struct request *req, json_t *errors, const char *detail)
+{
+	json_t *p = problem_new(400, "invalid-parameter", detail, errors);
+	return http_reply_json_type(req, 400, p, "application/problem+json") == 0 ? 1 : -1;
+}
+
 int handlers_bad_parameter(struct request *req, const char *name, const char *message)
 {
 	char detail[160];
 	json_t *errors = json_pack("[{s:s, s:s}]", "parameter", name, "message", message);
 	snprintf(detail, sizeof(detail), "%s: %s", name, message);
-	json_t *p = problem_new(400, "invalid-parameter", detail, errors);
-	return http_reply_json_type(req, 400, p, "application/problem+json") == 0 ? 1 : -1;
+	return handlers_bad_parameters(req, errors, detail);
 }
 
 int handlers_page_params(struct request *req, struct page_params *p)

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "problem.h"
+#include "query.h"
 #include "ratelimit.h"
 
 #define QUERY_VALUE_MAX 1024
@@ -440,6 +441,9 @@ static int dispatch_route(struct request *req)
 		if (wait > 0)
 			return reply_rate_limited(req, wait, "this API key sent too many requests");
 	}
+	int known = query_check(req); /* a typo must not give the default silently */
+	if (known != 0)
+		return known > 0 ? 0 : -1;
 	if (req->body.too_big)
 		return reply_too_big(req);
 	if (route->flags & ROUTE_IDEMPOTENT) {

@@ -361,6 +361,31 @@ int response_single_error(const struct response *r, int status, const char *poin
 	return ok;
 }
 
+int response_bad_parameters(const struct response *r, const char *detail, const char *const *params,
+                            const char *message)
+{
+	json_t *j = response_json(r);
+	json_t *errors = json_object_get(j, "errors");
+	const char *type = json_string_value(json_object_get(j, "type"));
+	const char *d = json_string_value(json_object_get(j, "detail"));
+	const char *ct = response_header(r, "Content-Type");
+	int ok = r->status == 400 && ct && strcmp(ct, "application/problem+json") == 0 && type &&
+	         strcmp(type, "urn:loyaltyd:problem:invalid-parameter") == 0 && d &&
+	         strcmp(d, detail) == 0;
+	size_t n = 0;
+	for (; ok && params[n]; n++) {
+		json_t *e = json_array_get(errors, n);
+		const char *p = json_string_value(json_object_get(e, "parameter"));
+		const char *m = json_string_value(json_object_get(e, "message"));
+		ok = p && m && strcmp(p, params[n]) == 0 && strcmp(m, message) == 0;
+	}
+	ok = ok && json_array_size(errors) == n;
+	if (!ok)
+		fprintf(stderr, "not the expected 400: %d %s\n", r->status, r->body ? r->body : "");
+	json_decref(j);
+	return ok;
+}
+
 json_t *response_json(const struct response *r)
 {
 	return r->body ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;

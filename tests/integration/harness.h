@@ -70,6 +70,12 @@ const char *response_header(const struct response *r, const char *name);
 int response_single_error(const struct response *r, int status, const char *pointer,
                           const char *message);
 
+/* Returns 1 when r is a 400 "invalid-parameter" problem+json with this detail whose errors
+ * name exactly the parameters of params (NULL-terminated), in that order, each with
+ * message; else 0, after printing the answer to stderr. */
+int response_bad_parameters(const struct response *r, const char *detail, const char *const *params,
+                            const char *message);
+
 /* Parses the body as JSON; returns a new reference or NULL. */
 json_t *response_json(const struct response *r);
 

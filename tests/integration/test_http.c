@@ -1,6 +1,6 @@
 /* test_http.c - the HTTP core against the real server: request ids, keep-alive, 404/405,
  * HEAD/OPTIONS, CORS, body limits (declared and chunked), 415, malformed JSON, metrics,
- * the served spec, the access log and graceful shutdown. */
+ * unknown query parameters, the served spec, the access log and graceful shutdown. */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -375,6 +375,87 @@ static void metrics_count_requests_by_route_and_status(void **state)
 	response_free(&r);
 }
 
+static const char *const unknown_message = "is not a parameter of this operation";
+
+/* GET path with the admin key; the answer must be the 400 naming params with detail. */
+static void expect_unknown(const char *method, const char *path, const char *detail,
+                           const char *const *params)
+{
+	struct response r;
+	const char *h[] = {auth_header, NULL};
+	assert_int_equal(http(srv.port, method, path, h, NULL, &r), 0);
+	if (!response_bad_parameters(&r, detail, params, unknown_message))
+		fail_msg("%s %s", method, path);
+	response_free(&r);
+}
+
+/* A typo (?frm= for ?from=) used to give the default period silently; like Stripe, every
+ * route refuses a parameter it does not take, naming each, after authentication. */
+static void unknown_query_parameters_are_400_naming_them(void **state)
+{
+	struct response r;
+	const char *h[] = {auth_header, NULL};
+	(void)state;
+	expect_unknown("GET", "/v1/reports/points?frm=2026-01-01",
+	               "unknown query parameter: frm (this operation takes from, to, tz)",
+	               (const char *const[]){"frm", NULL});
+	/* every one named once, the known ones not */
+	expect_unknown("GET", "/v1/reports/points?from=2026-01-01&frm=2026-01-01&x=1&x=2&tz=UTC",
+	               "unknown query parameters: frm, x (this operation takes from, to, tz)",
+	               (const char *const[]){"frm", "x", NULL});
+	/* routes that take none, static files included (web/ uses no cache-busting ?v=) */
+	expect_unknown("GET", "/healthz?verbose=1",
+	               "unknown query parameter: verbose (this operation takes none)",
+	               (const char *const[]){"verbose", NULL});
+	expect_unknown("GET", "/dashboard/dashboard.js?v=2",
+	               "unknown query parameter: v (this operation takes none)",
+	               (const char *const[]){"v", NULL});
+	expect_unknown("GET", "/v1/customers/someone?expand=events",
+	               "unknown query parameter: expand (this operation takes none)",
+	               (const char *const[]){"expand", NULL});
+	/* a name is matched as sent, and quoted back as sent */
+	expect_unknown("GET", "/v1/keys?%6cimit=1",
+	               "unknown query parameter: %6cimit (this operation takes limit, cursor)",
+	               (const char *const[]){"%6cimit", NULL});
+	/* past eight names, the rest are counted */
+	expect_unknown("GET", "/v1/keys?a=1&b&c=&d=1&e=1&f=1&g=1&h=1&i=1&j=1",
+	               "unknown query parameters: a, b, c, d, e, f, g, h and 2 more (this "
+	               "operation takes limit, cursor)",
+	               (const char *const[]){"a", "b", "c", "d", "e", "f", "g", "h", NULL});
+	/* on a write too, before anything is done */
+	expect_unknown("DELETE", "/v1/keys/00000000-0000-0000-0000-000000000000?force=true",
+	               "unknown query parameter: force (this operation takes none)",
+	               (const char *const[]){"force", NULL});
+	/* stray '&' name nothing */
+	assert_int_equal(http(srv.port, "GET", "/v1/keys?&limit=1&", h, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	/* authentication comes first: no key, 401 */
+	assert_int_equal(http(srv.port, "GET", "/v1/keys?frm=1", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 401);
+	response_free(&r);
+	/* OPTIONS answers as before (a preflight carries the query of the request to come) */
+	assert_int_equal(http(srv.port, "OPTIONS", "/v1/keys?frm=1", NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 204);
+	response_free(&r);
+	/* HEAD runs the GET route's check: 400 and no body; with known parameters, 200 */
+	static const char *const heads[][2] = {{"/healthz?frm=1", "HTTP/1.1 400"},
+	                                       {"/v1/keys?limit=1", "HTTP/1.1 200"}};
+	for (size_t i = 0; i < 2; i++) {
+		int fd = conn_open(srv.port);
+		char req[256], buf[2048];
+		snprintf(req, sizeof(req), "HEAD %s HTTP/1.1\r\nHost: t\r\n%s\r\n\r\n", heads[i][0],
+		         auth_header);
+		assert_int_equal(conn_send(fd, req, strlen(req)), 0);
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		assert_true(n > 0);
+		buf[n] = '\0';
+		assert_non_null(strstr(buf, heads[i][1]));
+		assert_string_equal(strstr(buf, "\r\n\r\n"), "\r\n\r\n");
+	}
+}
+
 static void served_spec_is_the_repository_file(void **state)
 {
 	struct response r;
@@ -494,6 +575,7 @@ int main(void)
 	    cmocka_unit_test(non_json_body_is_415),
 	    cmocka_unit_test(malformed_json_is_400),
 	    cmocka_unit_test(metrics_count_requests_by_route_and_status),
+	    cmocka_unit_test(unknown_query_parameters_are_400_naming_them),
 	    cmocka_unit_test(served_spec_is_the_repository_file),
 	    cmocka_unit_test(readyz_reports_schema_version),
 	    cmocka_unit_test(graceful_shutdown_finishes_in_flight_request),

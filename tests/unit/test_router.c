@@ -16,14 +16,14 @@ static int h(struct request *req)
 }
 
 static const struct route table[] = {
-    {"GET", "/healthz", AUTH_NONE, 0, h, 0},
-    {"POST", "/v1/keys", AUTH_KEY, SCOPE_ADMIN, h, 0},
-    {"GET", "/v1/keys", AUTH_KEY, SCOPE_ADMIN, h, 0},
-    {"DELETE", "/v1/keys/{id}", AUTH_KEY, SCOPE_ADMIN, h, 0},
-    {"GET", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_READ, h, 0},
-    {"PUT", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_INGEST, h, 0},
-    {"GET", "/v1/customers/{external_id}/events", AUTH_KEY, SCOPE_READ, h, 0},
-    {"GET", "/v1/segments/{name}/customers", AUTH_KEY, SCOPE_READ, h, 0},
+    {"GET", "/healthz", AUTH_NONE, 0, h, 0, NULL},
+    {"POST", "/v1/keys", AUTH_KEY, SCOPE_ADMIN, h, 0, NULL},
+    {"GET", "/v1/keys", AUTH_KEY, SCOPE_ADMIN, h, 0, NULL},
+    {"DELETE", "/v1/keys/{id}", AUTH_KEY, SCOPE_ADMIN, h, 0, NULL},
+    {"GET", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_READ, h, 0, NULL},
+    {"PUT", "/v1/customers/{external_id}", AUTH_KEY, SCOPE_INGEST, h, 0, NULL},
+    {"GET", "/v1/customers/{external_id}/events", AUTH_KEY, SCOPE_READ, h, 0, NULL},
+    {"GET", "/v1/segments/{name}/customers", AUTH_KEY, SCOPE_READ, h, 0, NULL},
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
