@@ -66,18 +66,24 @@ int handle_static(struct request *req);
 
 /* ---- shared by handlers (handlers_common.c) ---- */
 
-/* ?limit= and ?cursor= of a list. */
 /* A handler's return value after a helper that answered: its 1 ("a reply is queued")
  * becomes 0, its -1 stays. */
 #define DONE(rc) ((rc) < 0 ? -1 : 0)
 
+/* ?limit= and ?cursor= of a list. */
 struct page_params {
-	int limit;               /* 1..1000, default 100 */
-	char cursor[CURSOR_MAX]; /* decoded payload, "" when absent */
+	int limit;                    /* 1..1000, default 100 */
+	char cursor[CURSOR_MAX];      /* the position the cursor holds, "" when absent */
+	char scope[CURSOR_SCOPE_MAX]; /* what this list's cursors are bound to (query.h) */
 };
 
-/* Parses ?limit= and ?cursor=. Returns 0, or 1 after queuing a 400 naming the parameter. */
-int handlers_page_params(struct request *req, struct page_params *p);
+/* Parses ?limit= and ?cursor= of the list named list (a cursor_scope name: "customers"),
+ * and sets p->scope, with which the store encodes the next page's cursor. A cursor is
+ * taken only from this list (same route and path parameters) with the same filters (the
+ * route's other query parameters, and extra when not NULL: what else the page depends
+ * on). Returns 0, 1 after queuing a 400 naming the parameter, or -1 (out of memory). */
+int handlers_page_params(struct request *req, const char *list, const char *extra,
+                         struct page_params *p);
 
 /* Replies status with json, a JSON text the database rendered (malloc'd; the reply owns
  * and frees it). Returns 0 or -1 like a handler. */

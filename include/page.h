@@ -7,9 +7,10 @@
 #include <stddef.h>
 
 /* Renders rows [0, min(rows, limit)) of column json_col of res as the data array. When res
- * has more rows than limit, next_cursor is the cursor of payload (cursor.h), else null.
- * Returns a malloc'd text the caller frees (or hands to http_reply_owned), NULL when out
- * of memory. */
-char *page_render(const PGresult *res, int json_col, int limit, const char *payload, size_t *len);
+ * has more rows than limit, next_cursor is the cursor of position in scope (cursor.h),
+ * else null. Returns a malloc'd text the caller frees (or hands to http_reply_owned), NULL
+ * when out of memory or when the cursor cannot be encoded. */
+char *page_render(const PGresult *res, int json_col, int limit, const char *scope,
+                  const char *position, size_t *len);
 
 #endif

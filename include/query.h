@@ -1,10 +1,13 @@
 /* query.h - a request's query string against its route's list of parameters (router.h).
  *
  * Parameters a route does not take are refused, as Stripe does: a typo (?frm=) must not
- * silently give the default. */
+ * silently give the default. And a list's cursors are bound to what the list was asked
+ * for: the route, its path parameters, and the values of its other query parameters (its
+ * filters) — limit and cursor excepted, so that a client may change the page size. */
 #ifndef LOYALTYD_QUERY_H
 #define LOYALTYD_QUERY_H
 
+#include "cursor.h"
 #include "request.h"
 
 /* At most this many unknown parameters are named in one answer; the detail counts the
@@ -17,5 +20,15 @@
  * the route takes. An empty name without a value (a stray '&') is ignored. Returns 0 when
  * every parameter is known, 1 after queuing the 400, -1 when it could not be queued. */
 __attribute__((warn_unused_result)) int query_check(struct request *req);
+
+/* Writes into out the scope (cursor.h) of the cursors of list, the name of the list the
+ * matched route serves: a digest of the route and its decoded path parameters, and one of
+ * the decoded values of the route's query parameters other than limit and cursor (absent
+ * and empty differ), and of extra when not NULL (what else the list depends on, such as
+ * the body it was computed from). Returns 0, or -1 when out of memory or list is not a
+ * list name of cursor_scope. */
+__attribute__((warn_unused_result)) int query_cursor_scope(struct request *req, const char *list,
+                                                           const char *extra,
+                                                           char out[CURSOR_SCOPE_MAX]);
 
 #endif

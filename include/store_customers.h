@@ -25,6 +25,7 @@ struct customer_filter {
 	const char *tag;
 	const char *email; /* compared case-insensitively */
 	int limit;
+	const char *cursor_scope; /* of next_cursor (cursor.h) */
 };
 
 /* One page of customers in creation order as {"data": [...], "next_cursor": …}. */

@@ -31,6 +31,7 @@ struct event_filter {
 	const char *after_time; /* cursor: occurred_at and id of the last event seen */
 	const char *after_id;
 	int limit;
+	const char *cursor_scope; /* of next_cursor (cursor.h) */
 };
 
 /* One page of a customer's events in time order. *found is false (and *page NULL) when

@@ -30,11 +30,11 @@ __attribute__((warn_unused_result)) enum db_status
 keys_create(struct db *db, const char *tenant_id, const char *name, unsigned scopes, json_t **key);
 
 /* Lists up to limit keys of the tenant after cursor (NULL: from the start). On DB_OK
- * *page is {"data": [...], "next_cursor": …|null} (new reference). */
-__attribute__((warn_unused_result)) enum db_status keys_list(struct pool *pool,
-                                                             const char *tenant_id,
-                                                             const char *cursor_seq, int limit,
-                                                             json_t **page);
+ * *page is {"data": [...], "next_cursor": …|null} (new reference), its cursor in
+ * cursor_scope (cursor.h). */
+__attribute__((warn_unused_result)) enum db_status
+keys_list(struct pool *pool, const char *tenant_id, const char *cursor_seq, int limit,
+          const char *cursor_scope, json_t **page);
 
 /* Revokes key id of the tenant. *found is false when the tenant has no such key. */
 __attribute__((warn_unused_result)) enum db_status

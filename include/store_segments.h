@@ -18,11 +18,12 @@ struct segment_query {
 	const char *tz;
 };
 
-/* One page (after the cursor payload after, or from the start when NULL). *known is false,
- * and nothing else set, when the tenant has no such segment. */
+/* One page (after the cursor payload after, or from the start when NULL), its next_cursor
+ * in cursor_scope (cursor.h). *known is false, and nothing else set, when the tenant has
+ * no such segment. */
 __attribute__((warn_unused_result)) enum db_status
 segments_page(struct pool *pool, const struct segment_query *q, const char *after, int limit,
-              char **page, size_t *len, bool *known);
+              const char *cursor_scope, char **page, size_t *len, bool *known);
 
 struct segment_stream;
 

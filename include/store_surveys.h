@@ -28,10 +28,9 @@ __attribute__((warn_unused_result)) enum db_status surveys_get(struct pool *pool
                                                                struct survey_info *info);
 
 /* One page of surveys in creation order; after_seq is the cursor payload or NULL. */
-__attribute__((warn_unused_result)) enum db_status surveys_list(struct pool *pool,
-                                                                const char *tenant_id,
-                                                                const char *after_seq, int limit,
-                                                                char **page, size_t *len);
+__attribute__((warn_unused_result)) enum db_status
+surveys_list(struct pool *pool, const char *tenant_id, const char *after_seq, int limit,
+             const char *cursor_scope, char **page, size_t *len);
 
 struct response_input {
 	const char *client_id, *customer_id; /* NULL: none / anonymous */
@@ -62,6 +61,7 @@ struct response_filter {
 	const char *from, *to, *channel, *q;
 	const char *after_time, *after_id; /* cursor */
 	int limit;
+	const char *cursor_scope; /* of next_cursor (cursor.h) */
 };
 
 /* One page of a survey's answers, newest first. */

@@ -7,6 +7,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "problem.h"
+#include "query.h"
 #include "timefmt.h"
 #include "validate.h"
 
@@ -29,11 +30,14 @@ int handlers_bad_parameter(struct request *req, const char *name, const char *me
 	return handlers_bad_parameters(req, errors, detail);
 }
 
-int handlers_page_params(struct request *req, struct page_params *p)
+int handlers_page_params(struct request *req, const char *list, const char *extra,
+                         struct page_params *p)
 {
 	const char *s = NULL;
 	p->limit = 100;
 	p->cursor[0] = '\0';
+	if (query_cursor_scope(req, list, extra, p->scope) != 0)
+		return -1;
 	if (http_query(req, "limit", &s) != 0)
 		return handlers_bad_parameter(req, "limit", "is malformed");
 	if (s) {
@@ -47,10 +51,23 @@ int handlers_page_params(struct request *req, struct page_params *p)
 	}
 	if (http_query(req, "cursor", &s) != 0)
 		return handlers_bad_parameter(req, "cursor", "is malformed");
-	if (s && cursor_decode(s, p->cursor, sizeof(p->cursor)) != 0)
+	switch (s ? cursor_decode(s, p->scope, p->cursor, sizeof(p->cursor)) : CURSOR_OK) {
+	case CURSOR_OK:
+		return 0;
+	case CURSOR_FOREIGN:
 		return handlers_bad_parameter(req, "cursor",
 		                              "is not a cursor this service returned");
-	return 0;
+	case CURSOR_OTHER_LIST:
+		return handlers_bad_parameter(req, "cursor",
+		                              "was returned by another list; it only goes on with "
+		                              "the list that returned it");
+	case CURSOR_OTHER_FILTERS:
+		return handlers_bad_parameter(req, "cursor",
+		                              "was returned for other filters; send it with the "
+		                              "same request as the page that returned it (limit "
+		                              "may change)");
+	}
+	return -1;
 }
 
 int handlers_time_param(struct request *req, const char *name, char out[32])

@@ -67,7 +67,7 @@ int handle_customer_list(struct request *req)
 	char *page = NULL;
 	size_t len = 0;
 	int rc;
-	if ((rc = handlers_page_params(req, &p)) != 0 ||
+	if ((rc = handlers_page_params(req, "customers", NULL, &p)) != 0 ||
 	    (rc = handlers_time_param(req, "created_after", created_after)) != 0)
 		return DONE(rc);
 	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
@@ -82,6 +82,7 @@ int handle_customer_list(struct request *req)
 	f.after_id = p.cursor[0] ? p.cursor : NULL;
 	f.created_after = created_after[0] ? created_after : NULL;
 	f.limit = p.limit;
+	f.cursor_scope = p.scope;
 	enum db_status st = customers_list(req->app->pool, req->who.tenant_id, &f, &page, &len);
 	if (st != DB_OK)
 		return problem_db(req, st);
@@ -124,7 +125,7 @@ int handle_customer_events(struct request *req)
 	int rc;
 	if (!id)
 		return 0;
-	if ((rc = handlers_page_params(req, &p)) != 0 ||
+	if ((rc = handlers_page_params(req, "events", NULL, &p)) != 0 ||
 	    (rc = handlers_time_param(req, "from", from)) != 0 ||
 	    (rc = handlers_time_param(req, "to", to)) != 0)
 		return DONE(rc);
@@ -135,6 +136,7 @@ int handle_customer_events(struct request *req)
 	f.from = from[0] ? from : NULL;
 	f.to = to[0] ? to : NULL;
 	f.limit = p.limit;
+	f.cursor_scope = p.scope;
 	enum db_status st =
 	    events_list(req->app->pool, req->who.tenant_id, id, &f, &page, &len, &found);
 	if (st != DB_OK)

@@ -99,7 +99,7 @@ int handle_key_list(struct request *req)
 {
 	struct page_params p;
 	json_t *page = NULL;
-	int rc = handlers_page_params(req, &p);
+	int rc = handlers_page_params(req, "keys", NULL, &p);
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
 	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
@@ -108,7 +108,7 @@ int handle_key_list(struct request *req)
 		           ? 0
 		           : -1;
 	enum db_status st = keys_list(req->app->pool, req->who.tenant_id,
-	                              p.cursor[0] ? p.cursor : NULL, p.limit, &page);
+	                              p.cursor[0] ? p.cursor : NULL, p.limit, p.scope, &page);
 	return st == DB_OK ? http_reply_json(req, 200, page) : problem_db(req, st);
 }
 

@@ -68,14 +68,14 @@ int handle_points_history(struct request *req)
 	int rc;
 	if (!id)
 		return 0;
-	if ((rc = handlers_page_params(req, &p)) != 0)
+	if ((rc = handlers_page_params(req, "points", NULL, &p)) != 0)
 		return DONE(rc);
 	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
 		return DONE(
 		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
 	enum db_status st =
 	    points_history(req->app->pool, req->who.tenant_id, id, p.cursor[0] ? p.cursor : NULL,
-	                   p.limit, &page, &len, &found);
+	                   p.limit, p.scope, &page, &len, &found);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	if (!found)

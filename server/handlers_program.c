@@ -9,17 +9,27 @@
 #include "program_input.h"
 #include "store_program.h"
 
-/* Answers what text (a validated programme) would change, storing nothing. */
-static int dry_run(struct request *req, const char *text, const struct page_params *p)
+/* Answers what text (a validated programme) would change, storing nothing. Its cursor is
+ * bound to the programme too: another one changes other customers. */
+static int dry_run(struct request *req, const char *text)
 {
 	struct program_dry_run run;
+	struct page_params p;
 	char cursor[CURSOR_MAX];
+	int rc;
+	if ((rc = handlers_page_params(req, "dry_run", text, &p)) != 0)
+		return DONE(rc);
+	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+		return DONE(
+		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
 	enum db_status st = program_dry_run(req->app->pool, req->who.tenant_id, text,
-	                                    p->cursor[0] ? p->cursor : NULL, p->limit, &run);
+	                                    p.cursor[0] ? p.cursor : NULL, p.limit, &run);
 	if (st != DB_OK)
 		return problem_db(req, st);
-	if (run.next_after[0])
-		cursor_encode(run.next_after, cursor);
+	if (run.next_after[0] && cursor_encode(p.scope, run.next_after, cursor) != 0) {
+		json_decref(run.page);
+		return -1;
+	}
 	json_t *out =
 	    json_pack("{s:b, s:o, s:I, s:I, s:{s:o, s:o}}", "dry_run", 1, "program",
 	              json_loads(text, 0, NULL), "customers", (json_int_t)run.customers,
@@ -31,22 +41,12 @@ static int dry_run(struct request *req, const char *text, const struct page_para
 int handle_program_put(struct request *req)
 {
 	const char *dry = NULL;
-	struct page_params p;
 	char *json = NULL;
 	int rc;
 	if (http_query(req, "dry_run", &dry) != 0 ||
 	    (dry && strcmp(dry, "true") != 0 && strcmp(dry, "false") != 0))
 		return handlers_bad_parameter(req, "dry_run", "must be true or false") < 0 ? -1 : 0;
 	bool dry_run_only = dry && strcmp(dry, "true") == 0;
-	if (dry_run_only) {
-		if ((rc = handlers_page_params(req, &p)) != 0)
-			return rc < 0 ? -1 : 0;
-		if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-			return handlers_bad_parameter(req, "cursor",
-			                              "is not a cursor this service returned") < 0
-			           ? -1
-			           : 0;
-	}
 	json_t *body = http_body_json(req);
 	if (!body)
 		return 0;
@@ -61,7 +61,7 @@ int handle_program_put(struct request *req)
 	if (!text)
 		return -1;
 	if (dry_run_only) {
-		rc = dry_run(req, text, &p);
+		rc = dry_run(req, text);
 		free(text);
 		return rc;
 	}

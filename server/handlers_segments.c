@@ -193,13 +193,13 @@ int handle_segment_customers(struct request *req)
 	struct page_params p;
 	char *page = NULL;
 	size_t len = 0;
-	if ((rc = handlers_page_params(req, &p)) != 0)
+	if ((rc = handlers_page_params(req, "segment", NULL, &p)) != 0)
 		return DONE(rc);
 	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
 		return DONE(
 		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
 	enum db_status st = segments_page(req->app->pool, &q, p.cursor[0] ? p.cursor : NULL,
-	                                  p.limit, &page, &len, &known);
+	                                  p.limit, p.scope, &page, &len, &known);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
 	if (!known)

@@ -78,14 +78,15 @@ int handle_survey_list(struct request *req)
 	struct page_params p;
 	char *page = NULL;
 	size_t len = 0;
-	int rc = handlers_page_params(req, &p);
+	int rc = handlers_page_params(req, "surveys", NULL, &p);
 	if (rc != 0)
 		return DONE(rc);
 	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
 		return DONE(
 		    handlers_bad_parameter(req, "cursor", "is not a cursor this service returned"));
-	enum db_status st = surveys_list(req->app->pool, req->who.tenant_id,
-	                                 p.cursor[0] ? p.cursor : NULL, p.limit, &page, &len);
+	enum db_status st =
+	    surveys_list(req->app->pool, req->who.tenant_id, p.cursor[0] ? p.cursor : NULL, p.limit,
+	                 p.scope, &page, &len);
 	if (st != DB_OK)
 		return problem_db(req, st);
 	return http_reply_owned(req, 200, "application/json", page, len);
@@ -203,7 +204,7 @@ int handle_response_list(struct request *req)
 	free(survey);
 	if (!id)
 		return req->status ? 0 : -1;
-	if ((rc = handlers_page_params(req, &p)) != 0 ||
+	if ((rc = handlers_page_params(req, "responses", NULL, &p)) != 0 ||
 	    (rc = handlers_time_param(req, "from", from)) != 0 ||
 	    (rc = handlers_time_param(req, "to", to)) != 0)
 		return DONE(rc);
@@ -237,6 +238,7 @@ int handle_response_list(struct request *req)
 	f.from = from[0] ? from : NULL;
 	f.to = to[0] ? to : NULL;
 	f.limit = p.limit;
+	f.cursor_scope = p.scope;
 	enum db_status st =
 	    responses_list(req->app->pool, req->who.tenant_id, id, info.kind, &f, &page, &len);
 	if (st != DB_OK)

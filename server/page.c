@@ -6,7 +6,8 @@
 #include "cursor.h"
 #include "sbuf.h"
 
-char *page_render(const PGresult *res, int json_col, int limit, const char *payload, size_t *len)
+char *page_render(const PGresult *res, int json_col, int limit, const char *scope,
+                  const char *position, size_t *len)
 {
 	struct sbuf b;
 	int rows = PQntuples(res), shown = rows > limit ? limit : rows, rc = 0;
@@ -18,9 +19,9 @@ char *page_render(const PGresult *res, int json_col, int limit, const char *payl
 		rc |= sbuf_add(&b, PQgetvalue(res, i, json_col),
 		               (size_t)PQgetlength(res, i, json_col));
 	}
-	if (rows > limit && payload) {
+	if (rows > limit && position) {
 		char cursor[CURSOR_MAX];
-		cursor_encode(payload, cursor);
+		rc |= cursor_encode(scope, position, cursor);
 		rc |= sbuf_printf(&b, "],\"next_cursor\":\"%s\"}", cursor);
 	} else {
 		rc |= sbuf_add(&b, "],\"next_cursor\":null}", 21);

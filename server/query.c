@@ -1,8 +1,10 @@
-/* query.c - unknown query parameters. */
+/* query.c - unknown query parameters, and the scope of a list's cursors. */
 #include "query.h"
 
 #include <microhttpd.h>
+#include <openssl/evp.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,5 +101,76 @@ int query_check(struct request *req)
 	free(text);
 	json_decref(errors);
 	sbuf_release(&detail);
+	return rc;
+}
+
+/* Hashes s[0..n) after its length, so that no two lists of fields hash alike; s NULL
+ * hashes an absence, which differs from every text. */
+static int hash_field(EVP_MD_CTX *ctx, const char *s, size_t n)
+{
+	unsigned char len[8];
+	uint64_t v = s ? (uint64_t)n : UINT64_MAX;
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		len[i] = (unsigned char)v;
+	if (EVP_DigestUpdate(ctx, len, sizeof(len)) != 1)
+		return -1;
+	return s && n > 0 && EVP_DigestUpdate(ctx, s, n) != 1 ? -1 : 0;
+}
+
+static int hash_text(EVP_MD_CTX *ctx, const char *s)
+{
+	return hash_field(ctx, s, s ? strlen(s) : 0);
+}
+
+/* Hashes the query parameter name with its decoded value (the first, as http_query reads
+ * it); a value that does not decode is hashed as sent, marked so. */
+static int hash_query_value(EVP_MD_CTX *ctx, struct request *req, const char *name)
+{
+	const char *raw = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+	if (hash_text(ctx, name) != 0)
+		return -1;
+	if (!raw)
+		return hash_field(ctx, NULL, 0);
+	size_t len = strlen(raw);
+	char *v = malloc(len + 1);
+	if (!v)
+		return -1;
+	long n = router_percent_decode(raw, len, v, len + 1, true);
+	int rc = n >= 0 ? hash_field(ctx, v, (size_t)n)
+	                : (hash_text(ctx, "undecodable") != 0 ? -1 : hash_text(ctx, raw));
+	free(v);
+	return rc;
+}
+
+int query_cursor_scope(struct request *req, const char *list, const char *extra,
+                       char out[CURSOR_SCOPE_MAX])
+{
+	const struct route *route = req->match.route;
+	unsigned char where[EVP_MAX_MD_SIZE], filters[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int rc = -1;
+	out[0] = '\0';
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    hash_text(ctx, route->method) != 0 || hash_text(ctx, route->pattern) != 0)
+		goto out;
+	for (size_t i = 0; i < req->match.nparams; i++)
+		if (hash_field(ctx, req->match.params[i].name, req->match.params[i].name_len) !=
+		        0 ||
+		    hash_text(ctx, req->match.params[i].value) != 0)
+			goto out;
+	if (EVP_DigestFinal_ex(ctx, where, NULL) != 1 ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto out;
+	for (const char *const *q = route->query; q && *q; q++)
+		if (strcmp(*q, "limit") != 0 && strcmp(*q, "cursor") != 0 &&
+		    hash_query_value(ctx, req, *q) != 0)
+			goto out;
+	if (extra && (hash_text(ctx, "extra") != 0 || hash_text(ctx, extra) != 0))
+		goto out;
+	if (EVP_DigestFinal_ex(ctx, filters, NULL) != 1)
+		goto out;
+	rc = cursor_scope(list, where, filters, out);
+out:
+	EVP_MD_CTX_free(ctx);
 	return rc;
 }

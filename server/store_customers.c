@@ -118,7 +118,7 @@ static enum db_status do_list(struct db *db, void *arg)
 	int rows = PQntuples(res);
 	const char *payload = rows > f->limit ? PQgetvalue(res, f->limit - 1, 0) : NULL;
 	free(*a->page);
-	*a->page = page_render(res, 1, f->limit, payload, a->len);
+	*a->page = page_render(res, 1, f->limit, f->cursor_scope, payload, a->len);
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }

@@ -86,7 +86,8 @@ static enum db_status do_list(struct db *db, void *arg)
 		snprintf(payload, sizeof(payload), "%s|%s", PQgetvalue(res, f->limit - 1, 0),
 		         PQgetvalue(res, f->limit - 1, 1));
 	free(*a->page);
-	*a->page = page_render(res, 2, f->limit, payload[0] ? payload : NULL, a->len);
+	*a->page =
+	    page_render(res, 2, f->limit, f->cursor_scope, payload[0] ? payload : NULL, a->len);
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }

@@ -90,6 +90,7 @@ struct list_args {
 	const char *tenant_id;
 	const char *cursor;
 	int limit;
+	const char *cursor_scope;
 	json_t **page;
 };
 
@@ -109,18 +110,22 @@ static enum db_status do_list(struct db *db, void *arg)
 	for (int i = 0; i < shown; i++)
 		json_array_append_new(data, key_json(res, i, true));
 	char cursor[CURSOR_MAX];
-	if (rows > a->limit)
-		cursor_encode(PQgetvalue(res, shown - 1, 6), cursor);
+	bool more = rows > a->limit;
+	if (more && cursor_encode(a->cursor_scope, PQgetvalue(res, shown - 1, 6), cursor) != 0) {
+		json_decref(data);
+		PQclear(res);
+		return DB_ERROR;
+	}
 	*a->page = json_pack("{s:o, s:o}", "data", data, "next_cursor",
-	                     rows > a->limit ? json_string(cursor) : json_null());
+	                     more ? json_string(cursor) : json_null());
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }
 
 enum db_status keys_list(struct pool *pool, const char *tenant_id, const char *cursor_seq,
-                         int limit, json_t **page)
+                         int limit, const char *cursor_scope, json_t **page)
 {
-	struct list_args a = {tenant_id, cursor_seq, limit, page};
+	struct list_args a = {tenant_id, cursor_seq, limit, cursor_scope, page};
 	*page = NULL;
 	return db_read(pool, tenant_id, do_list, &a);
 }

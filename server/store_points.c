@@ -102,6 +102,7 @@ enum db_status points_read(struct pool *pool, const char *tenant_id, const char 
 struct history_args {
 	const char *tenant_id, *external_id, *after_id;
 	int limit;
+	const char *cursor_scope;
 	char **page;
 	size_t *len;
 	bool *found;
@@ -127,16 +128,17 @@ static enum db_status do_history(struct db *db, void *arg)
 		return st;
 	const char *payload = PQntuples(res) > a->limit ? PQgetvalue(res, a->limit - 1, 0) : NULL;
 	free(*a->page);
-	*a->page = page_render(res, 1, a->limit, payload, a->len);
+	*a->page = page_render(res, 1, a->limit, a->cursor_scope, payload, a->len);
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }
 
 enum db_status points_history(struct pool *pool, const char *tenant_id, const char *external_id,
-                              const char *after_id, int limit, char **page, size_t *len,
-                              bool *found)
+                              const char *after_id, int limit, const char *cursor_scope,
+                              char **page, size_t *len, bool *found)
 {
-	struct history_args a = {tenant_id, external_id, after_id, limit, page, len, found};
+	struct history_args a = {tenant_id,    external_id, after_id, limit,
+	                         cursor_scope, page,        len,      found};
 	*page = NULL;
 	*found = false;
 	return db_read(pool, tenant_id, do_history, &a);

@@ -28,6 +28,7 @@ struct page_args {
 	const struct segment_query *q;
 	const char *after;
 	int limit;
+	const char *cursor_scope;
 	char **page;
 	size_t *len;
 	bool *known;
@@ -53,15 +54,16 @@ static enum db_status do_page(struct db *db, void *arg)
 		return st;
 	const char *payload = PQntuples(res) > a->limit ? PQgetvalue(res, a->limit - 1, 0) : NULL;
 	free(*a->page);
-	*a->page = page_render(res, 1, a->limit, payload, a->len);
+	*a->page = page_render(res, 1, a->limit, a->cursor_scope, payload, a->len);
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }
 
 enum db_status segments_page(struct pool *pool, const struct segment_query *q, const char *after,
-                             int limit, char **page, size_t *len, bool *known)
+                             int limit, const char *cursor_scope, char **page, size_t *len,
+                             bool *known)
 {
-	struct page_args a = {q, after, limit, page, len, known};
+	struct page_args a = {q, after, limit, cursor_scope, page, len, known};
 	*page = NULL;
 	*known = false;
 	return db_read(pool, q->tenant_id, do_page, &a);

@@ -69,6 +69,7 @@ struct list_args {
 	const char *const *params;
 	int nparams, limit, json_col;
 	int cursor_cols; /* 1: payload is column 0; 2: "column 0|column 1" */
+	const char *cursor_scope;
 	char **page;
 	size_t *len;
 };
@@ -90,18 +91,19 @@ static enum db_status do_list(struct db *db, void *arg)
 			         PQgetvalue(res, a->limit - 1, 1));
 	}
 	free(*a->page);
-	*a->page = page_render(res, a->json_col, a->limit, payload[0] ? payload : NULL, a->len);
+	*a->page = page_render(res, a->json_col, a->limit, a->cursor_scope,
+	                       payload[0] ? payload : NULL, a->len);
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }
 
 enum db_status surveys_list(struct pool *pool, const char *tenant_id, const char *after_seq,
-                            int limit, char **page, size_t *len)
+                            int limit, const char *cursor_scope, char **page, size_t *len)
 {
 	char limit_text[16];
 	snprintf(limit_text, sizeof(limit_text), "%d", limit + 1);
 	const char *params[] = {tenant_id, after_seq, limit_text};
-	struct list_args a = {SQL_SURVEY_LIST, params, 3, limit, 1, 1, page, len};
+	struct list_args a = {SQL_SURVEY_LIST, params, 3, limit, 1, 1, cursor_scope, page, len};
 	*page = NULL;
 	return db_read(pool, tenant_id, do_list, &a);
 }
@@ -163,7 +165,8 @@ enum db_status responses_list(struct pool *pool, const char *tenant_id, const ch
 	const char *params[] = {tenant_id,      kind,        survey_id, f->score_min, f->score_max,
 	                        f->has_comment, f->from,     f->to,     f->channel,   f->q,
 	                        f->after_time,  f->after_id, limit_text};
-	struct list_args a = {SQL_RESPONSE_LIST, params, 13, f->limit, 2, 2, page, len};
+	struct list_args a = {SQL_RESPONSE_LIST, params, 13, f->limit, 2, 2,
+	                      f->cursor_scope,   page,   len};
 	*page = NULL;
 	return db_read(pool, tenant_id, do_list, &a);
 }

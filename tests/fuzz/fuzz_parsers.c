@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		timefmt_format(us, when);
 	if (timefmt_parse_date(s, &us) == 0 && timefmt_in_range(us))
 		timefmt_format(us, when);
-	(void)cursor_decode(s, payload, sizeof(payload));
+	(void)cursor_decode(s, "segment.0123abcd.0123456789ab", payload, sizeof(payload));
 	int64_t units;
 	if (webhook_map_units(s, &units) == 0 && units >= 0)
 		webhook_map_format_units(units, amount);

@@ -94,6 +94,7 @@ static const struct step walk[] = {
     {"GET", "/v1/customers?limit=1&tag=a", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/customers?created_after=x", READ_KEY, NULL, NULL, 400},
     {"GET", "/v1/customers?frm=2026-01-01", READ_KEY, NULL, NULL, 400},
+    {"GET", "/v1/customers?cursor=MQ", READ_KEY, NULL, NULL, 400},
     {"POST", "/v1/events", ADMIN_KEY, "application/json",
      "{\"id\":\"w1\",\"customer_id\":\"walk/1\",\"type\":\"order\",\"occurred_at\":"
      "\"2026-01-02T00:00:00Z\",\"amount\":\"9.99\",\"currency\":\"EUR\",\"order_id\":\"o1\","

@@ -188,6 +188,100 @@ static void list_filters_and_cursor(void **state)
 	response_free(&r);
 }
 
+#define OTHER_LIST "was returned by another list; it only goes on with the list that returned it"
+#define OTHER_FILTERS                                                                              \
+	"was returned for other filters; send it with the same request as the page that "          \
+	"returned it (limit may change)"
+
+/* The next_cursor of GET path (200 expected) with key, copied into out. */
+static void next_cursor_of(const char *key, const char *path, char out[160])
+{
+	json_t *page = api_json(srv.port, key, "GET", path, NULL, 200);
+	json_t *next = json_object_get(page, "next_cursor");
+	if (!json_is_string(next))
+		fail_msg("%s: no next_cursor", path);
+	snprintf(out, 160, "%s", json_string_value(next));
+	json_decref(page);
+}
+
+/* GET path?…&cursor=cursor must be the 400 naming cursor with message. */
+static void expect_cursor_refused(const char *key, const char *path, const char *cursor,
+                                  const char *message)
+{
+	struct response r;
+	char full[512], detail[256];
+	snprintf(full, sizeof(full), "%s%scursor=%s", path, strchr(path, '?') ? "&" : "?", cursor);
+	snprintf(detail, sizeof(detail), "cursor: %s", message);
+	assert_int_equal(call(key, "GET", full, NULL, &r), 0);
+	if (!response_bad_parameters(&r, detail, (const char *const[]){"cursor", NULL}, message))
+		fail_msg("GET %s", full);
+	response_free(&r);
+}
+
+/* A cursor carries its list and a digest of its filters: another list's cursor (the keys',
+ * another customer's events), or one sent with other filters, is refused instead of
+ * resuming a listing it never belonged to. The page size may change. */
+static void cursors_are_bound_to_their_list_and_filters(void **state)
+{
+	char t[37], key[64], k2[64], k2_id[37], keys_cursor[160], cursor[160], path[256];
+	(void)state;
+	create_tenant(srv.port, "Cursors", t, key);
+	create_key(srv.port, key, "[\"read\"]", k2, k2_id);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/v1/customers/c-%d", i);
+		json_decref(api_json(srv.port, key, "PUT", path,
+		                     i < 2 ? "{\"tags\":[\"vip\"]}" : "{\"tags\":[\"new\"]}", 201));
+	}
+	json_decref(api_json(srv.port, key, "POST", "/v1/events",
+	                     "{\"events\":[{\"customer_id\":\"c-0\",\"type\":\"visit\","
+	                     "\"occurred_at\":\"2026-01-01T00:00:00Z\"},{\"customer_id\":\"c-0\","
+	                     "\"type\":\"visit\",\"occurred_at\":\"2026-01-02T00:00:00Z\"},"
+	                     "{\"customer_id\":\"c-1\",\"type\":\"visit\",\"occurred_at\":"
+	                     "\"2026-01-01T00:00:00Z\"},{\"customer_id\":\"c-1\",\"type\":"
+	                     "\"visit\",\"occurred_at\":\"2026-01-02T00:00:00Z\"}]}",
+	                     200));
+
+	/* the keys list's cursor on the customers list, and the other way round */
+	next_cursor_of(key, "/v1/keys?limit=1", keys_cursor);
+	expect_cursor_refused(key, "/v1/customers", keys_cursor, OTHER_LIST);
+	next_cursor_of(key, "/v1/customers?limit=1", cursor);
+	expect_cursor_refused(key, "/v1/keys", cursor, OTHER_LIST);
+	expect_cursor_refused(key, "/v1/surveys", cursor, OTHER_LIST);
+	/* the same list with other filters: another tag, no tag, a tag where there was none */
+	next_cursor_of(key, "/v1/customers?tag=vip&limit=1", cursor);
+	expect_cursor_refused(key, "/v1/customers?tag=new&limit=1", cursor, OTHER_FILTERS);
+	expect_cursor_refused(key, "/v1/customers?limit=1", cursor, OTHER_FILTERS);
+	expect_cursor_refused(key, "/v1/customers?tag=vip&created_after=2020-01-01", cursor,
+	                      OTHER_FILTERS);
+	/* the same filters, another page size: the next customer with the tag */
+	snprintf(path, sizeof(path), "/v1/customers?tag=vip&limit=5&cursor=%s", cursor);
+	json_t *page = api_json(srv.port, key, "GET", path, NULL, 200);
+	json_t *data = json_object_get(page, "data");
+	assert_int_equal(json_array_size(data), 1);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(data, 0), "external_id")), "c-1");
+	assert_true(json_is_null(json_object_get(page, "next_cursor")));
+	json_decref(page);
+	/* one customer's events' cursor on another customer's events */
+	next_cursor_of(key, "/v1/customers/c-0/events?limit=1", cursor);
+	expect_cursor_refused(key, "/v1/customers/c-1/events?limit=1", cursor, OTHER_LIST);
+	expect_cursor_refused(key, "/v1/customers/c-0/events?limit=1&type=visit", cursor,
+	                      OTHER_FILTERS);
+	snprintf(path, sizeof(path), "/v1/customers/c-0/events?limit=1&cursor=%s", cursor);
+	page = api_json(srv.port, key, "GET", path, NULL, 200);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(page, "data"), 0), "occurred_at")),
+	                    "2026-01-02T00:00:00.000000Z");
+	json_decref(page);
+	/* and the keys' cursor still works where it belongs */
+	snprintf(path, sizeof(path), "/v1/keys?limit=1&cursor=%s", keys_cursor);
+	page = api_json(srv.port, key, "GET", path, NULL, 200);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_array_get(json_object_get(page, "data"), 0), "id")),
+	                    k2_id);
+	json_decref(page);
+}
+
 static void another_tenant_cannot_reach_the_customer(void **state)
 {
 	struct response r;
@@ -327,6 +421,7 @@ int main(void)
 	    cmocka_unit_test(put_creates_then_replaces),
 	    cmocka_unit_test(every_customer_rule_answers_422),
 	    cmocka_unit_test(list_filters_and_cursor),
+	    cmocka_unit_test(cursors_are_bound_to_their_list_and_filters),
 	    cmocka_unit_test(another_tenant_cannot_reach_the_customer),
 	    cmocka_unit_test(erase_then_export_shows_nothing),
 	};

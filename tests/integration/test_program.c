@@ -120,6 +120,9 @@ static void invalid(const char *body, const char *pointer, const char *message)
 	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant), before);
 }
 
+#define OTHER_FILTERS                                                                              \
+	"was returned for other filters; send it with the same request as the page that "          \
+	"returned it (limit may change)"
 #define BASE "\"currency\":\"EUR\",\"points_per_unit\":1"
 
 static void every_programme_rule_answers_422(void **state)
@@ -240,7 +243,7 @@ static void dry_run_lists_tier_changes_and_stores_nothing(void **state)
 	                           {"p3", "gold", "plus"},
 	                           {"p4", "bronze", "basic"},
 	                           {"p5", "gold", "basic"}};
-	char path[256] = "/v1/program?dry_run=true&limit=2";
+	char path[256] = "/v1/program?dry_run=true&limit=2", first_cursor[160] = "";
 	int seen = 0, pages = 0;
 	for (;;) {
 		j = as_other("PUT", path,
@@ -268,10 +271,27 @@ static void dry_run_lists_tier_changes_and_stores_nothing(void **state)
 		}
 		snprintf(path, sizeof(path), "/v1/program?dry_run=true&limit=2&cursor=%s",
 		         json_string_value(next));
+		if (!first_cursor[0])
+			snprintf(first_cursor, sizeof(first_cursor), "%s", json_string_value(next));
 		json_decref(j);
 	}
 	assert_int_equal(seen, 5);
 	assert_int_equal(pages, 3);
+	/* a page's cursor is bound to the programme it was computed for: another one changes
+	 * other customers, so its cursor would resume a listing it never started */
+	struct response r;
+	char auth[96];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", other_key);
+	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	snprintf(path, sizeof(path), "/v1/program?dry_run=true&limit=2&cursor=%s", first_cursor);
+	assert_int_equal(http(srv.port, "PUT", path, h,
+	                      "{" BASE ",\"tiers\":[{\"name\":\"basic\",\"threshold\":0},{\"name\":"
+	                      "\"plus\",\"threshold\":150}]}",
+	                      &r),
+	                 0);
+	assert_true(response_bad_parameters(&r, "cursor: " OTHER_FILTERS,
+	                                    (const char *const[]){"cursor", NULL}, OTHER_FILTERS));
+	response_free(&r);
 	/* nothing was stored: still version 1 with its tiers */
 	j = as_other("GET", "/v1/program", NULL, 200);
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);

@@ -4,8 +4,8 @@
  * promoters/passives/detractors, advocates (promoters who refer, referrers whose referred
  * customers ordered), key_customers (pct, ties by external_id), tier:NAME; the sizes
  * report; cursor pages; the CSV with a header row and RFC 4180 quoting, no cell that could
- * start a formula and tags that survive; unknown segments and bad parameters; another
- * tenant sees nothing. */
+ * start a formula and tags that survive; unknown segments and bad parameters; cursors
+ * bound to their segment and filters; another tenant sees nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -472,6 +472,56 @@ static void csv_cells_cannot_start_formulas_and_tags_survive(void **state)
 	json_decref(page);
 }
 
+#define OTHER_LIST "was returned by another list; it only goes on with the list that returned it"
+#define OTHER_FILTERS                                                                              \
+	"was returned for other filters; send it with the same request as the page that "          \
+	"returned it (limit may change)"
+
+static void expect_cursor_refused(const char *query, const char *cursor, const char *message)
+{
+	struct response r;
+	char auth[96], path[512], detail[256];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	snprintf(path, sizeof(path), "%s&cursor=%s", query, cursor);
+	snprintf(detail, sizeof(detail), "cursor: %s", message);
+	const char *h[] = {auth, NULL};
+	assert_int_equal(http(srv.port, "GET", path, h, NULL, &r), 0);
+	if (!response_bad_parameters(&r, detail, (const char *const[]){"cursor", NULL}, message))
+		fail_msg("GET %s", path);
+	response_free(&r);
+}
+
+/* A segment's cursor goes on with that segment and its filters only (days, pct, as_of,
+ * tz): another segment's page, or other filters, would skip or repeat customers. */
+static void cursors_stay_with_their_segment_and_filters(void **state)
+{
+	char path[512], cursor[160];
+	(void)state;
+	json_t *j = api_json(srv.port, key, "GET",
+	                     "/v1/segments/lapsed/customers?as_of=2026-06-30&limit=1", NULL, 200);
+	snprintf(cursor, sizeof(cursor), "%s",
+	         json_string_value(json_object_get(j, "next_cursor")));
+	json_decref(j);
+	assert_true(cursor[0] != '\0');
+	expect_cursor_refused("/v1/segments/anniversaries/customers?as_of=2026-06-30&limit=1",
+	                      cursor, OTHER_LIST);
+	expect_cursor_refused("/v1/segments/tier:bronze/customers?as_of=2026-06-30", cursor,
+	                      OTHER_LIST);
+	expect_cursor_refused("/v1/customers?limit=1", cursor, OTHER_LIST);
+	expect_cursor_refused("/v1/segments/lapsed/customers?as_of=2026-06-30&days=200&limit=1",
+	                      cursor, OTHER_FILTERS);
+	expect_cursor_refused("/v1/segments/lapsed/customers?as_of=2026-07-01&limit=1", cursor,
+	                      OTHER_FILTERS);
+	expect_cursor_refused("/v1/segments/lapsed/customers?limit=1&tz=UTC&as_of=2026-06-30",
+	                      cursor, OTHER_FILTERS);
+	/* the same filters in another order, another limit: the other three lapsed */
+	snprintf(path, sizeof(path),
+	         "/v1/segments/lapsed/customers?limit=10&as_of=2026-06-30&cursor=%s", cursor);
+	j = api_json(srv.port, key, "GET", path, NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 3);
+	json_decref(j);
+}
+
 static void unknown_segments_bad_parameters_other_tenants(void **state)
 {
 	char other_tenant[37], other_key[64];
@@ -556,6 +606,7 @@ int main(void)
 	    cmocka_unit_test(csv_streamed_with_quoting),
 	    cmocka_unit_test(csv_cells_cannot_start_formulas_and_tags_survive),
 	    cmocka_unit_test(a_slow_first_row_does_not_cut_the_csv),
+	    cmocka_unit_test(cursors_stay_with_their_segment_and_filters),
 	    cmocka_unit_test(unknown_segments_bad_parameters_other_tenants),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
