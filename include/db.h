@@ -172,6 +172,11 @@ bool db_unit_held(const struct pool *pool);
 /* True when the calling thread's unit can only roll back. */
 bool db_unit_doomed(void);
 
+/* A libpq notice receiver (PQsetNoticeReceiver): the server's NOTICEs and WARNINGs go
+ * through the JSON log (severity, SQLSTATE, primary message) instead of raw lines on
+ * stderr. Every pooled connection and the migrations' have it. */
+void db_log_notice(void *arg, const PGresult *res);
+
 /* Short name of a status for logs ("unavailable"). */
 
 const char *db_status_name(enum db_status st);

@@ -18,6 +18,7 @@
 struct webhook_keys {
 	size_t n;
 	char shop[WEBHOOK_SHOP_MAX + 1];
+	bool count_test_orders; /* Shopify orders with "test": true are stored */
 	char secret[WEBHOOK_SECRETS_MAX][WEBHOOK_SECRET_MAX_BYTES + 1];
 };
 
@@ -46,12 +47,13 @@ enum webhook_change {
 	WEBHOOK_LAST       /* 409: the source's only secret */
 };
 
-/* Creates the tenant's source of kind for shop with its first secret. On DB_OK with
- * *change == WEBHOOK_DONE, *source is the new source's JSON (new reference). */
+/* Creates the tenant's source of kind for shop with its first secret, counting Shopify's
+ * test orders or not. On DB_OK with *change == WEBHOOK_DONE, *source is the new source's
+ * JSON (new reference). */
 __attribute__((warn_unused_result)) enum db_status
 webhook_source_create(struct pool *pool, const char *tenant_id, enum webhook_kind kind,
-                      const char *shop, const char *secret, enum webhook_change *change,
-                      json_t **source);
+                      const char *shop, const char *secret, bool count_test_orders,
+                      enum webhook_change *change, json_t **source);
 
 /* The tenant's sources as a JSON array (new reference). */
 __attribute__((warn_unused_result)) enum db_status

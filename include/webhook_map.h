@@ -79,6 +79,15 @@ json_t *webhook_map_customer(const char *id, const char *email, const char *firs
  * email is unusable (see webhook_map_customer). */
 bool webhook_map_guest_id(enum webhook_kind kind, const char *email, char *out);
 
+/* True when a WooCommerce delivery's X-WC-Webhook-Source (the site URL WordPress sends,
+ * "https://shop.example/") names the source's shop URL: the same host and path, compared
+ * without case, scheme or trailing slashes. */
+bool webhook_wc_same_shop(const char *shop, const char *source_header);
+
+/* True when a Shopify order payload is a test order ("test": true, from a development
+ * store or the Bogus gateway). */
+bool webhook_shopify_is_test(const json_t *payload);
+
 /* Returns the string member key of obj, or NULL when absent or not a string. */
 const char *webhook_map_str(const json_t *obj, const char *key);
 

@@ -48,6 +48,10 @@ struct pool {
 	 * on a connection a moment ago, and requests should not pile up on it (each holding a
 	 * thread) while it stays hung. */
 	atomic_long hung_until;
+	/* A failed connection attempt is logged once per outage, not once per attempt (every
+	 * request tries while the server is away); the count is logged when it is back. */
+	atomic_bool outage;
+	atomic_ulong failed_attempts;
 	char url[CONFIG_STR_MAX];
 	char options[256];
 	char connect_timeout[16];
@@ -153,6 +157,19 @@ static bool conn_alive(PGconn *conn)
 	return PQstatus(conn) == CONNECTION_OK;
 }
 
+void db_log_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	/* the primary message only, never DETAIL, which may quote a row (see classify) */
+	json_t *f = json_pack("{s:s, s:s, s:s}", "severity", severity ? severity : "", "sqlstate",
+	                      state ? state : "", "detail", primary ? primary : "");
+	log_event(severity && strcmp(severity, "WARNING") == 0 ? LOG_WARN : LOG_INFO,
+	          "postgresql notice", f);
+}
+
 static enum db_status conn_open(struct pool *pool, struct db *db)
 {
 	const char *keys[] = {"dbname", "options", "connect_timeout", "application_name", NULL};
@@ -187,10 +204,23 @@ static enum db_status conn_open(struct pool *pool, struct db *db)
 		}
 		ps = PQconnectPoll(db->conn);
 	}
-	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK) {
+		PQsetNoticeReceiver(db->conn, db_log_notice, NULL);
+		if (atomic_exchange(&pool->outage, false)) {
+			char detail[96];
+			snprintf(detail, sizeof(detail), "after %lu failed connection attempts",
+			         atomic_exchange(&pool->failed_attempts, 0));
+			log_msg(LOG_INFO, "database connection restored", detail);
+		}
 		return DB_OK;
-	log_msg(LOG_WARN, "database connection failed",
-	        db->conn && PQstatus(db->conn) == CONNECTION_BAD ? PQerrorMessage(db->conn) : why);
+	}
+	atomic_fetch_add(&pool->failed_attempts, 1);
+	if (!atomic_exchange(&pool->outage, true))
+		log_msg(LOG_WARN,
+		        "database connection failed; further failures are not logged until "
+		        "a connection succeeds",
+		        db->conn && PQstatus(db->conn) == CONNECTION_BAD ? PQerrorMessage(db->conn)
+		                                                         : why);
 	if (db->conn)
 		PQfinish(db->conn);
 	db->conn = NULL;

@@ -8,6 +8,59 @@
 #include "http.h"
 #include "ingest.h"
 #include "problem.h"
+#include "store_program.h"
+
+/* True when the programme (JSON text, or NULL for none) has a tier of that name. */
+static bool program_has_tier(const json_t *program, const char *tier)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach (json_object_get(program, "tiers"), i, t)
+		if (json_is_string(json_object_get(t, "name")) &&
+		    strcmp(json_string_value(json_object_get(t, "name")), tier) == 0)
+			return true;
+	return false;
+}
+
+/* A membership_purchased event grants a tier of the programme in force: one naming a
+ * tier the programme lacks (or sent before there is a programme) would grant nothing, so
+ * it is refused with the others (all or nothing). Returns 0, or the status that failed. */
+static enum db_status check_membership_tiers(struct request *req, const json_t *body,
+                                             json_t *events, json_t *errors)
+{
+	size_t i;
+	json_t *ev, *program = NULL;
+	bool read = false;
+	bool batch = json_object_get(body, "events") != NULL;
+	json_array_foreach (events, i, ev) {
+		const char *type = json_string_value(json_object_get(ev, "type"));
+		if (!type || strcmp(type, "membership_purchased") != 0)
+			continue;
+		if (!read) {
+			char *text = NULL;
+			enum db_status st = program_get(req->app->pool, req->who.tenant_id, &text);
+			if (st != DB_OK)
+				return st;
+			program = text ? json_loads(text, 0, NULL) : NULL;
+			free(text);
+			read = true;
+		}
+		const char *tier =
+		    json_string_value(json_object_get(json_object_get(ev, "properties"), "tier"));
+		if (!tier || program_has_tier(program, tier))
+			continue;
+		char ptr[64];
+		if (batch)
+			snprintf(ptr, sizeof(ptr), "/events/%zu/properties/tier", i);
+		else
+			snprintf(ptr, sizeof(ptr), "/properties/tier");
+		problem_error_add(errors, ptr,
+		                  program ? "is not a tier of the programme in force"
+		                          : "names a tier, but the tenant has no programme yet");
+	}
+	json_decref(program);
+	return DB_OK;
+}
 
 int handle_events_post(struct request *req)
 {
@@ -19,6 +72,19 @@ int handle_events_post(struct request *req)
 		return 0;
 	errors = handlers_errors();
 	events = event_input_parse(body, errors);
+	if (events) {
+		enum db_status st = check_membership_tiers(req, body, events, errors);
+		if (st != DB_OK) {
+			json_decref(body);
+			json_decref(events);
+			json_decref(errors);
+			return problem_db(req, st);
+		}
+		if (json_array_size(errors) > 0) {
+			json_decref(events);
+			events = NULL;
+		}
+	}
 	json_decref(body);
 	if (!events)
 		return problem_invalid(req, errors);

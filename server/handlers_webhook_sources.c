@@ -53,7 +53,7 @@ static const char *check_secret(const json_t *body, json_t *errors)
 
 int handle_webhook_source_create(struct request *req)
 {
-	static const char *const fields[] = {"kind", "shop", "secret", NULL};
+	static const char *const fields[] = {"kind", "shop", "secret", "count_test_orders", NULL};
 	json_t *body = http_body_json(req), *errors, *source = NULL;
 	enum webhook_kind kind = WEBHOOK_SHOPIFY;
 	enum webhook_change change = WEBHOOK_DONE;
@@ -62,6 +62,7 @@ int handle_webhook_source_create(struct request *req)
 		return 0;
 	errors = handlers_errors();
 	const char *shop = NULL, *secret = NULL;
+	bool count_test_orders = false;
 	if (validate_object(body, "", errors)) {
 		validate_known_fields(body, fields, "", errors);
 		const char *k = validate_string(body, "kind", "", 1, 32, true, errors);
@@ -73,6 +74,10 @@ int handle_webhook_source_create(struct request *req)
 		if (shop && kind_ok)
 			check_shop(shop, kind, errors);
 		secret = check_secret(body, errors);
+		json_t *test = json_object_get(body, "count_test_orders");
+		if (test && !json_is_boolean(test))
+			problem_error_add(errors, "/count_test_orders", "must be true or false");
+		count_test_orders = json_is_true(test);
 	}
 	if (json_array_size(errors) > 0) {
 		rc = problem_invalid(req, errors);
@@ -80,7 +85,7 @@ int handle_webhook_source_create(struct request *req)
 	}
 	json_decref(errors);
 	enum db_status st = webhook_source_create(req->app->pool, req->who.tenant_id, kind, shop,
-	                                          secret, &change, &source);
+	                                          secret, count_test_orders, &change, &source);
 	if (st != DB_OK) {
 		rc = problem_db(req, st);
 	} else if (change == WEBHOOK_EXISTS) {

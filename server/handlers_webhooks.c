@@ -93,8 +93,17 @@ static int deliver(struct request *req, enum webhook_kind kind)
 	const char *tenant = handlers_uuid(req, "tenant_id", "no such webhook endpoint");
 	if (!tenant)
 		return 0;
-	if (kind == WEBHOOK_WOOCOMMERCE && is_wc_ping(req))
+	const char *wc_source = http_request_header(req, "X-WC-Webhook-Source");
+	if (kind == WEBHOOK_WOOCOMMERCE && is_wc_ping(req)) {
+		/* unsigned, so it proves nothing: it is answered 200 only where a WooCommerce
+		 * source of that shop is configured (else the shop learns nothing either) */
+		enum db_status st = webhook_keys_get(req->app->pool, tenant, kind, &keys);
+		if (st != DB_OK)
+			return problem_db(req, st);
+		if (keys.n == 0 || (wc_source && !webhook_wc_same_shop(keys.shop, wc_source)))
+			return problem_reply(req, 404, "not-found", "no such webhook endpoint");
 		return answer(req, kind, METRICS_WEBHOOK_PING, "ping", 0);
+	}
 	const char *signature = http_request_header(
 	    req, kind == WEBHOOK_SHOPIFY ? "X-Shopify-Hmac-Sha256" : "X-WC-Webhook-Signature");
 	if (!signature)
@@ -107,7 +116,9 @@ static int deliver(struct request *req, enum webhook_kind kind)
 		              "the signature does not match the body under any secret "
 		              "of this webhook source");
 	const char *shop = http_request_header(req, "X-Shopify-Shop-Domain");
-	if (kind == WEBHOOK_SHOPIFY && shop && strcasecmp(shop, keys.shop) != 0)
+	if ((kind == WEBHOOK_SHOPIFY && shop && strcasecmp(shop, keys.shop) != 0) ||
+	    (kind == WEBHOOK_WOOCOMMERCE && wc_source &&
+	     !webhook_wc_same_shop(keys.shop, wc_source)))
 		return refuse(req, kind, "the delivery comes from another shop than this source's");
 
 	json_t *payload = http_body_json(req);
@@ -118,6 +129,13 @@ static int deliver(struct request *req, enum webhook_kind kind)
 	json_t *errors = handlers_errors(), *cmd;
 	const char *topic = http_request_header(
 	    req, kind == WEBHOOK_SHOPIFY ? "X-Shopify-Topic" : "X-WC-Webhook-Topic");
+	if (kind == WEBHOOK_SHOPIFY && !keys.count_test_orders &&
+	    webhook_shopify_is_test(payload)) {
+		/* a development store's or the Bogus gateway's order: no purchase */
+		json_decref(payload);
+		json_decref(errors);
+		return answer(req, kind, METRICS_WEBHOOK_IGNORED, "ignored", 0);
+	}
 	if (kind == WEBHOOK_SHOPIFY)
 		cmd = webhook_shopify_map(topic, payload, errors);
 	else

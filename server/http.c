@@ -49,11 +49,15 @@ const char *http_request_header(struct request *req, const char *name)
 
 static void add_cors_headers(struct request *req, struct MHD_Response *resp)
 {
+	if (req->app->cfg.cors_origins[0] == '\0')
+		return;
+	/* every answer depends on Origin once CORS is on, also one without CORS headers (no
+	 * or another Origin): a cache must not hand it to an allowed origin */
+	MHD_add_response_header(resp, "Vary", "Origin");
 	const char *origin = http_request_header(req, "Origin");
 	if (!origin || !config_cors_allowed(&req->app->cfg, origin))
 		return;
 	MHD_add_response_header(resp, "Access-Control-Allow-Origin", origin);
-	MHD_add_response_header(resp, "Vary", "Origin");
 	MHD_add_response_header(resp, "Access-Control-Expose-Headers",
 	                        "X-Request-Id, Retry-After, Location");
 }
@@ -363,6 +367,30 @@ static double auth_failure_rate(const struct config *cfg)
 
 static int dispatch_route(struct request *req);
 
+struct header_counter {
+	const char *name;
+	int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+	struct header_counter *c = cls;
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, c->name) == 0)
+		c->n++;
+	return MHD_YES;
+}
+
+/* How many times the request carries the header name. */
+static int header_count(struct request *req, const char *name)
+{
+	struct header_counter c = {name, 0};
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, count_header, &c);
+	return c.n;
+}
+
 /* The rate-limit bucket of an authenticated request: its key's, except that a key that may
  * only answer surveys is public (it sits in shops' pages), so each client address has its
  * own bucket of it: one visitor cannot use up a shop's widget for every other visitor. */
@@ -422,6 +450,11 @@ static int dispatch_route(struct request *req)
 	case ROUTER_MATCH:
 		break;
 	}
+	if (header_count(req, MHD_HTTP_HEADER_AUTHORIZATION) > 1)
+		/* two credentials have no one meaning: which of them would be checked depends on
+		 * the server, and a proxy may have checked the other */
+		return problem_reply(req, 400, "invalid-header",
+		                     "the request has more than one Authorization header");
 	if (route->auth == AUTH_ADMIN_TOKEN) {
 		if (req->app->cfg.admin_token[0] == '\0')
 			return problem_reply(req, 404, "not-found", "no such resource");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "embedded.h"
 #include "log.h"
 
@@ -39,6 +40,7 @@ static PGconn *connect_to(const char *url, char *err, size_t errlen)
 		PQfinish(conn);
 		return NULL;
 	}
+	PQsetNoticeReceiver(conn, db_log_notice, NULL);
 	return conn;
 }
 

@@ -25,6 +25,7 @@ static enum db_status do_keys(struct db *db, void *arg)
 	a->keys->n = 0;
 	for (int i = 0; i < PQntuples(res) && a->keys->n < WEBHOOK_SECRETS_MAX; i++) {
 		snprintf(a->keys->shop, sizeof(a->keys->shop), "%s", PQgetvalue(res, i, 0));
+		a->keys->count_test_orders = strcmp(PQgetvalue(res, i, 2), "t") == 0;
 		snprintf(a->keys->secret[a->keys->n], sizeof(a->keys->secret[0]), "%s",
 		         PQgetvalue(res, i, 1));
 		a->keys->n++;
@@ -112,6 +113,7 @@ struct source_args {
 	const char *tenant_id;
 	const char *id; /* the source */
 	const char *kind, *shop, *secret, *secret_id;
+	const char *count_test_orders; /* "true" or "false" */
 	enum webhook_change *change;
 	json_t **out;
 	bool *found;
@@ -121,10 +123,10 @@ static enum db_status do_create(struct db *db, void *arg)
 {
 	struct source_args *a = arg;
 	char *id = NULL;
-	const char *params[] = {a->tenant_id, a->kind, a->shop};
+	const char *params[] = {a->tenant_id, a->kind, a->shop, a->count_test_orders};
 	json_decref(*a->out);
 	*a->out = NULL;
-	enum db_status st = db_value(db, SQL_WEBHOOK_SOURCE_INSERT, 3, params, &id);
+	enum db_status st = db_value(db, SQL_WEBHOOK_SOURCE_INSERT, 4, params, &id);
 	if (st != DB_OK)
 		return st;
 	if (!id) {
@@ -147,12 +149,14 @@ static enum db_status settled(enum db_status st)
 
 enum db_status webhook_source_create(struct pool *pool, const char *tenant_id,
                                      enum webhook_kind kind, const char *shop, const char *secret,
-                                     enum webhook_change *change, json_t **source)
+                                     bool count_test_orders, enum webhook_change *change,
+                                     json_t **source)
 {
 	struct source_args a = {.tenant_id = tenant_id,
 	                        .kind = webhook_kind_name(kind),
 	                        .shop = shop,
 	                        .secret = secret,
+	                        .count_test_orders = count_test_orders ? "true" : "false",
 	                        .change = change,
 	                        .out = source};
 	*source = NULL;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hex.h"
 #include "problem.h"
@@ -218,4 +219,30 @@ bool webhook_map_guest_id(enum webhook_kind kind, const char *email, char *out)
 	hex_encode(digest, sizeof(digest), hexd);
 	snprintf(out, 129, "%s:email-sha256:%s", kind_name, hexd);
 	return true;
+}
+
+/* The part of a shop URL that names it: past the scheme, without trailing slashes. */
+static const char *shop_site(const char *url, size_t *len)
+{
+	if (strncasecmp(url, "https://", 8) == 0)
+		url += 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		url += 7;
+	size_t n = strlen(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	*len = n;
+	return url;
+}
+
+bool webhook_wc_same_shop(const char *shop, const char *source_header)
+{
+	size_t a, b;
+	const char *x = shop_site(shop, &a), *y = shop_site(source_header, &b);
+	return a > 0 && a == b && strncasecmp(x, y, a) == 0;
+}
+
+bool webhook_shopify_is_test(const json_t *payload)
+{
+	return json_is_true(json_object_get(payload, "test"));
 }

@@ -80,6 +80,19 @@ static int run_loyaltyd(const char *url, const char *args, char *out, size_t out
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* How many lines of the server's log hold text. */
+static int log_lines(const struct server *srv, const char *text)
+{
+	FILE *f = fopen(srv->log_path, "r");
+	char line[8192];
+	int n = 0;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL && line[0] == '{';
+	fclose(f);
+	return n;
+}
+
 static void readyz_follows_the_database_without_a_restart(void **state)
 {
 	struct server srv;
@@ -92,6 +105,11 @@ static void readyz_follows_the_database_without_a_restart(void **state)
 	const char *h[] = {auth, NULL};
 
 	assert_int_equal(pg_ctl_action("stop"), 0);
+	for (int i = 0; i < 5; i++) { /* each tries to connect, and fails */
+		assert_int_equal(http(srv.port, "GET", "/readyz", NULL, NULL, &r), 0);
+		assert_int_equal(r.status, 503);
+		response_free(&r);
+	}
 	long t0 = now_ms();
 	assert_int_equal(http(srv.port, "GET", "/readyz", NULL, NULL, &r), 0);
 	assert_true(now_ms() - t0 < 2000);
@@ -132,6 +150,38 @@ static void readyz_follows_the_database_without_a_restart(void **state)
 	assert_null(strstr(r.body, "loyaltyd_db_reconnects_total 0\n"));
 	response_free(&r);
 	assert_int_equal(server_stop(&srv), 0);
+	/* the outage was logged once, not once per failed connection attempt, and its end
+	 * with the count of attempts */
+	assert_int_equal(log_lines(&srv, "\"msg\":\"database connection failed"), 1);
+	assert_int_equal(log_lines(&srv, "\"msg\":\"database connection restored\""), 1);
+}
+
+/* A server NOTICE reaches the JSON log as one line of its own. */
+static void postgresql_notices_go_through_the_json_log(void **state)
+{
+	struct server srv;
+	char tenant[37], key[64];
+	(void)state;
+	PGconn *c = connect_url(getenv("LOYALTYD_TEST_DATABASE_URL"));
+	exec_ok(c, "CREATE FUNCTION test_notice() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	           "RAISE NOTICE 'test notice 42'; RETURN NULL; END $$");
+	exec_ok(c, "CREATE TRIGGER test_notice AFTER INSERT ON events FOR EACH ROW WHEN "
+	           "(NEW.client_id = 'noticed-1') EXECUTE FUNCTION test_notice()");
+	server_start(&srv, NULL);
+	create_tenant(srv.port, "Notice shop", tenant, key);
+	json_decref(api_json(srv.port, key, "POST", "/v1/events",
+	                     "{\"id\":\"noticed-1\",\"customer_id\":\"n\",\"type\":\"visit\","
+	                     "\"occurred_at\":\"2026-01-01T00:00:00Z\"}",
+	                     200));
+	assert_int_equal(server_stop(&srv), 0);
+	exec_ok(c, "DROP TRIGGER test_notice ON events; DROP FUNCTION test_notice()");
+	PQfinish(c);
+	assert_int_equal(log_lines(&srv, "\"level\":\"info\",\"msg\":\"postgresql notice\","
+	                                 "\"severity\":\"NOTICE\",\"sqlstate\":\"00000\","
+	                                 "\"detail\":\"test notice 42\"}"),
+	                 1);
+	/* and never as a raw line */
+	assert_int_equal(log_lines(&srv, "NOTICE:  test notice 42\n"), 0);
 }
 
 static void busy_pool_answers_503_with_retry_after(void **state)
@@ -272,6 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(readyz_follows_the_database_without_a_restart),
 	    cmocka_unit_test(busy_pool_answers_503_with_retry_after),
+	    cmocka_unit_test(postgresql_notices_go_through_the_json_log),
 	    cmocka_unit_test(two_migrations_at_once_apply_each_version_once),
 	    cmocka_unit_test(serve_refuses_a_schema_behind_or_ahead),
 	    cmocka_unit_test(tenant_create_command_prints_a_working_key),

@@ -452,6 +452,25 @@ static void idempotency_key_in_use_and_abandoned(void **state)
 	assert_int_equal(stored_events(), before + 1);
 }
 
+static void membership_without_a_programme_is_refused(void **state)
+{
+	struct response r;
+	(void)state;
+	long before = stored_events();
+	assert_int_equal(post_keyed(key, "membership-1",
+	                            "{\"customer_id\":\"member\",\"type\":\"membership_"
+	                            "purchased\",\"occurred_at\":\"2026-01-03T00:00:00Z\","
+	                            "\"properties\":{\"tier\":\"gold\",\"until\":\"2099-01-01T00:"
+	                            "00:00Z\"}}",
+	                            &r),
+	                 0);
+	if (!response_single_error(&r, 422, "/properties/tier",
+	                           "names a tier, but the tenant has no programme yet"))
+		fail_msg("%d %s", r.status, r.body);
+	response_free(&r);
+	assert_int_equal(stored_events(), before);
+}
+
 static void ingest_needs_the_ingest_scope(void **state)
 {
 	struct response r;
@@ -473,6 +492,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(single_event_is_stored_and_listed),
+	    cmocka_unit_test(membership_without_a_programme_is_refused),
 	    cmocka_unit_test(duplicates_within_and_across_batches),
 	    cmocka_unit_test(every_validation_rule_answers_422_and_stores_nothing),
 	    cmocka_unit_test(batch_of_10000_is_accepted_and_10001_refused),

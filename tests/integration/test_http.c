@@ -555,10 +555,57 @@ static int teardown_stopped(void **state)
 	return srv.pid == 0 ? 0 : (server_stop(&srv) == 0 ? 0 : -1);
 }
 
+/* Two Authorization headers have no one meaning: 400, whichever is valid. */
+static void two_authorization_headers_are_400(void **state)
+{
+	struct response r;
+	(void)state;
+	const char *h[] = {auth_header, auth_header, NULL};
+	assert_int_equal(http(srv.port, "GET", "/v1/keys", h, NULL, &r), 0);
+	assert_problem(&r, 400, "urn:loyaltyd:problem:invalid-header");
+	assert_non_null(strstr(r.body, "more than one Authorization header"));
+	response_free(&r);
+	const char *h2[] = {auth_header, "Authorization: Bearer lk_wrong", NULL};
+	assert_int_equal(http(srv.port, "GET", "/v1/keys", h2, NULL, &r), 0);
+	assert_problem(&r, 400, "urn:loyaltyd:problem:invalid-header");
+	response_free(&r);
+	const char *one[] = {auth_header, NULL};
+	assert_int_equal(http(srv.port, "GET", "/v1/keys", one, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+}
+
+/* With CORS on, every answer varies by Origin: without one, with another, with the
+ * allowed one, and errors too, so that no cache serves one origin's answer to another. */
+static void vary_origin_on_every_answer_when_cors_is_on(void **state)
+{
+	struct response r;
+	(void)state;
+	const char *none[] = {NULL};
+	const char *other[] = {"Origin: https://evil.example", NULL};
+	const char *shop[] = {"Origin: https://shop.example", NULL};
+	const char *const *cases[] = {none, other, shop};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(http(srv.port, "GET", "/healthz", cases[i], NULL, &r), 0);
+		assert_int_equal(r.status, 200);
+		assert_string_equal(response_header(&r, "Vary"), "Origin");
+		response_free(&r);
+		assert_int_equal(http(srv.port, "GET", "/nowhere", cases[i], NULL, &r), 0);
+		assert_int_equal(r.status, 404);
+		assert_string_equal(response_header(&r, "Vary"), "Origin");
+		response_free(&r);
+	}
+	assert_int_equal(http(srv.port, "GET", "/healthz", other, NULL, &r), 0);
+	assert_null(response_header(&r, "Access-Control-Allow-Origin"));
+	response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(healthz_answers_with_a_request_id),
+	    cmocka_unit_test(two_authorization_headers_are_400),
+	    cmocka_unit_test(vary_origin_on_every_answer_when_cors_is_on),
 	    cmocka_unit_test(request_id_is_echoed_only_when_safe),
 	    cmocka_unit_test(two_requests_share_one_connection),
 	    cmocka_unit_test(unknown_path_is_404_problem),

@@ -257,6 +257,24 @@ static void membership_grants_a_tier_until_a_date(void **state)
 	assert_int_equal(r.status, 422);
 	assert_non_null(strstr(r.body, "\"pointer\":\"/properties\""));
 	response_free(&r);
+	/* a tier the programme lacks would grant nothing: the whole batch is refused, naming
+	 * the event, and nothing of it is stored */
+	long before = db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant);
+	assert_int_equal(
+	    call(key, "POST", "/v1/events",
+	         "{\"events\":[{\"customer_id\":\"tiers\",\"type\":\"visit\","
+	         "\"occurred_at\":\"2026-01-03T00:00:00Z\"},{\"customer_id\":\"tiers\","
+	         "\"type\":\"membership_purchased\",\"occurred_at\":\"2026-01-03T00:00:"
+	         "00Z\",\"properties\":{\"tier\":\"platinum\",\"until\":\"2099-01-01T00:"
+	         "00:00Z\"}}]}",
+	         NULL, &r),
+	    0);
+	if (!response_single_error(&r, 422, "/events/1/properties/tier",
+	                           "is not a tier of the programme in force"))
+		fail_msg("%d %s", r.status, r.body);
+	response_free(&r);
+	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant),
+	                 before);
 }
 
 static void idempotent_earn_is_stored_once(void **state)

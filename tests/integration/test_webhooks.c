@@ -52,7 +52,8 @@ static void shop_new(struct shop *s, const char *name)
 	        "\"threshold\":0}],\"expiry_days\":3650}",
 	        200));
 	snprintf(body, sizeof(body),
-	         "{\"kind\":\"shopify\",\"shop\":\"example.myshopify.com\",\"secret\":\"%s\"}",
+	         "{\"kind\":\"shopify\",\"shop\":\"example.myshopify.com\",\"secret\":\"%s\","
+	         "\"count_test_orders\":true}",
 	         SHOPIFY_SECRET);
 	json_t *src = api(s, "POST", "/v1/webhook-sources", body, 201);
 	snprintf(s->shopify_source, sizeof(s->shopify_source), "%s",
@@ -345,7 +346,8 @@ static void sources_and_secret_rotation(void **state)
 
 	/* WooCommerce signs with its secret HTML-decoded, as WordPress stores it */
 	snprintf(body, sizeof(body),
-	         "{\"kind\":\"shopify\",\"shop\":\"example.myshopify.com\",\"secret\":\"%s\"}",
+	         "{\"kind\":\"shopify\",\"shop\":\"example.myshopify.com\",\"secret\":\"%s\","
+	         "\"count_test_orders\":true}",
 	         SHOPIFY_SECRET);
 	json_decref(api(&s, "POST", "/v1/webhook-sources", body, 201));
 	list = api(&s, "GET", "/v1/webhook-sources", NULL, 200);
@@ -1008,6 +1010,98 @@ static void another_tenant_is_out_of_reach(void **state)
 	assert_unchanged(a.tenant, before);
 }
 
+/* Shopify's test orders count for nothing by default; the ping and X-WC-Webhook-Source
+ * name the configured shop or get nothing. */
+static void test_orders_ping_and_the_woocommerce_source(void **state)
+{
+	(void)state;
+	struct shop s;
+	struct response r;
+	char body[256], path[128];
+	long before[5];
+	create_tenant(srv.port, "Live shop", s.tenant, s.key);
+	json_decref(
+	    api(&s, "PUT", "/v1/program",
+	        "{\"currency\":\"USD\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"basic\","
+	        "\"threshold\":0}],\"expiry_days\":3650}",
+	        200));
+	/* a WooCommerce ping where no WooCommerce source is configured: 404, as for a tenant
+	 * that does not exist */
+	snprintf(path, sizeof(path), "/v1/webhooks/woocommerce/%s", s.tenant);
+	const char *ping[] = {"Content-Type: application/x-www-form-urlencoded",
+	                      "X-WC-Webhook-Source: https://shop.example.com/", NULL};
+	assert_int_equal(http(srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	assert_int_equal(http(srv.port, "POST",
+	                      "/v1/webhooks/woocommerce/00000000-0000-0000-0000-000000000000", ping,
+	                      "webhook_id=535", &r),
+	                 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+
+	snprintf(body, sizeof(body),
+	         "{\"kind\":\"shopify\",\"shop\":\"example.myshopify.com\",\"secret\":\"%s\"}",
+	         SHOPIFY_SECRET);
+	json_t *src = api(&s, "POST", "/v1/webhook-sources", body, 201);
+	assert_true(json_is_false(json_object_get(src, "count_test_orders")));
+	json_decref(src);
+	json_decref(api(&s, "POST", "/v1/webhook-sources",
+	                "{\"kind\":\"woocommerce\",\"shop\":\"https://shop.example.com\","
+	                "\"secret\":\"0123456789\",\"count_test_orders\":\"yes\"}",
+	                422));
+	snprintf(
+	    body, sizeof(body),
+	    "{\"kind\":\"woocommerce\",\"shop\":\"https://Shop.example.com\",\"secret\":\"%s\"}",
+	    WOO_SECRET);
+	json_decref(api(&s, "POST", "/v1/webhook-sources", body, 201));
+	snapshot(s.tenant, before);
+
+	/* the docs' sample order is a test order ("test": true): answered, counted for nothing */
+	json_t *o = fixture_json("shopify", "shopify_docs_2026-07_orders_create.json");
+	assert_true(json_is_true(json_object_get(o, "test")));
+	assert_string_equal(deliver_json(&s, SHOPIFY, "orders/create", o, "test-order-1"),
+	                    "ignored");
+	assert_unchanged(s.tenant, before);
+	/* the same order as a real one counts */
+	json_object_set_new(o, "test", json_false());
+	assert_string_equal(deliver_json(&s, SHOPIFY, "orders/create", o, "real-order-1"),
+	                    "processed");
+	json_decref(o);
+
+	/* the ping names the configured shop (case, scheme and a trailing slash aside) */
+	assert_int_equal(http(srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+	const char *elsewhere[] = {"Content-Type: application/x-www-form-urlencoded",
+	                           "X-WC-Webhook-Source: https://other.example.com/", NULL};
+	assert_int_equal(http(srv.port, "POST", path, elsewhere, "webhook_id=535", &r), 0);
+	assert_int_equal(r.status, 404);
+	response_free(&r);
+	/* a signed delivery that says it comes from another site than the source's: 401 */
+	snapshot(s.tenant, before);
+	char *order = fixture("woocommerce", "wc_rest_v3_order_create_response_example.json");
+	char sig[WEBHOOK_SIG_B64_LEN + 1], sig_h[128];
+	assert_int_equal(
+	    webhook_sig_sign(WOO_SECRET, strlen(WOO_SECRET), order, strlen(order), sig), 0);
+	snprintf(sig_h, sizeof(sig_h), "X-WC-Webhook-Signature: %s", sig);
+	const char *h[] = {"Content-Type: application/json", sig_h,
+	                   "X-WC-Webhook-Topic: order.created",
+	                   "X-WC-Webhook-Source: https://other.example.com/", NULL};
+	assert_int_equal(http(srv.port, "POST", path, h, order, &r), 0);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "another shop"));
+	response_free(&r);
+	assert_unchanged(s.tenant, before);
+	/* and from the source's own site it is stored */
+	h[3] = "X-WC-Webhook-Source: http://shop.example.com";
+	assert_int_equal(http(srv.port, "POST", path, h, order, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "processed"));
+	response_free(&r);
+	free(order);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1027,6 +1121,8 @@ int main(void)
 	    cmocka_unit_test_teardown(privacy_topics_erase_and_record, ledger_invariant),
 	    cmocka_unit_test(unknown_topics_are_200_and_counted),
 	    cmocka_unit_test(another_tenant_is_out_of_reach),
+	    cmocka_unit_test_teardown(test_orders_ping_and_the_woocommerce_source,
+	                              ledger_invariant),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
