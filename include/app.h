@@ -16,6 +16,7 @@ struct app {
 	struct pool *pool;
 	struct ingester *ingest;  /* group commit of small event requests (ingest.h) */
 	struct analyzer *analyze; /* ANALYZE after large imports (analyze.h) */
+	struct conn_guard *guard; /* head deadline and budget (conn_guard.h), owned by http.c */
 
 	const struct route *routes;
 	size_t nroutes;

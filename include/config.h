@@ -28,6 +28,7 @@ struct config {
 	long max_connections;   /* LOYALTYD_MAX_CONNECTIONS */
 	long max_connections_per_ip;   /* LOYALTYD_MAX_CONNECTIONS_PER_IP, 0: no limit */
 	long body_timeout_s;           /* LOYALTYD_BODY_TIMEOUT_S: a whole body's deadline */
+	long head_timeout_s;           /* LOYALTYD_HEAD_TIMEOUT_S: a whole head's deadline */
 	long rate_limit;               /* LOYALTYD_RATE_LIMIT: requests/s per API key, 0: none */
 	long rate_burst;               /* LOYALTYD_RATE_BURST */
 	long auth_failures_per_minute; /* LOYALTYD_AUTH_FAILURES_PER_MINUTE, 0: none */

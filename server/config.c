@@ -45,6 +45,11 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_BODY_TIMEOUT_S", NUM(body_timeout_s), "60", 1, 3600,
      "a request's whole body must arrive within this many seconds (else the connection is "
      "closed)"},
+    {"LOYALTYD_HEAD_TIMEOUT_S", NUM(head_timeout_s), "5", 1, 300,
+     "a request's head (request line and headers) must arrive within this many seconds of "
+     "the connection's start or of its previous request's end (else the connection is "
+     "closed); connections waiting for their heads may hold at most three quarters of "
+     "LOYALTYD_MAX_CONNECTIONS, the oldest of them closed first"},
     {"LOYALTYD_RATE_LIMIT", NUM(rate_limit), "100", 0, 1000000,
      "requests a second per API key, on average (429 past it; 0: no limit); a key with "
      "only the respond scope has a bucket per client address"},

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "conn_guard.h"
 #include "idempotency.h"
 #include "log.h"
 #include "metrics.h"
@@ -542,6 +543,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 
 	if (req == NULL) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		if (ci)
+			conn_guard_head_done(app->guard, ci->socket_context);
 		req = request_new(app, conn, method, url);
 		if (!req)
 			return MHD_NO;
@@ -607,7 +612,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct app *app = cls;
 	struct request *req = *con_cls;
-	(void)conn;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci)
+		conn_guard_await_head(app->guard,
+		                      ci->socket_context); /* the next head's deadline */
 	if (!req)
 		return;
 	double seconds = elapsed_seconds(&req->started);
@@ -629,6 +638,31 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&app->in_flight, 1);
+}
+
+/* Every connection is known to the guard from accept to close (conn_guard.h). */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct app *app = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = NULL;
+		if (ci)
+			conn_guard_opened(app->guard, ci->connect_fd, socket_context);
+	} else {
+		conn_guard_closed(app->guard, socket_context);
+	}
+}
+
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct app *app = cls;
+	(void)addr;
+	(void)addrlen;
+	conn_guard_admit(app->guard); /* room for a head that comes at once */
+	return MHD_YES;
 }
 
 /* Leaves the path encoded: the router splits segments before decoding them, so that an
@@ -689,6 +723,11 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 		return -1;
 	}
 	MHD_set_panic_func(mhd_panic, NULL);
+	if (conn_guard_start(&app->guard, app->cfg.head_timeout_s * 1000,
+	                     (size_t)app->cfg.max_connections * 3 / 4) != 0) {
+		log_msg(LOG_ERROR, "cannot start the connection guard", NULL);
+		return -1;
+	}
 	unsigned flags =
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
@@ -696,7 +735,7 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 	/* The logger comes first so that every message of libmicrohttpd goes through it. */
 	/* clang-format off */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)app->cfg.listen_port, NULL, NULL, on_request, app,
+		flags, (uint16_t)app->cfg.listen_port, on_accept, app, on_request, app,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
@@ -705,12 +744,15 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_ip,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,
 		MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_END);
 	/* clang-format on */
 	if (!d) {
 		log_msg(LOG_ERROR, "cannot listen", app->cfg.listen);
+		conn_guard_stop(app->guard);
+		app->guard = NULL;
 		return -1;
 	}
 	*out = d;
@@ -730,6 +772,8 @@ void http_stop(struct app *app, struct MHD_Daemon *daemon)
 	if (atomic_load(&app->in_flight) > 0)
 		log_msg(LOG_WARN, "shutdown grace period over", "in-flight requests are cut off");
 	MHD_stop_daemon(daemon);
+	conn_guard_stop(app->guard); /* every connection is closed now */
+	app->guard = NULL;
 }
 
 struct stream {

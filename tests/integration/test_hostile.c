@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -241,6 +243,126 @@ static void slowloris_and_slow_bodies_do_not_starve_healthz(void **state)
 	assert_int_equal(server_stop(&s), 0);
 }
 
+/* ---- slow heads from many addresses ------------------------------------------------- */
+
+#define TRICKLE_ADDRESSES 20
+#define TRICKLE_PER_ADDRESS 16
+
+struct trickle {
+	int port;
+	atomic_bool stop;
+	atomic_long reopened; /* connections the server closed, opened again */
+	int fds[TRICKLE_ADDRESSES * TRICKLE_PER_ADDRESS];
+};
+
+static int trickle_open(int port, int i)
+{
+	char source[32];
+	snprintf(source, sizeof(source), "127.0.0.%d", 20 + i / TRICKLE_PER_ADDRESS);
+	int fd = conn_open_from(port, source);
+	const char start[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+	if (fd >= 0 && conn_send(fd, start, sizeof(start) - 1) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Every connection sends one header byte a second, never finishing its head; one the
+ * server closed is opened again at once, as an attacker would. */
+static void *trickler(void *arg)
+{
+	struct trickle *t = arg;
+	size_t n = sizeof(t->fds) / sizeof(t->fds[0]);
+	for (size_t i = 0; i < n; i++)
+		t->fds[i] = trickle_open(t->port, (int)i);
+	while (!atomic_load(&t->stop)) {
+		for (size_t i = 0; i < n && !atomic_load(&t->stop); i++) {
+			char c;
+			bool gone = t->fds[i] < 0 || recv(t->fds[i], &c, 1, MSG_DONTWAIT) == 0 ||
+			            send(t->fds[i], "a", 1, MSG_NOSIGNAL) != 1;
+			if (gone) {
+				if (t->fds[i] >= 0)
+					close(t->fds[i]);
+				t->fds[i] = trickle_open(t->port, (int)i);
+				atomic_fetch_add(&t->reopened, 1);
+			}
+		}
+		usleep(1000000);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (t->fds[i] >= 0)
+			close(t->fds[i]);
+	return NULL;
+}
+
+/* The hostile session's attack, scaled to the test: 320 connections from 20 addresses
+ * (under the per-address limit, over the whole budget of 256) trickle their heads a byte a
+ * second. /healthz stays reachable for everyone else, and no trickling connection
+ * outlives the head deadline. */
+static void slow_heads_from_many_addresses_do_not_take_the_service(void **state)
+{
+	(void)state;
+	struct server s;
+	const char *env[] = {"LOYALTYD_MAX_CONNECTIONS=256", "LOYALTYD_HEAD_TIMEOUT_S=2", NULL};
+	server_start(&s, env);
+	static struct trickle t;
+	memset(&t, 0, sizeof(t));
+	t.port = s.port;
+	pthread_t th;
+	pthread_create(&th, NULL, trickler, &t);
+	sleep(1);
+	int probes = 0, failed = 0;
+	long slowest = 0;
+	long until = now_ms() + 8000;
+	while (now_ms() < until) {
+		long ms;
+		if (healthz_from(s.port, "127.0.0.3", &ms) != 200)
+			failed++;
+		slowest = ms > slowest ? ms : slowest;
+		probes++;
+		usleep(200000);
+	}
+	atomic_store(&t.stop, true);
+	pthread_join(th, NULL);
+	/* one more trickler, alone and timed: closed at the deadline, however steadily it
+	 * sends (while the budget was full, new connections pushed the oldest out sooner) */
+	int fd = conn_open_from(s.port, "127.0.0.4");
+	const char start[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+	assert_int_equal(conn_send(fd, start, sizeof(start) - 1), 0);
+	long t0 = now_ms(), lasted = -1;
+	while (now_ms() - t0 < 10000) {
+		char c;
+		if (recv(fd, &c, 1, MSG_DONTWAIT) == 0 || send(fd, "a", 1, MSG_NOSIGNAL) != 1) {
+			lasted = now_ms() - t0;
+			break;
+		}
+		usleep(250000);
+	}
+	close(fd);
+	printf("hostile: %d slow heads from %d addresses: %d /healthz probes, %d failed, slowest "
+	       "%ld ms; %ld trickling connections closed by the server; a timed one lasted %ld "
+	       "ms (deadline 2 s)\n",
+	       TRICKLE_ADDRESSES * TRICKLE_PER_ADDRESS, TRICKLE_ADDRESSES, probes, failed, slowest,
+	       atomic_load(&t.reopened), lasted);
+	assert_int_equal(failed, 0);
+	assert_true(probes >= 20);
+	assert_true(slowest < 1000);
+	assert_true(lasted >= 1900 && lasted < 3500);
+	/* they were cut: at the deadline, or to make room, and /metrics says so */
+	assert_true(atomic_load(&t.reopened) >= TRICKLE_ADDRESSES * TRICKLE_PER_ADDRESS);
+	struct response r;
+	assert_int_equal(http(s.port, "GET", "/metrics", NULL, NULL, &r), 0);
+	const char *ev = strstr(r.body, "\nloyaltyd_http_head_evictions_total ");
+	const char *to = strstr(r.body, "\nloyaltyd_http_head_timeouts_total ");
+	assert_non_null(ev);
+	assert_non_null(to);
+	assert_true(strtol(ev + 36, NULL, 10) > 0);
+	assert_true(strtol(to + 35, NULL, 10) >= 1); /* the timed one at least */
+	response_free(&r);
+	assert_int_equal(server_stop(&s), 0);
+}
+
 /* Posts body (binary-safe, len bytes) as JSON to path; returns the status after checking
  * that an error is problem+json. */
 static int post_json(const char *path, const char *body, size_t len)
@@ -366,6 +488,7 @@ int main(void)
 	    cmocka_unit_test(slow_body_loses_its_connection_at_the_body_deadline),
 	    cmocka_unit_test(per_address_connection_limit),
 	    cmocka_unit_test(slowloris_and_slow_bodies_do_not_starve_healthz),
+	    cmocka_unit_test(slow_heads_from_many_addresses_do_not_take_the_service),
 	    cmocka_unit_test(hostile_json_is_400_or_422_never_a_crash),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
