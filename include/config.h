@@ -20,6 +20,7 @@ struct config {
 	long threads;                      /* LOYALTYD_THREADS: libmicrohttpd thread pool size */
 	long db_pool;                      /* LOYALTYD_DB_POOL: PostgreSQL connections */
 	long max_body_bytes;               /* LOYALTYD_MAX_BODY_BYTES */
+	long json_memory_bytes;            /* LOYALTYD_JSON_MEMORY_BYTES */
 	char admin_token[256];             /* LOYALTYD_ADMIN_TOKEN, "" = /v1/admin disabled */
 	char cors_origins[CONFIG_STR_MAX]; /* LOYALTYD_CORS_ORIGINS, comma separated */
 	enum log_level log_level;          /* LOYALTYD_LOG */

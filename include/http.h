@@ -68,6 +68,12 @@ json_t *http_body_json(struct request *req);
 
 #define HTTP_JSON_MAX_DEPTH 32
 
+/* The body limits of the routes (route_body_max in http.c): a route marked
+ * ROUTE_LARGE_BODY takes LOYALTYD_MAX_BODY_BYTES, a signed webhook HTTP_SIGNED_BODY_MAX,
+ * any other HTTP_BODY_MAX; none more than LOYALTYD_MAX_BODY_BYTES. */
+#define HTTP_BODY_MAX (64 * 1024)
+#define HTTP_SIGNED_BODY_MAX (1024 * 1024)
+
 /* Looks a query parameter up and percent-decodes it. Returns 0 with *out set (NULL when
  * absent; valid during the request), or -1 when it is malformed or over 1024 bytes. */
 __attribute__((warn_unused_result)) int http_query(struct request *req, const char *name,

@@ -52,6 +52,9 @@ struct route {
 /* The route authenticates by a signature of its own (webhooks): its 401s count as failed
  * authentications of the client address, as those of keys and the admin token do. */
 #define ROUTE_SIGNED 2u
+/* The route takes a body up to LOYALTYD_MAX_BODY_BYTES (an event batch); the others take
+ * at most HTTP_BODY_MAX (http.h). */
+#define ROUTE_LARGE_BODY 4u
 
 #define ROUTER_MAX_PARAMS 4
 #define ROUTER_MAX_PATH 2048

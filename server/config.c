@@ -28,7 +28,12 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_THREADS", NUM(threads), "32", 1, 1024, "HTTP worker threads"},
     {"LOYALTYD_DB_POOL", NUM(db_pool), "16", 1, 1024, "PostgreSQL connections in the pool"},
     {"LOYALTYD_MAX_BODY_BYTES", NUM(max_body_bytes), "10485760", 1024, 1073741824,
-     "largest request body accepted (413 above)"},
+     "largest request body accepted (413 above) by the routes that take large bodies "
+     "(POST /v1/events); the others take at most 64 KiB, a webhook at most 1 MiB"},
+    {"LOYALTYD_JSON_MEMORY_BYTES", NUM(json_memory_bytes), "268435456", 1048576, 68719476736,
+     "memory that the JSON bodies being parsed at one moment may hold together "
+     "(503 past it); one body may hold at most 12 times its route's limit "
+     "(413 past it)"},
     {"LOYALTYD_ADMIN_TOKEN", STR(admin_token), "", 0, 0,
      "bearer token for /v1/admin (unset: /v1/admin answers 404)"},
     {"LOYALTYD_CORS_ORIGINS", STR(cors_origins), "", 0, 0,

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <openssl/crypto.h>
@@ -19,6 +20,7 @@
 #include "auth.h"
 #include "conn_guard.h"
 #include "idempotency.h"
+#include "json_budget.h"
 #include "log.h"
 #include "metrics.h"
 #include "problem.h"
@@ -26,6 +28,9 @@
 #include "ratelimit.h"
 
 #define QUERY_VALUE_MAX 1024
+
+/* A request whose body took this much returns its memory when it ends (malloc_trim). */
+#define HTTP_TRIM_AFTER_BYTES (256 * 1024)
 
 static double elapsed_seconds(const struct timespec *since)
 {
@@ -205,7 +210,23 @@ json_t *http_body_json(struct request *req)
 		return NULL;
 	}
 	/* JSON_REJECT_DUPLICATES: {"a":1,"a":2} has no single meaning; refuse it. */
-	json_t *root = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &err);
+	enum json_budget_result memory = JSON_BUDGET_OK;
+	json_t *root = json_budget_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES,
+	                                 req->body.max * JSON_BUDGET_FACTOR, &err, &memory);
+	if (!root && memory == JSON_BUDGET_BUSY) {
+		http_header_add(req, "Retry-After", "1");
+		problem_reply(req, 503, "unavailable",
+		              "other large requests are being parsed; retry shortly");
+		return NULL;
+	}
+	if (!root && memory == JSON_BUDGET_OVER) {
+		snprintf(detail, sizeof(detail),
+		         "the JSON body has too many values: parsing it would take more than %zu "
+		         "bytes",
+		         req->body.max * JSON_BUDGET_FACTOR);
+		problem_reply(req, 413, "body-too-large", detail);
+		return NULL;
+	}
 	if (!root) {
 		snprintf(detail, sizeof(detail), "malformed JSON at line %d, column %d: %s",
 		         err.line, err.column, err.text);
@@ -280,6 +301,20 @@ static void request_id_init(struct request *req)
 	         n & 0xffffffffffffUL);
 }
 
+/* The largest body a route takes: LOYALTYD_MAX_BODY_BYTES for the routes marked
+ * ROUTE_LARGE_BODY (an event batch), HTTP_SIGNED_BODY_MAX for a signed webhook,
+ * HTTP_BODY_MAX for the others (a survey answer, a points change, a customer), never more
+ * than LOYALTYD_MAX_BODY_BYTES. */
+static size_t route_body_max(const struct config *cfg, const struct route *route)
+{
+	size_t max = (size_t)cfg->max_body_bytes, cap = HTTP_BODY_MAX;
+	if (route && (route->flags & ROUTE_LARGE_BODY))
+		cap = max;
+	else if (route && (route->flags & ROUTE_SIGNED))
+		cap = HTTP_SIGNED_BODY_MAX;
+	return cap < max ? cap : max;
+}
+
 static struct request *request_new(struct app *app, struct MHD_Connection *conn, const char *method,
                                    const char *url)
 {
@@ -294,9 +329,9 @@ static struct request *request_new(struct app *app, struct MHD_Connection *conn,
 	req->conn = conn;
 	req->method = method;
 	req->path = url;
-	body_init(&req->body, (size_t)app->cfg.max_body_bytes);
-	request_id_init(req);
 	req->match_result = router_match(app->routes, app->nroutes, method, url, &req->match);
+	body_init(&req->body, route_body_max(&app->cfg, req->match.route));
+	request_id_init(req);
 	atomic_fetch_add(&app->in_flight, 1);
 	return req;
 }
@@ -332,8 +367,8 @@ static int reply_options(struct request *req)
 static int reply_too_big(struct request *req)
 {
 	char detail[96];
-	snprintf(detail, sizeof(detail), "the request body is larger than %ld bytes",
-	         req->app->cfg.max_body_bytes);
+	snprintf(detail, sizeof(detail), "the request body is larger than %zu bytes",
+	         req->body.max);
 	return problem_reply(req, 413, "body-too-large", detail);
 }
 
@@ -365,8 +400,6 @@ static double auth_failure_rate(const struct config *cfg)
 {
 	return (double)cfg->auth_failures_per_minute / 60.0;
 }
-
-static int dispatch_route(struct request *req);
 
 struct header_counter {
 	const char *name;
@@ -406,32 +439,53 @@ static void key_bucket(struct request *req, char *out, size_t cap)
 	}
 }
 
-/* Authenticates, authorises and runs the handler; always queues one reply. A client
- * address that failed to authenticate too often is refused before it tries again. */
-static int dispatch(struct request *req)
+/* True when the request's route authenticates its caller (a key, the admin token or a
+ * webhook signature): its failures count against the client address. */
+static bool authenticates(const struct request *req)
 {
 	const struct route *route = req->match.route;
+	return req->match_result == ROUTER_MATCH &&
+	       (route->auth != AUTH_NONE || (route->flags & ROUTE_SIGNED)) &&
+	       strcmp(req->method, "OPTIONS") != 0;
+}
+
+/* Counts a 401 against the client address (the failed-authentication limit). */
+static void note_auth_failure(struct request *req)
+{
 	const struct config *cfg = &req->app->cfg;
-	bool authenticates = req->match_result == ROUTER_MATCH &&
-	                     (route->auth != AUTH_NONE || (route->flags & ROUTE_SIGNED)) &&
-	                     strcmp(req->method, "OPTIONS") != 0;
 	char addr[INET6_ADDRSTRLEN] = "";
-	double burst = (double)cfg->auth_failures_per_minute;
-	if (authenticates && cfg->auth_failures_per_minute > 0) {
+	if (req->status != 401 || !authenticates(req) || cfg->auth_failures_per_minute <= 0)
+		return;
+	client_address(req, addr, sizeof(addr));
+	(void)ratelimit_hit(RATELIMIT_AUTH_FAILURE, addr, auth_failure_rate(cfg),
+	                    (double)cfg->auth_failures_per_minute);
+}
+
+static int admit_route(struct request *req);
+
+/* The first stage, run as soon as the head is whole and before any byte of the body is
+ * read: the route, the caller's key or token and scope, the rate limits and the query
+ * parameters. A request refused here never has its body buffered (nor parsed), so
+ * memory cannot be swollen without a key. Returns with req->status set when it queued
+ * a reply (or -1 when it could not); with none queued the request goes on to run(). */
+static int admit(struct request *req)
+{
+	const struct config *cfg = &req->app->cfg;
+	if (authenticates(req) && cfg->auth_failures_per_minute > 0) {
+		char addr[INET6_ADDRSTRLEN] = "";
 		client_address(req, addr, sizeof(addr));
-		double wait =
-		    ratelimit_check(RATELIMIT_AUTH_FAILURE, addr, auth_failure_rate(cfg), burst);
+		double wait = ratelimit_check(RATELIMIT_AUTH_FAILURE, addr, auth_failure_rate(cfg),
+		                              (double)cfg->auth_failures_per_minute);
 		if (wait > 0)
 			return reply_rate_limited(
 			    req, wait, "too many failed authentications from this address");
 	}
-	int rc = dispatch_route(req);
-	if (authenticates && req->status == 401 && cfg->auth_failures_per_minute > 0)
-		(void)ratelimit_hit(RATELIMIT_AUTH_FAILURE, addr, auth_failure_rate(cfg), burst);
+	int rc = admit_route(req);
+	note_auth_failure(req);
 	return rc;
 }
 
-static int dispatch_route(struct request *req)
+static int admit_route(struct request *req)
 {
 	const struct route *route = req->match.route;
 	bool options = strcmp(req->method, "OPTIONS") == 0;
@@ -476,12 +530,19 @@ static int dispatch_route(struct request *req)
 			return reply_rate_limited(req, wait, "this API key sent too many requests");
 	}
 	int known = query_check(req); /* a typo must not give the default silently */
-	if (known != 0)
-		return known > 0 ? 0 : -1;
+	return known > 0 ? 0 : known;
+}
+
+/* The second stage, once the whole body is in: the body limit, the Idempotency-Key and
+ * the handler. Always queues one reply (or returns -1). */
+static int run(struct request *req)
+{
+	const struct route *route = req->match.route;
+	int rc;
 	if (req->body.too_big)
-		return reply_too_big(req);
-	if (route->flags & ROUTE_IDEMPOTENT) {
-		int rc = idempotency_begin(req);
+		rc = reply_too_big(req);
+	else if (route->flags & ROUTE_IDEMPOTENT) {
+		rc = idempotency_begin(req);
 		if (rc != 0)
 			return rc > 0 ? 0 : -1;
 		rc = route->handler(req);
@@ -490,9 +551,11 @@ static int dispatch_route(struct request *req)
 		                  "an internal error occurred; it was logged") != 0)
 			rc = -1;
 		idempotency_abandon(req); /* the unit never outlives its request */
-		return rc;
+	} else {
+		rc = route->handler(req);
 	}
-	return route->handler(req);
+	note_auth_failure(req); /* a webhook's signature is checked on its body */
+	return rc;
 }
 
 struct framing {
@@ -559,7 +622,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return problem_reply(req, 400, "bad-framing", framing) == 0 ? MHD_YES
 			                                                            : MHD_NO;
 		}
-		/* A declared body over the limit is refused before it is read. */
+		/* The caller is known before a byte of the body is read: a refused request's
+		 * body is dropped as it comes, never buffered. */
+		if (admit(req) != 0 && req->status == 0)
+			return problem_reply(req, 500, "internal",
+			                     "an internal error occurred; it was logged") == 0
+			           ? MHD_YES
+			           : MHD_NO;
+		if (req->status != 0)
+			return MHD_YES;
+		/* A declared body over the route's limit is refused before it is read. */
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl) {
@@ -567,7 +639,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			errno = 0;
 			unsigned long long n = strtoull(cl, &end, 10);
 			if (errno == 0 && end != cl && *end == '\0' &&
-			    n > (unsigned long long)app->cfg.max_body_bytes) {
+			    n > (unsigned long long)req->body.max) {
 				req->body.too_big = true;
 				return reply_too_big(req) == 0 ? MHD_YES : MHD_NO;
 			}
@@ -577,13 +649,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
-		if (req->status != 0)
-			return MHD_YES;
 		/* A body trickled in slowly enough never trips the idle timeout; the whole of it
-		 * has a deadline. No reply can be queued while it arrives: the connection goes. */
+		 * has a deadline (also one dropped after an early answer). No reply can be
+		 * queued while it arrives: the connection goes. */
 		if (elapsed_seconds(&req->started) > (double)app->cfg.body_timeout_s) {
 			log_msg(LOG_WARN, "request body too slow", "the connection is closed");
 			return MHD_NO;
+		}
+		if (req->status != 0) {
+			/* answered before the body (401, 403, 404, 413…): its bytes are dropped,
+			 * and past the route's limit the connection is closed */
+			req->discarded += n;
+			return req->discarded > req->body.max ? MHD_NO : MHD_YES;
 		}
 		if (req->body.too_big) {
 			/* libmicrohttpd 0.9.75 refuses a reply queued while a body is arriving, so
@@ -600,8 +677,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (req->status != 0)
-		return MHD_YES; /* already answered (413 on the first call) */
-	if (dispatch(req) != 0 && req->status == 0 &&
+		return MHD_YES; /* answered on the first call */
+	if (run(req) != 0 && req->status == 0 &&
 	    problem_reply(req, 500, "internal", "an internal error occurred; it was logged") != 0)
 		return MHD_NO;
 	return MHD_YES;
@@ -632,7 +709,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    .aborted = toe != MHD_REQUEST_TERMINATED_COMPLETED_OK,
 	};
 	log_access(&entry);
+	/* a large body and its parse leave free memory scattered over this thread's arena:
+	 * given back to the system now, so that RSS comes down after a burst */
+	bool large = req->body.cap >= HTTP_TRIM_AFTER_BYTES;
 	body_release(&req->body);
+	if (large)
+		(void)malloc_trim(0);
 	for (size_t i = 0; i < req->nowned; i++)
 		free(req->owned[i]);
 	free(req);

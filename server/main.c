@@ -1,7 +1,9 @@
 /* main.c - the loyaltyd command: serve, migrate, tenant create, --version, --help. */
 #include <jansson.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "expiry.h"
 #include "http.h"
 #include "ingest.h"
+#include "json_budget.h"
 #include "keycache.h"
 #include "log.h"
 #include "metrics.h"
@@ -129,6 +132,7 @@ static int cmd_serve(void)
 
 	if (load_config(&app.cfg) != 0)
 		return 2;
+	json_budget_install((size_t)app.cfg.json_memory_bytes);
 	if (wait_for_schema(&app.cfg) != 0)
 		return 1;
 	app.routes = routes;
@@ -176,6 +180,12 @@ out:
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "serve";
+	/* before any JSON is made; the pool is configured for serve (cmd_serve) */
+	json_budget_install(SIZE_MAX);
+	/* A fixed mmap threshold: glibc raises it after every large free by default, so the
+	 * next large bodies come from the heap and stay there; fixed, every block over 128
+	 * KiB (a body, its parse's arrays) is mapped and given back when freed. */
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("loyaltyd %s\n", LOYALTYD_VERSION);
 		return 0;

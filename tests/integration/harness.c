@@ -88,6 +88,11 @@ static void track(pid_t pid, pid_t replace)
 
 void server_start(struct server *s, const char *const *env)
 {
+	server_start_binary(s, LOYALTYD_BIN, env);
+}
+
+void server_start_binary(struct server *s, const char *binary, const char *const *env)
+{
 	const char *url = getenv("LOYALTYD_TEST_DATABASE_URL");
 	if (!url)
 		die("LOYALTYD_TEST_DATABASE_URL is unset: run scripts/test.sh");
@@ -112,7 +117,7 @@ void server_start(struct server *s, const char *const *env)
 			putenv(strdup(*e));
 		if (!freopen(s->log_path, "w", stderr) || !freopen("/dev/null", "w", stdout))
 			_exit(127);
-		execl(LOYALTYD_BIN, LOYALTYD_BIN, "serve", (char *)NULL);
+		execl(binary, binary, "serve", (char *)NULL);
 		_exit(127);
 	}
 	track(s->pid, 0);

@@ -23,6 +23,10 @@ struct server {
  * Aborts the test program on failure. */
 void server_start(struct server *s, const char *const *env);
 
+/* server_start() with another build of loyaltyd (the test build is ASan's, whose
+ * allocator keeps freed memory in quarantine: memory figures need a plain build). */
+void server_start_binary(struct server *s, const char *binary, const char *const *env);
+
 /* Sends SIGTERM and waits; returns the exit status (0 expected: a clean stop with no
  * sanitizer report), or -1 when it was killed by a signal. */
 int server_stop(struct server *s);
