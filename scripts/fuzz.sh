@@ -37,6 +37,9 @@ done
 printf '%s' '/v1/customers/cust%2F42/points/history' > "$seeds/fuzz_parsers/path"
 printf '%s' '2026-03-01T12:00:00+01:00' > "$seeds/fuzz_parsers/time"
 printf '%s' '19.9900' > "$seeds/fuzz_parsers/amount"
+printf '%s' 'for=192.0.2.43;proto=https, for="[2001:db8:cafe::17]:4711"' > "$seeds/fuzz_parsers/forwarded"
+printf '%s' '198.51.100.1, 203.0.113.7:80, [2001:db8::1]:4711' > "$seeds/fuzz_parsers/xff"
+printf '%s' '127.0.0.1/32, 10.0.0.0/8, ::ffff:192.0.2.0/120, ::1' > "$seeds/fuzz_parsers/proxies"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -1,6 +1,7 @@
 /* fuzz_parsers.c - the text parsers every request goes through before any handler: the
  * router (paths split, then percent-decoded), query-value decoding, RFC 3339 times and
- * dates, list cursors, money amounts, UTF-8 checks. Input: one text. */
+ * dates, list cursors, money amounts, UTF-8 checks, Forwarded and X-Forwarded-For (and the
+ * trusted-proxy list). Input: one text. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "client_ip.h"
 #include "cursor.h"
 #include "event_input.h"
 #include "router.h"
@@ -49,6 +51,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)event_input_amount(v, amount);
 		json_decref(v);
 	}
+	struct client_ip_list *trusted = malloc(sizeof(*trusted));
+	struct client_ip_headers h = {0};
+	struct client_ip_addr peer, client;
+	char err[256], text[CLIENT_IP_TEXT_MAX];
+	if (client_ip_list_parse(trusted, s, err, sizeof(err)) != 0 &&
+	    client_ip_list_parse(trusted, "127.0.0.1, 10.0.0.0/8, ::1", err, sizeof(err)) != 0)
+		abort();
+	if (client_ip_parse("127.0.0.1", 9, &peer) != 0)
+		abort();
+	client_ip_headers_add(&h, "Forwarded", s);
+	(void)client_ip_resolve(trusted, &peer, &h, &client);
+	client_ip_format(&client, text, sizeof(text));
+	h.nforwarded = 0;
+	client_ip_headers_add(&h, "X-Forwarded-For", s);
+	(void)client_ip_resolve(trusted, &peer, &h, &client);
+	client_ip_format(&client, text, sizeof(text));
+	free(trusted);
 	free(s);
 	return 0;
 }
