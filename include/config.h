@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "client_ip.h"
+
 enum log_level { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3 };
 
 #define CONFIG_STR_MAX 1024
@@ -43,6 +45,10 @@ struct config {
 	long expiry_interval_s;        /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
 	long analyze_every;            /* LOYALTYD_ANALYZE_EVERY: events between ANALYZEs */
 	long ingest_linger_us;         /* LOYALTYD_INGEST_LINGER_US: wait for company */
+
+	/* LOYALTYD_TRUSTED_PROXIES as given, and parsed (empty: nobody is trusted) */
+	char trusted_proxies_text[CONFIG_STR_MAX];
+	struct client_ip_list trusted_proxies;
 };
 
 /* Looks a variable up; returns NULL when unset. getenv in production, a table in tests. */

@@ -63,6 +63,10 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_AUTH_FAILURES_PER_MINUTE", NUM(auth_failures_per_minute), "30", 0, 1000000,
      "failed authentications per client address a minute (and at once) before its requests "
      "to authenticated routes are refused with 429 (0: no limit)"},
+    {"LOYALTYD_TRUSTED_PROXIES", STR(trusted_proxies_text), "", 0, 0,
+     "comma-separated CIDRs of reverse proxies (10.0.0.0/8, ::1/128; a bare address is one "
+     "host) whose Forwarded or X-Forwarded-For names the client address, for the "
+     "per-address limits; nobody else's is believed (unset: none)"},
     {"LOYALTYD_CONN_MEMORY_BYTES", NUM(conn_memory_bytes), "32768", 8192, 16777216,
      "memory per HTTP connection for headers and buffers: request headers larger than about "
      "this are refused with 431"},
@@ -172,6 +176,12 @@ int config_load(struct config *cfg, config_getter get, char *err, size_t errlen)
 		snprintf(err, errlen,
 		         "LOYALTYD_DB_ROLE: expected a role name of [a-z0-9_], got '%s'",
 		         cfg->db_role);
+		return -1;
+	}
+	char detail[192];
+	if (client_ip_list_parse(&cfg->trusted_proxies, cfg->trusted_proxies_text, detail,
+	                         sizeof(detail)) != 0) {
+		snprintf(err, errlen, "LOYALTYD_TRUSTED_PROXIES: %s", detail);
 		return -1;
 	}
 	return split_listen(cfg, err, errlen);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "client_ip.h"
 #include "conn_guard.h"
 #include "idempotency.h"
 #include "json_budget.h"
@@ -372,20 +373,31 @@ static int reply_too_big(struct request *req)
 	return problem_reply(req, 413, "body-too-large", detail);
 }
 
-/* The client's address as text ("127.0.0.1", "::1"), for the failed-authentication
- * limit; "" when unknown. */
+/* Keeps the request's Forwarded and X-Forwarded-For lines in the client_ip_headers cls. */
+static enum MHD_Result collect_forwarding(void *cls, enum MHD_ValueKind kind, const char *key,
+                                          const char *value)
+{
+	(void)kind;
+	client_ip_headers_add(cls, key, value);
+	return MHD_YES;
+}
+
+/* The client's address as text ("127.0.0.1", "::1"), for the per-address limits; "" when
+ * unknown. Behind a trusted proxy it is the one its forwarding headers name (client_ip.h). */
 static void client_address(struct request *req, char *out, size_t cap)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const struct client_ip_list *trusted = &req->app->cfg.trusted_proxies;
+	struct client_ip_addr peer, client;
+	struct client_ip_headers h = {0};
 	out[0] = '\0';
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-		          (socklen_t)cap);
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		          out, (socklen_t)cap);
+	if (client_ip_from_sockaddr(ci ? ci->client_addr : NULL, &peer) != 0)
+		return;
+	if (client_ip_list_contains(trusted, &peer))
+		MHD_get_connection_values(req->conn, MHD_HEADER_KIND, collect_forwarding, &h);
+	(void)client_ip_resolve(trusted, &peer, &h, &client);
+	client_ip_format(&client, out, cap);
 }
 
 static int reply_rate_limited(struct request *req, double wait, const char *detail)

@@ -2,7 +2,9 @@
  * keys untouched, refilled at the rate; a public respond key's bucket per client address)
  * and the limit on failed authentications per client
  * address (bad keys and bad webhook signatures alike; then even a good key from that
- * address is refused, while other addresses and unauthenticated routes are not). */
+ * address is refused, while other addresses and unauthenticated routes are not). Behind a
+ * trusted proxy (LOYALTYD_TRUSTED_PROXIES) the client address is the one its
+ * X-Forwarded-For or Forwarded names; anybody else's forwarding headers are ignored. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,8 +78,10 @@ static void per_key_bucket(void **state)
 	assert_int_equal(server_stop(&s), 0);
 }
 
-/* POSTs a survey answer with key from the local address source; returns the status. */
-static int answer_from(int port, const char *source, const char *path, const char *key)
+/* POSTs a survey answer with key from the local address source, with the extra header
+ * lines (each ending in CRLF; NULL: none); returns the status. */
+static int answer_from(int port, const char *source, const char *path, const char *key,
+                       const char *extra)
 {
 	char req[1024];
 	struct response r;
@@ -85,8 +89,8 @@ static int answer_from(int port, const char *source, const char *path, const cha
 	int n = snprintf(req, sizeof(req),
 	                 "POST %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
 	                 "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-	                 "Content-Length: %zu\r\n\r\n%s",
-	                 path, key, strlen(body), body);
+	                 "%sContent-Length: %zu\r\n\r\n%s",
+	                 path, key, extra ? extra : "", strlen(body), body);
 	int fd = conn_open_from(port, source);
 	if (fd < 0 || conn_send(fd, req, (size_t)n) != 0 || conn_read_response(fd, &r) != 0)
 		fail_msg("no answer from POST %s", path);
@@ -111,10 +115,10 @@ static void public_keys_per_address(void **state)
 	create_key(s.port, admin, "[\"read\"]", read, id);
 	create_nps_survey(s.port, admin, path);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond), 201);
-	assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond), 429);
+		assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond, NULL), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond, NULL), 429);
 	/* another visitor answers */
-	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond, NULL), 201);
 	/* a read key's bucket is the key's, from wherever it is used */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(
@@ -171,12 +175,132 @@ static void failed_authentication_per_address(void **state)
 	assert_int_equal(server_stop(&s), 0);
 }
 
+#define BAD_KEY "lk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define XFF(a) "X-Forwarded-For: " a "\r\n"
+
+/* Behind a trusted proxy each client it forwards has its own failed-authentication limit;
+ * a peer that is no trusted proxy is itself the client, whatever header it sends. */
+static void failed_authentication_per_forwarded_client(void **state)
+{
+	(void)state;
+	struct server s;
+	char tenant[37], key[64], retry[16];
+	const char *env[] = {"LOYALTYD_TRUSTED_PROXIES=127.0.0.1/32",
+	                     "LOYALTYD_AUTH_FAILURES_PER_MINUTE=3", NULL};
+	const char *proxy = "127.0.0.1", *direct = "127.0.0.2";
+	server_start(&s, env);
+	create_tenant(s.port, "Proxied", tenant, key);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", BAD_KEY,
+		                              XFF("203.0.113.7"), NULL),
+		                 401);
+	/* that client is out of tries, even with the right key */
+	assert_int_equal(
+	    request_from(s.port, proxy, "GET", "/v1/customers", key, XFF("203.0.113.7"), retry),
+	    429);
+	assert_true(atoi(retry) >= 19 && atoi(retry) <= 21);
+	/* another client through the same proxy is still answered */
+	assert_int_equal(
+	    request_from(s.port, proxy, "GET", "/v1/customers", BAD_KEY, XFF("203.0.113.8"), NULL),
+	    401);
+	assert_int_equal(
+	    request_from(s.port, proxy, "GET", "/v1/customers", key, XFF("203.0.113.8"), NULL),
+	    200);
+	/* the proxy's own requests are not limited by its clients' failures */
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key, NULL, NULL), 200);
+	/* the same client named by Forwarded, or to the right of what it claims itself */
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              "Forwarded: for=203.0.113.7;proto=https\r\n", NULL),
+	                 429);
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              XFF("203.0.113.8, 203.0.113.7"), NULL),
+	                 429);
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              XFF("203.0.113.8") XFF("203.0.113.7"), NULL),
+	                 429);
+	/* an IPv6 client in Forwarded, quoted with its port, is a client of its own */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", BAD_KEY,
+		                              "Forwarded: for=\"[2001:db8::1]:4711\"\r\n", NULL),
+		                 401);
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              "Forwarded: for=\"[2001:db8::1]:5000\"\r\n", NULL),
+	                 429);
+	assert_int_equal(
+	    request_from(s.port, proxy, "GET", "/v1/customers", key, XFF("203.0.113.8"), NULL),
+	    200);
+
+	/* nobody else's forwarding headers are believed: 127.0.0.2's failures are its own */
+	assert_int_equal(
+	    request_from(s.port, direct, "GET", "/v1/customers", BAD_KEY, XFF("203.0.113.9"), NULL),
+	    401);
+	assert_int_equal(request_from(s.port, direct, "GET", "/v1/customers", BAD_KEY,
+	                              XFF("203.0.113.10, 127.0.0.1"), NULL),
+	                 401);
+	assert_int_equal(request_from(s.port, direct, "GET", "/v1/customers", BAD_KEY,
+	                              "Forwarded: for=203.0.113.11\r\n", NULL),
+	                 401);
+	assert_int_equal(
+	    request_from(s.port, direct, "GET", "/v1/customers", key, XFF("203.0.113.12"), NULL),
+	    429);
+	assert_int_equal(request_from(s.port, direct, "GET", "/v1/customers", key, NULL, NULL),
+	                 429);
+	/* and counted against none of the addresses it named */
+	assert_int_equal(
+	    request_from(s.port, proxy, "GET", "/v1/customers", key, XFF("203.0.113.9"), NULL),
+	    200);
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              "Forwarded: for=203.0.113.11\r\n", NULL),
+	                 200);
+	/* from the proxy, a header whose nearest hop is no address, or a malformed Forwarded
+	 * (which X-Forwarded-For does not make up for): the proxy itself is the client */
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              XFF("203.0.113.7, garbage"), NULL),
+	                 200);
+	assert_int_equal(request_from(s.port, proxy, "GET", "/v1/customers", key,
+	                              "Forwarded: for=2001:db8::1\r\n" XFF("203.0.113.7"), NULL),
+	                 200);
+	assert_int_equal(server_stop(&s), 0);
+}
+
+/* The respond key's bucket is per client: behind a trusted proxy, per forwarded client. */
+static void public_keys_per_forwarded_client(void **state)
+{
+	(void)state;
+	struct server s;
+	char tenant[37], admin[64], respond[64], id[37], path[128];
+	const char *env[] = {"LOYALTYD_TRUSTED_PROXIES=10.0.0.0/8, 127.0.0.1",
+	                     "LOYALTYD_RATE_LIMIT=1", "LOYALTYD_RATE_BURST=3", NULL};
+	server_start(&s, env);
+	create_tenant(s.port, "Proxied widget shop", tenant, admin);
+	create_key(s.port, admin, "[\"respond\"]", respond, id);
+	create_nps_survey(s.port, admin, path);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+		    answer_from(s.port, "127.0.0.1", path, respond, XFF("203.0.113.7")), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond, XFF("203.0.113.7")), 429);
+	/* another visitor through the same proxy, through two proxies */
+	assert_int_equal(answer_from(s.port, "127.0.0.1", path, respond, XFF("203.0.113.8")), 201);
+	assert_int_equal(
+	    answer_from(s.port, "127.0.0.1", path, respond, XFF("203.0.113.9, 10.1.2.3")), 201);
+	/* a visitor that is no proxy cannot claim to be many */
+	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond, XFF("198.51.100.1")), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond, XFF("198.51.100.2")), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond, XFF("198.51.100.3")), 201);
+	assert_int_equal(answer_from(s.port, "127.0.0.2", path, respond, XFF("198.51.100.4")), 429);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant), 8);
+	assert_int_equal(server_stop(&s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(per_key_bucket),
 	    cmocka_unit_test(public_keys_per_address),
 	    cmocka_unit_test(failed_authentication_per_address),
+	    cmocka_unit_test(failed_authentication_per_forwarded_client),
+	    cmocka_unit_test(public_keys_per_forwarded_client),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,60 @@ static void no_cors_when_unset(void **state)
 	assert_false(config_cors_allowed(&cfg, "https://a.example"));
 }
 
+static bool trusts(const struct config *cfg, const char *text)
+{
+	struct client_ip_addr a;
+	assert_int_equal(client_ip_parse(text, strlen(text), &a), 0);
+	return client_ip_list_contains(&cfg->trusted_proxies, &a);
+}
+
+static void trusted_proxies_are_parsed(void **state)
+{
+	struct config cfg;
+	char err[256];
+	const char *env[] = {"LOYALTYD_TRUSTED_PROXIES=127.0.0.1/32, 10.0.0.0/8,::1", NULL};
+	const char *blank[] = {"LOYALTYD_TRUSTED_PROXIES=", NULL};
+	(void)state;
+	/* nobody by default */
+	assert_int_equal(load(NULL, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.trusted_proxies.n, 0);
+	assert_false(trusts(&cfg, "127.0.0.1"));
+	assert_int_equal(load(blank, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.trusted_proxies.n, 0);
+	assert_int_equal(load(env, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.trusted_proxies.n, 3);
+	assert_true(trusts(&cfg, "127.0.0.1"));
+	assert_true(trusts(&cfg, "::ffff:127.0.0.1"));
+	assert_true(trusts(&cfg, "10.20.30.40"));
+	assert_true(trusts(&cfg, "::1"));
+	assert_false(trusts(&cfg, "127.0.0.2"));
+	assert_false(trusts(&cfg, "::2"));
+}
+
+static void bad_trusted_proxy_refuses_to_start(void **state)
+{
+	struct config cfg;
+	char err[256];
+	const char *env1[] = {"LOYALTYD_TRUSTED_PROXIES=10.0.0.0/8,localhost", NULL};
+	const char *env2[] = {"LOYALTYD_TRUSTED_PROXIES=10.0.0.0/33", NULL};
+	const char *env3[] = {"LOYALTYD_TRUSTED_PROXIES=10.0.0.1/8", NULL};
+	const char *env4[] = {"LOYALTYD_TRUSTED_PROXIES=10.0.0.0/8,", NULL};
+	(void)state;
+	assert_int_equal(load(env1, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "LOYALTYD_TRUSTED_PROXIES: 'localhost' is not an IPv4 or IPv6 "
+	                         "address or CIDR");
+	assert_int_equal(load(env2, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(
+	    err,
+	    "LOYALTYD_TRUSTED_PROXIES: '10.0.0.0/33': the prefix must be a number from 0 to 32");
+	assert_int_equal(load(env3, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "LOYALTYD_TRUSTED_PROXIES: '10.0.0.1/8' has bits set past its "
+	                         "prefix (the network is 10.0.0.0/8)");
+	assert_int_equal(load(env4, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "LOYALTYD_TRUSTED_PROXIES: an empty entry (two commas, or one at "
+	                         "an end)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +213,8 @@ int main(void)
 	    cmocka_unit_test(overlong_string_is_an_error),
 	    cmocka_unit_test(cors_origins_match_exactly),
 	    cmocka_unit_test(no_cors_when_unset),
+	    cmocka_unit_test(trusted_proxies_are_parsed),
+	    cmocka_unit_test(bad_trusted_proxy_refuses_to_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
