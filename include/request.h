@@ -44,6 +44,7 @@ struct request {
 	int status;        /* of the queued reply, 0 before */
 	size_t nheaders;   /* extra reply headers (Allow, Retry-After, Location) */
 	bool idem_claimed; /* this request claimed idem_key (idempotency.h) */
+	bool admitted;     /* admit() ran (http.c): before the body, or with it */
 	size_t nowned;     /* decoded query values, freed with the request */
 	char *owned[REQUEST_MAX_OWNED];
 	/* The large members last: request_new() zeroes only what comes before them. */

@@ -55,6 +55,9 @@ struct route {
 /* The route takes a body up to LOYALTYD_MAX_BODY_BYTES (an event batch); the others take
  * at most HTTP_BODY_MAX (http.h). */
 #define ROUTE_LARGE_BODY 4u
+/* The route ignores query parameters it does not take instead of refusing them: the web
+ * files, which shops' pages may load with a cache-buster (/widget/nps.js?v=3). */
+#define ROUTE_ANY_QUERY 8u
 
 #define ROUTER_MAX_PARAMS 4
 #define ROUTER_MAX_PATH 2048

@@ -52,9 +52,10 @@ static const struct config_entry config_table[] = {
      "closed)"},
     {"LOYALTYD_HEAD_TIMEOUT_S", NUM(head_timeout_s), "5", 1, 300,
      "a request's head (request line and headers) must arrive within this many seconds of "
-     "the connection's start or of its previous request's end (else the connection is "
-     "closed); connections waiting for their heads may hold at most three quarters of "
-     "LOYALTYD_MAX_CONNECTIONS, the oldest of them closed first"},
+     "the connection's start (a keep-alive connection's next one within "
+     "LOYALTYD_CONN_TIMEOUT_S), else the connection is closed; connections waiting for a "
+     "head or a body may hold at most three quarters of LOYALTYD_MAX_CONNECTIONS, the "
+     "oldest of them closed first"},
     {"LOYALTYD_RATE_LIMIT", NUM(rate_limit), "100", 0, 1000000,
      "requests a second per API key, on average (429 past it; 0: no limit); a key with "
      "only the respond scope has a bucket per client address"},

@@ -1,20 +1,21 @@
-/* conn_guard.c - the head deadline and the budget of connections waiting for heads. */
+/* conn_guard.c - deadlines for heads and bodies, and the connection budget. */
 #include "conn_guard.h"
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
-/* How often the watcher looks for heads past their deadline. */
+/* How often the watcher looks for connections past their deadline. */
 #define WATCH_INTERVAL_MS 100
 
 struct entry {
 	int fd;
-	bool waiting;  /* in the waiting list: its head is not whole yet */
-	bool shut;     /* shut down by the guard; closed by its thread soon */
-	long since_ms; /* when it began to wait for its head */
+	bool waiting;     /* in the waiting list: its head or body is not whole yet */
+	bool shut;        /* shut down by the guard; closed by its thread soon */
+	long deadline_ms; /* when it is shut down if still waiting */
 	struct entry *prev, *next;
 };
 
@@ -23,12 +24,13 @@ struct conn_guard {
 	pthread_cond_t wake;
 	pthread_t watcher;
 	bool stopping;
-	long head_timeout_ms;
-	size_t budget;
-	/* the connections waiting for their heads, oldest first */
+	struct conn_guard_limits limits;
+	/* the connections waiting for a head or a body, oldest first */
 	struct entry *head, *tail;
 	size_t waiting;
-	unsigned long head_timeouts, evicted;
+	size_t open; /* accepted and not closed, those shut down included */
+	size_t shut; /* shut down and not closed yet */
+	unsigned long timeouts, evicted, refused;
 };
 
 static long monotonic_ms(void)
@@ -56,12 +58,12 @@ static void unlink_waiting(struct conn_guard *g, struct entry *e)
 	g->waiting--;
 }
 
-static void append_waiting(struct conn_guard *g, struct entry *e)
+static void append_waiting(struct conn_guard *g, struct entry *e, long timeout_ms)
 {
 	unlink_waiting(g, e);
 	if (e->shut)
 		return;
-	e->since_ms = monotonic_ms();
+	e->deadline_ms = monotonic_ms() + timeout_ms;
 	e->prev = g->tail;
 	e->next = NULL;
 	if (g->tail)
@@ -80,7 +82,16 @@ static void shut(struct conn_guard *g, struct entry *e)
 {
 	unlink_waiting(g, e);
 	e->shut = true;
+	g->shut++;
 	(void)shutdown(e->fd, SHUT_RDWR);
+}
+
+/* True when bytes wait in the socket that the server has not read yet: its worker thread
+ * is busy with another connection's request, and the client is not to blame. */
+static bool unread_bytes(const struct entry *e)
+{
+	int n = 0;
+	return ioctl(e->fd, FIONREAD, &n) == 0 && n > 0;
 }
 
 static void *watch(void *arg)
@@ -89,9 +100,16 @@ static void *watch(void *arg)
 	pthread_mutex_lock(&g->lock);
 	while (!g->stopping) {
 		long now = monotonic_ms();
-		while (g->head && now - g->head->since_ms >= g->head_timeout_ms) {
-			shut(g, g->head);
-			g->head_timeouts++;
+		for (struct entry *e = g->head, *next; e; e = next) {
+			next = e->next;
+			if (now < e->deadline_ms)
+				continue;
+			if (unread_bytes(e)) {
+				e->deadline_ms = now + WATCH_INTERVAL_MS; /* look again soon */
+				continue;
+			}
+			shut(g, e);
+			g->timeouts++;
 		}
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -106,13 +124,14 @@ static void *watch(void *arg)
 	return NULL;
 }
 
-int conn_guard_start(struct conn_guard **out, long head_timeout_ms, size_t budget)
+int conn_guard_start(struct conn_guard **out, const struct conn_guard_limits *limits)
 {
 	struct conn_guard *g = calloc(1, sizeof(*g));
 	if (!g)
 		return -1;
-	g->head_timeout_ms = head_timeout_ms;
-	g->budget = budget > 0 ? budget : 1;
+	g->limits = *limits;
+	if (g->limits.budget == 0)
+		g->limits.budget = 1;
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->wake, NULL);
 	if (pthread_create(&g->watcher, NULL, watch, g) != 0) {
@@ -139,41 +158,59 @@ void conn_guard_stop(struct conn_guard *g)
 	free(g);
 }
 
-void conn_guard_admit(struct conn_guard *g)
+bool conn_guard_admit(struct conn_guard *g)
 {
 	pthread_mutex_lock(&g->lock);
-	while (g->waiting >= g->budget && g->head) {
+	while (g->head &&
+	       (g->waiting >= g->limits.budget || g->open - g->shut >= g->limits.max_connections)) {
 		shut(g, g->head);
 		g->evicted++;
 	}
+	bool room = g->open - g->shut < g->limits.max_connections;
+	if (!room)
+		g->refused++;
 	pthread_mutex_unlock(&g->lock);
+	return room;
 }
 
 void conn_guard_opened(struct conn_guard *g, int fd, void **slot)
 {
 	struct entry *e = calloc(1, sizeof(*e));
-	*slot = e;
-	if (!e)
-		return; /* unguarded: libmicrohttpd's own timeout still applies */
-	e->fd = fd;
 	pthread_mutex_lock(&g->lock);
-	append_waiting(g, e);
+	g->open++;
+	if (e) {
+		e->fd = fd;
+		append_waiting(g, e, g->limits.head_timeout_ms);
+	}
 	pthread_mutex_unlock(&g->lock);
+	*slot = e; /* NULL: unguarded (out of memory), libmicrohttpd's own timeout applies */
 }
 
 void conn_guard_closed(struct conn_guard *g, void **slot)
 {
 	struct entry *e = *slot;
-	if (!e)
-		return;
 	pthread_mutex_lock(&g->lock);
-	unlink_waiting(g, e);
+	g->open--;
+	if (e) {
+		unlink_waiting(g, e);
+		if (e->shut)
+			g->shut--;
+	}
 	pthread_mutex_unlock(&g->lock);
 	free(e);
 	*slot = NULL;
 }
 
 void conn_guard_head_done(struct conn_guard *g, void *entry)
+{
+	if (!entry)
+		return;
+	pthread_mutex_lock(&g->lock);
+	append_waiting(g, entry, g->limits.body_timeout_ms);
+	pthread_mutex_unlock(&g->lock);
+}
+
+void conn_guard_body_done(struct conn_guard *g, void *entry)
 {
 	if (!entry)
 		return;
@@ -187,7 +224,7 @@ void conn_guard_await_head(struct conn_guard *g, void *entry)
 	if (!entry)
 		return;
 	pthread_mutex_lock(&g->lock);
-	append_waiting(g, entry);
+	append_waiting(g, entry, g->limits.idle_timeout_ms);
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -195,7 +232,8 @@ void conn_guard_get_stats(struct conn_guard *g, struct conn_guard_stats *out)
 {
 	pthread_mutex_lock(&g->lock);
 	out->waiting = g->waiting;
-	out->head_timeouts = g->head_timeouts;
+	out->timeouts = g->timeouts;
 	out->evicted = g->evicted;
+	out->refused = g->refused;
 	pthread_mutex_unlock(&g->lock);
 }

@@ -743,6 +743,11 @@ enum db_status db_unit_end(bool commit)
 	enum db_status st = DB_ROLLBACK;
 	if (!pool)
 		return DB_ERROR;
+	if (commit && !unit.doomed && PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
+		/* a transaction PostgreSQL has aborted would answer COMMIT with ROLLBACK */
+		log_msg(LOG_ERROR, "a unit of work's transaction failed unnoticed", "rolled back");
+		unit.doomed = true;
+	}
 	if (commit && !unit.doomed) {
 		/* DB_UNAVAILABLE when the connection broke: the outcome is unknown */
 		st = db_command(db, "COMMIT");

@@ -541,6 +541,8 @@ static int admit_route(struct request *req)
 		if (wait > 0)
 			return reply_rate_limited(req, wait, "this API key sent too many requests");
 	}
+	if (route->flags & ROUTE_ANY_QUERY)
+		return 0;
 	int known = query_check(req); /* a typo must not give the default silently */
 	return known > 0 ? 0 : known;
 }
@@ -609,6 +611,16 @@ static const char *framing_problem(struct MHD_Connection *conn)
 	return NULL;
 }
 
+/* True when the request announces a body (a Content-Length over 0, or chunks). */
+static bool has_body(struct MHD_Connection *conn)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *te =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	return te != NULL || (cl != NULL && strspn(cl, "0") != strlen(cl));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -634,15 +646,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return problem_reply(req, 400, "bad-framing", framing) == 0 ? MHD_YES
 			                                                            : MHD_NO;
 		}
-		/* The caller is known before a byte of the body is read: a refused request's
-		 * body is dropped as it comes, never buffered. */
-		if (admit(req) != 0 && req->status == 0)
-			return problem_reply(req, 500, "internal",
-			                     "an internal error occurred; it was logged") == 0
-			           ? MHD_YES
-			           : MHD_NO;
-		if (req->status != 0)
-			return MHD_YES;
+		/* When a body is coming, the caller is known before a byte of it is read: a
+		 * refused request's body is never buffered (libmicrohttpd then drops it and
+		 * closes the connection). A request without one is admitted with run(), so
+		 * that its refusal keeps the connection (a CORS preflight, a 401). */
+		if (has_body(conn)) {
+			req->admitted = true;
+			if (admit(req) != 0 && req->status == 0)
+				return problem_reply(req, 500, "internal",
+				                     "an internal error occurred; it was logged") ==
+				               0
+				           ? MHD_YES
+				           : MHD_NO;
+			if (req->status != 0)
+				return MHD_YES;
+		}
 		/* A declared body over the route's limit is refused before it is read. */
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -690,6 +708,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->status != 0)
 		return MHD_YES; /* answered on the first call */
+	const union MHD_ConnectionInfo *sc =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (sc)
+		conn_guard_body_done(app->guard, sc->socket_context); /* no deadline from here */
+	if (!req->admitted) {
+		req->admitted = true;
+		if (admit(req) != 0 && req->status == 0 &&
+		    problem_reply(req, 500, "internal",
+		                  "an internal error occurred; it was logged") != 0)
+			return MHD_NO;
+		if (req->status != 0)
+			return MHD_YES;
+	}
 	if (run(req) != 0 && req->status == 0 &&
 	    problem_reply(req, 500, "internal", "an internal error occurred; it was logged") != 0)
 		return MHD_NO;
@@ -703,9 +734,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct request *req = *con_cls;
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (ci)
-		conn_guard_await_head(app->guard,
-		                      ci->socket_context); /* the next head's deadline */
+	if (ci && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) /* the next head's deadline */
+		conn_guard_await_head(app->guard, ci->socket_context);
 	if (!req)
 		return;
 	double seconds = elapsed_seconds(&req->started);
@@ -755,8 +785,8 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen
 	struct app *app = cls;
 	(void)addr;
 	(void)addrlen;
-	conn_guard_admit(app->guard); /* room for a head that comes at once */
-	return MHD_YES;
+	/* room for a request that comes at once, or no */
+	return conn_guard_admit(app->guard) ? MHD_YES : MHD_NO;
 }
 
 /* Leaves the path encoded: the router splits segments before decoding them, so that an
@@ -817,8 +847,14 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 		return -1;
 	}
 	MHD_set_panic_func(mhd_panic, NULL);
-	if (conn_guard_start(&app->guard, app->cfg.head_timeout_s * 1000,
-	                     (size_t)app->cfg.max_connections * 3 / 4) != 0) {
+	struct conn_guard_limits limits = {
+	    .head_timeout_ms = app->cfg.head_timeout_s * 1000,
+	    .idle_timeout_ms = app->cfg.conn_timeout_s * 1000,
+	    .body_timeout_ms = app->cfg.body_timeout_s * 1000,
+	    .budget = (size_t)app->cfg.max_connections * 3 / 4,
+	    .max_connections = (size_t)app->cfg.max_connections,
+	};
+	if (conn_guard_start(&app->guard, &limits) != 0) {
 		log_msg(LOG_ERROR, "cannot start the connection guard", NULL);
 		return -1;
 	}
@@ -835,7 +871,10 @@ int http_start(struct app *app, struct MHD_Daemon **out)
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.conn_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)app->cfg.conn_memory_bytes,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
+		/* twice the limit: the guard keeps LOYALTYD_MAX_CONNECTIONS (conn_guard.h), and
+		 * libmicrohttpd's limit, shared out among its threads, must never refuse a
+		 * connection before the guard could make room for it */
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections * 2,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections_per_ip,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, app,

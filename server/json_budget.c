@@ -59,7 +59,8 @@ void json_budget_install(size_t pool_bytes)
 json_t *json_budget_loadb(const char *data, size_t len, size_t flags, size_t limit,
                           json_error_t *err, enum json_budget_result *result)
 {
-	budget = (struct budget){.on = true, .limit = limit};
+	/* a budget past the whole pool would be answered "busy" for ever: it is the pool */
+	budget = (struct budget){.on = true, .limit = limit < pool_limit ? limit : pool_limit};
 	json_t *root = json_loadb(data, len, flags, err);
 	*result = budget.result;
 	/* the pool bounds parses under way; the tree, once made, is the request's */

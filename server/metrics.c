@@ -190,23 +190,29 @@ char *metrics_render(struct app *app, size_t *len)
 	    "# TYPE loyaltyd_ingest_queued gauge\n"
 	    "loyaltyd_ingest_queued %zu\n",
 	    is.groups, is.requests, is.retried, is.queued);
-	struct conn_guard_stats gs = {0, 0, 0};
+	struct conn_guard_stats gs = {0, 0, 0, 0};
 	if (app->guard)
 		conn_guard_get_stats(app->guard, &gs);
 	rc |= sbuf_printf(
 	    &b,
-	    "# HELP loyaltyd_http_waiting_heads Connections whose request head is not whole yet.\n"
-	    "# TYPE loyaltyd_http_waiting_heads gauge\n"
-	    "loyaltyd_http_waiting_heads %zu\n"
-	    "# HELP loyaltyd_http_head_timeouts_total Connections closed because their head did "
-	    "not arrive within LOYALTYD_HEAD_TIMEOUT_S.\n"
-	    "# TYPE loyaltyd_http_head_timeouts_total counter\n"
-	    "loyaltyd_http_head_timeouts_total %lu\n"
-	    "# HELP loyaltyd_http_head_evictions_total Connections waiting for their head closed "
-	    "to make room for a new one.\n"
-	    "# TYPE loyaltyd_http_head_evictions_total counter\n"
-	    "loyaltyd_http_head_evictions_total %lu\n",
-	    gs.waiting, gs.head_timeouts, gs.evicted);
+	    "# HELP loyaltyd_http_waiting_connections Connections whose request head or body is "
+	    "not whole yet.\n"
+	    "# TYPE loyaltyd_http_waiting_connections gauge\n"
+	    "loyaltyd_http_waiting_connections %zu\n"
+	    "# HELP loyaltyd_http_slow_timeouts_total Connections closed because a head or body "
+	    "did not arrive in time (LOYALTYD_HEAD_TIMEOUT_S, LOYALTYD_BODY_TIMEOUT_S, "
+	    "LOYALTYD_CONN_TIMEOUT_S).\n"
+	    "# TYPE loyaltyd_http_slow_timeouts_total counter\n"
+	    "loyaltyd_http_slow_timeouts_total %lu\n"
+	    "# HELP loyaltyd_http_slow_evictions_total Waiting connections closed to make room "
+	    "for a new one.\n"
+	    "# TYPE loyaltyd_http_slow_evictions_total counter\n"
+	    "loyaltyd_http_slow_evictions_total %lu\n"
+	    "# HELP loyaltyd_http_refused_total New connections refused: every connection was "
+	    "busy with a request.\n"
+	    "# TYPE loyaltyd_http_refused_total counter\n"
+	    "loyaltyd_http_refused_total %lu\n",
+	    gs.waiting, gs.timeouts, gs.evicted, gs.refused);
 	rc |= sbuf_printf(&b, "# HELP loyaltyd_webhook_deliveries_total Webhook deliveries by "
 	                      "source and result (ignored: a topic loyaltyd does not use).\n"
 	                      "# TYPE loyaltyd_webhook_deliveries_total counter\n");

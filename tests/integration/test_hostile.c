@@ -260,8 +260,13 @@ static int trickle_open(int port, int i)
 	char source[32];
 	snprintf(source, sizeof(source), "127.0.0.%d", 20 + i / TRICKLE_PER_ADDRESS);
 	int fd = conn_open_from(port, source);
-	const char start[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-	if (fd >= 0 && conn_send(fd, start, sizeof(start) - 1) != 0) {
+	/* half trickle their heads, half their bodies (to a webhook: no key needed) */
+	const char *start = i % 2
+	                        ? "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "
+	                        : "POST /v1/webhooks/shopify/00000000-0000-0000-0000-000000000001 "
+	                          "HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	                          "Content-Length: 100000\r\n\r\n";
+	if (fd >= 0 && conn_send(fd, start, strlen(start)) != 0) {
 		close(fd);
 		fd = -1;
 	}
@@ -297,14 +302,15 @@ static void *trickler(void *arg)
 }
 
 /* The hostile session's attack, scaled to the test: 320 connections from 20 addresses
- * (under the per-address limit, over the whole budget of 256) trickle their heads a byte a
- * second. /healthz stays reachable for everyone else, and no trickling connection
- * outlives the head deadline. */
+ * (under the per-address limit, over the whole budget of 256) trickle their heads, or
+ * their bodies, a byte a second. /healthz stays reachable for everyone else, and no trickling
+ * connection outlives the head deadline. */
 static void slow_heads_from_many_addresses_do_not_take_the_service(void **state)
 {
 	(void)state;
 	struct server s;
-	const char *env[] = {"LOYALTYD_MAX_CONNECTIONS=256", "LOYALTYD_HEAD_TIMEOUT_S=2", NULL};
+	const char *env[] = {"LOYALTYD_MAX_CONNECTIONS=256", "LOYALTYD_HEAD_TIMEOUT_S=2",
+	                     "LOYALTYD_BODY_TIMEOUT_S=3", NULL};
 	server_start(&s, env);
 	static struct trickle t;
 	memset(&t, 0, sizeof(t));
@@ -340,7 +346,8 @@ static void slow_heads_from_many_addresses_do_not_take_the_service(void **state)
 		usleep(250000);
 	}
 	close(fd);
-	printf("hostile: %d slow heads from %d addresses: %d /healthz probes, %d failed, slowest "
+	printf("hostile: %d slow heads and bodies from %d addresses: %d /healthz probes, %d "
+	       "failed, slowest "
 	       "%ld ms; %ld trickling connections closed by the server; a timed one lasted %ld "
 	       "ms (deadline 2 s)\n",
 	       TRICKLE_ADDRESSES * TRICKLE_PER_ADDRESS, TRICKLE_ADDRESSES, probes, failed, slowest,
@@ -353,12 +360,13 @@ static void slow_heads_from_many_addresses_do_not_take_the_service(void **state)
 	assert_true(atomic_load(&t.reopened) >= TRICKLE_ADDRESSES * TRICKLE_PER_ADDRESS);
 	struct response r;
 	assert_int_equal(http(s.port, "GET", "/metrics", NULL, NULL, &r), 0);
-	const char *ev = strstr(r.body, "\nloyaltyd_http_head_evictions_total ");
-	const char *to = strstr(r.body, "\nloyaltyd_http_head_timeouts_total ");
+	const char *ev = strstr(r.body, "\nloyaltyd_http_slow_evictions_total ");
+	const char *to = strstr(r.body, "\nloyaltyd_http_slow_timeouts_total ");
 	assert_non_null(ev);
 	assert_non_null(to);
-	assert_true(strtol(ev + 36, NULL, 10) > 0);
-	assert_true(strtol(to + 35, NULL, 10) >= 1); /* the timed one at least */
+	assert_true(strtol(ev + strlen("\nloyaltyd_http_slow_evictions_total "), NULL, 10) > 0);
+	/* the timed one at least */
+	assert_true(strtol(to + strlen("\nloyaltyd_http_slow_timeouts_total "), NULL, 10) >= 1);
 	response_free(&r);
 	assert_int_equal(server_stop(&s), 0);
 }

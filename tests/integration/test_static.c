@@ -231,6 +231,24 @@ static void etags_revalidate_each_representation(void **state)
 	response_free(&r);
 }
 
+/* Shops load the widget with a cache-buster: the web files ignore query parameters (an
+ * API route refuses unknown ones, test_http). */
+static void web_files_take_cache_busters(void **state)
+{
+	(void)state;
+	struct response r, plain;
+	get("/widget/nps.js", NULL, &plain);
+	get("/widget/nps.js?v=3", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body_len, plain.body_len);
+	assert_memory_equal(r.body, plain.body, r.body_len);
+	response_free(&r);
+	response_free(&plain);
+	get("/dashboard?utm_source=mail", NULL, &r);
+	assert_int_equal(r.status, 200);
+	response_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +256,7 @@ int main(void)
 	    cmocka_unit_test(page_and_widget_headers),
 	    cmocka_unit_test(gzip_by_accept_encoding),
 	    cmocka_unit_test(etags_revalidate_each_representation),
+	    cmocka_unit_test(web_files_take_cache_busters),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
