@@ -155,6 +155,10 @@ int http_reply_empty(struct request *req, int status)
 
 int http_reply_not_modified(struct request *req, const char *representation, size_t len)
 {
+	if (req->idem_claimed) { /* not for idempotent routes: their answer must be kept */
+		log_msg(LOG_ERROR, "a 304 on an idempotent route", req->path);
+		return -1;
+	}
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 	    len, (void *)(uintptr_t)representation, MHD_RESPMEM_PERSISTENT);
 	return queue(req, 304, resp, NULL);
@@ -935,8 +939,8 @@ static void stream_free(void *cls)
 int http_reply_stream(struct request *req, int status, const char *content_type, http_fill_fn fill,
                       void (*done)(void *cls), void *cls)
 {
-	struct stream *s = malloc(sizeof(*s));
-	if (!s) {
+	struct stream *s = req->idem_claimed ? NULL : malloc(sizeof(*s));
+	if (!s) { /* out of memory, or an idempotent route, whose answer must be kept */
 		done(cls);
 		return -1;
 	}

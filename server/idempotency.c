@@ -86,8 +86,10 @@ int idempotency_begin(struct request *req)
 	int rc;
 	if (st != DB_OK)
 		rc = queued(problem_db(req, st));
-	else if (outcome == IDEM_BUSY || !found)
-		rc = reply_busy(req); /* !found: pruned this instant; the retry claims it */
+	else if (outcome == IDEM_BUSY || !found || rec.status == 0)
+		/* !found: pruned this instant; status 0: a claim of the former design's still
+		 * running: the retry claims it */
+		rc = reply_busy(req);
 	else if (strcmp(rec.hash, hash) != 0)
 		rc = queued(problem_reply(req, 422, "idempotency-key-reused",
 		                          "this Idempotency-Key was used for another request"));

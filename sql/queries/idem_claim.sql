@@ -14,6 +14,9 @@ WITH lock AS (
     SET request_hash = EXCLUDED.request_hash, status = NULL, content_type = NULL,
         response = NULL, created_at = now(), completed_at = NULL
     WHERE k.created_at < now() - interval '24 hours'
+       -- a claim without an answer committed by a loyaltyd of the former design (before
+       -- migration 0023) while both ran: taken over once its process would have finished
+       OR (k.status IS NULL AND k.created_at < now() - interval '60 seconds')
     RETURNING true
 )
 SELECT (SELECT got FROM lock), EXISTS (SELECT FROM claim)

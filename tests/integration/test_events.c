@@ -450,6 +450,28 @@ static void idempotency_key_in_use_and_abandoned(void **state)
 	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
 	response_free(&r);
 	assert_int_equal(stored_events(), before + 1);
+	/* a claim without an answer committed by a loyaltyd of the former design while it
+	 * still ran (a rolling upgrade): busy while its process may still finish it, taken
+	 * over after a minute */
+	assert_int_equal(
+	    db_long("WITH k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash) "
+	            "VALUES ($1, 'legacy', decode(repeat('00', 32), 'hex')) RETURNING 1) "
+	            "SELECT count(*) FROM k",
+	            tenant),
+	    1);
+	assert_int_equal(post_keyed(key, "legacy", body, &r), 0);
+	assert_int_equal(r.status, 409);
+	assert_string_equal(response_header(&r, "Retry-After"), "1");
+	response_free(&r);
+	assert_int_equal(db_long("WITH k AS (UPDATE idempotency_keys SET created_at = now() - "
+	                         "interval '2 minutes' WHERE tenant_id = $1 AND key = 'legacy' "
+	                         "RETURNING 1) SELECT count(*) FROM k",
+	                         tenant),
+	                 1);
+	assert_int_equal(post_keyed(key, "legacy", body, &r), 0);
+	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
+	response_free(&r);
+	assert_int_equal(stored_events(), before + 2);
 }
 
 static void membership_without_a_programme_is_refused(void **state)
