@@ -14,11 +14,8 @@ COPY cmake cmake
 COPY include include
 COPY server server
 COPY sql sql
-COPY bench/CMakeLists.txt bench/hello.c bench/
-COPY tests tests
-RUN apt-get update && apt-get install -y --no-install-recommends libcmocka-dev \
- && rm -rf /var/lib/apt/lists/* \
- && cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+# only the service: the tests and bench helpers are not part of the image
+RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_BUILD_TESTS=OFF \
  && cmake --build build -j"$(nproc)" --target loyaltyd
 
 FROM debian:bookworm-slim

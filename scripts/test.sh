@@ -38,6 +38,9 @@ cmake -S . -B build-plain -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_SANITIZE=OFF -DL
 cmake --build build-plain -j"$(nproc)" --target loyaltyd >/dev/null
 export LOYALTYD_TEST_PLAIN_BIN="$root/build-plain/loyaltyd"
 
+echo "== Dockerfile (loyaltyd from exactly the files its build stage copies)"
+scripts/docker_context.sh
+
 echo "== OpenAPI lint"
 scripts/tools/node_modules/.bin/redocly lint --config scripts/tools/redocly.yaml openapi.yaml
 
