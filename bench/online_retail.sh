@@ -38,7 +38,7 @@ time_report rfm "/v1/reports/rfm?as_of=2011-12-10"
 time_report segments "/v1/reports/segments?as_of=2011-12-10"
 time_report clv "/v1/reports/clv?by=rfm_segment"
 
-# A segment's customer list carries each customer's RFM figures (DESIGN.md §5), so every
+# A segment's customer list carries each customer's RFM figures (docs/DESIGN.md §5), so every
 # list scores the shop once. Baseline: the bare SQL of the list without them (the members
 # and their customer rows, as the list was before), in psql, server time (EXPLAIN ANALYZE,
 # median of 5): what the figures cost.

@@ -1,4 +1,4 @@
-/* clv.h - predicted customer lifetime value (DESIGN.md §6). Pure code.
+/* clv.h - predicted customer lifetime value (docs/DESIGN.md §6). Pure code.
  *
  * predicted = average order value × orders per customer per year × expected lifetime in
  * years, lifetime = 1 / annual churn, capped at 10 years (no churn: 10). */

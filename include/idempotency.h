@@ -1,5 +1,5 @@
 /* idempotency.h - the Idempotency-Key header on routes marked ROUTE_IDEMPOTENT
- * (DESIGN.md §4, Stripe semantics), kept in PostgreSQL per tenant for 24 hours.
+ * (docs/DESIGN.md §4, Stripe semantics), kept in PostgreSQL per tenant for 24 hours.
  *
  * A request with a key runs in one unit of work (db.h): the key's claim, the handler's
  * effect and the answer kept under the key are one transaction, so a key is either

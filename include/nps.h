@@ -1,4 +1,4 @@
-/* nps.h - the arithmetic of NPS and CSAT (DESIGN.md §6), pure and exact.
+/* nps.h - the arithmetic of NPS and CSAT (docs/DESIGN.md §6), pure and exact.
  *
  * NPS over N answers with P promoters (9–10) and D detractors (0–6): 100 × (P − D) / N,
  * with the 95 % margin of error 1.96 × √(var / N) × 100, var = p + d − (p − d)², and the

@@ -1,6 +1,6 @@
 /* program_input.h - validation of the points programme (PUT /v1/program). Pure code.
  *
- * The programme of DESIGN.md §5: currency, points_per_unit, rounding, event_points,
+ * The programme of docs/DESIGN.md §5: currency, points_per_unit, rounding, event_points,
  * tiers, tier_window_days, expiry_days, min_redeem, point_value. PUT replaces the whole
  * programme; omitted optional fields take their defaults, which the stored and returned
  * programme shows. Unknown fields are refused: the programme governs money. */

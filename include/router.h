@@ -11,7 +11,7 @@
 
 struct request;
 
-/* Scopes of an API key (DESIGN.md §4). A route lists the scopes that may call it. */
+/* Scopes of an API key (docs/DESIGN.md §4). A route lists the scopes that may call it. */
 enum scope {
 	SCOPE_RESPOND = 1 << 0,
 	SCOPE_INGEST = 1 << 1,

@@ -1,4 +1,4 @@
-/* store_segments.h - the customers of a named segment (DESIGN.md §6; defined in SQL by
+/* store_segments.h - the customers of a named segment (docs/DESIGN.md §6; defined in SQL by
  * segment_customers(), migration 0014): one page as JSON, or every one as a stream of
  * rows that never sits whole in memory. */
 #ifndef LOYALTYD_STORE_SEGMENTS_H

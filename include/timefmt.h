@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Earliest and first-after-latest instants accepted anywhere (DESIGN.md §7: 1970–2100). */
+/* Earliest and first-after-latest instants accepted anywhere (docs/DESIGN.md §7: 1970–2100). */
 #define TIMEFMT_MIN_US INT64_C(0)
 #define TIMEFMT_END_US INT64_C(4133980800000000) /* 2101-01-01T00:00:00Z */
 

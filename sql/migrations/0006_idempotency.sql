@@ -1,4 +1,4 @@
--- Idempotency-Key (DESIGN.md §4, Stripe semantics): the first request with a key runs and
+-- Idempotency-Key (docs/DESIGN.md §4, Stripe semantics): the first request with a key runs and
 -- its answer is kept; the same key with the same request replays that answer.
 CREATE TABLE idempotency_keys (
     tenant_id    uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,

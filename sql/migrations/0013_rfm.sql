@@ -1,7 +1,7 @@
--- RFM scoring (DESIGN.md §6), defined once for the RFM report, the segment sizes and the
+-- RFM scoring (docs/DESIGN.md §6), defined once for the RFM report, the segment sizes and the
 -- segment customer lists.
 
--- The segment of R and F scores: the first rule that matches, in DESIGN.md's order.
+-- The segment of R and F scores: the first rule that matches, in docs/DESIGN.md's order.
 CREATE FUNCTION rfm_segment(r integer, f integer) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE
@@ -68,4 +68,4 @@ BEGIN ATOMIC
            s.freq, s.net, s.r, s.f, s.m, rfm_segment(s.r, s.f)
     FROM scored s;
 END;
-COMMENT ON FUNCTION rfm_scores(uuid, timestamptz) IS 'RFM scores and segment of every customer with an order up to as_of (DESIGN.md section 6).';
+COMMENT ON FUNCTION rfm_scores(uuid, timestamptz) IS 'RFM scores and segment of every customer with an order up to as_of (docs/DESIGN.md section 6).';

@@ -1,4 +1,4 @@
--- The named segments of DESIGN.md §6, defined once for their sizes and their lists.
+-- The named segments of docs/DESIGN.md §6, defined once for their sizes and their lists.
 
 -- The next time month-day of d falls on or after `from` (29 February: the 28th in other
 -- years).
@@ -98,7 +98,7 @@ BEGIN
 END;
 $$;
 
--- Whether name is a segment of tenant t's programme (tiers) or of DESIGN.md §6.
+-- Whether name is a segment of tenant t's programme (tiers) or of docs/DESIGN.md §6.
 CREATE FUNCTION segment_known(name text, program jsonb) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN name = ANY (rfm_segment_names() || ARRAY['promoters', 'passives', 'detractors',
@@ -106,7 +106,7 @@ CREATE FUNCTION segment_known(name text, program jsonb) RETURNS boolean
            OR (name LIKE 'tier:%' AND EXISTS (SELECT 1 FROM jsonb_array_elements(program->'tiers') x
                                              WHERE 'tier:' || (x->>'name') = name));
 
--- The segments of tenant t's programme and of DESIGN.md §6, in order.
+-- The segments of tenant t's programme and of docs/DESIGN.md §6, in order.
 CREATE FUNCTION segment_names(program jsonb) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN rfm_segment_names() || ARRAY['promoters', 'passives', 'detractors', 'advocates',

@@ -1,4 +1,4 @@
--- The members of a named segment with their RFM figures as of as_of (DESIGN.md §5): what
+-- The members of a named segment with their RFM figures as of as_of (docs/DESIGN.md §5): what
 -- GET /v1/segments/{name}/customers lists, as a JSON page (segment_page.sql) or a CSV
 -- (segment_rows.sql). The shop is scored once: an RFM segment's members come from that
 -- scoring, the other segments' from segment_customers() (0014) and are joined to it. A
@@ -22,4 +22,4 @@ BEGIN ATOMIC
     FROM members mb
     LEFT JOIN scores sc ON sc.customer_id = mb.customer_id;
 END;
-COMMENT ON FUNCTION segment_members(uuid, text, integer, numeric, timestamptz, text, jsonb) IS 'A named segment''s customers with their RFM figures as of as_of (DESIGN.md section 5).';
+COMMENT ON FUNCTION segment_members(uuid, text, integer, numeric, timestamptz, text, jsonb) IS 'A named segment''s customers with their RFM figures as of as_of (docs/DESIGN.md section 5).';

@@ -1,4 +1,4 @@
--- Lifetime value behind /v1/reports/clv (DESIGN.md §6), one row per group.
+-- Lifetime value behind /v1/reports/clv (docs/DESIGN.md §6), one row per group.
 --   $1 tenant, $2 NULL or rfm_segment | tier | nps_category.
 -- Customers with at least one order, as of now. Per group: customers; historical CLV
 -- (net order amount: orders less refunds) mean, median, p90 and max; the average order

@@ -1,4 +1,4 @@
--- Cohorts behind /v1/reports/cohorts (DESIGN.md §6), one row per cohort.
+-- Cohorts behind /v1/reports/cohorts (docs/DESIGN.md §6), one row per cohort.
 --   $1 tenant, $2 from, $3 to (report_instant bounds; to defaults to now, from to the start
 --   of the interval eleven intervals before to's, so twelve), $4 IANA time zone, $5 'month'
 --   or 'week' (ISO weeks, from Monday).

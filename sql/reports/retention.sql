@@ -1,4 +1,4 @@
--- Retention behind /v1/reports/retention (DESIGN.md §6), one row per period.
+-- Retention behind /v1/reports/retention (docs/DESIGN.md §6), one row per period.
 --   $1 tenant, $2 from, $3 to (report_instant bounds; to defaults to now, from to
 --   window_days before to), $4 IANA time zone, $5 window_days, $6 'month' for a series of
 --   local months (the first and last clipped to [from, to)) or NULL for one period.

@@ -1,6 +1,6 @@
 -- The RFM report behind /v1/reports/rfm, from rfm_scores() (migration 0013).
 --   $1 tenant, $2 as_of (report_instant; default now), $3 IANA time zone of a date as_of.
--- One row: as_of, the customers scored, one JSON object per segment in DESIGN.md's order
+-- One row: as_of, the customers scored, one JSON object per segment in docs/DESIGN.md's order
 -- (empty ones included) with customers, share of the scored (%), revenue (net, decimal
 -- text) and mean R (days), F and M; the 5×5 grid of counts, grid[R-1][F-1]; as_of in tz.
 WITH a AS (

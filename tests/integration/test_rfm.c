@@ -1,5 +1,5 @@
 /* test_rfm.c - GET /v1/reports/rfm against the real server and database, computed by hand
- * from DESIGN.md §6: NTILE(5) over 7 customers (groups of 2, 2, 1, 1, 1), ties in the last
+ * from docs/DESIGN.md §6: NTILE(5) over 7 customers (groups of 2, 2, 1, 1, 1), ties in the last
  * order broken by external_id, net amounts after refunds, whole days of recency, the first
  * matching segment rule, the R × F grid; the same figures from the per-customer rollups
  * (nothing after as_of) and from the events (as_of in the past); an empty tenant. */

@@ -1,4 +1,4 @@
-/* test_segments.c - the named segments of DESIGN.md §6 against the real server and
+/* test_segments.c - the named segments of docs/DESIGN.md §6 against the real server and
  * database, each rule on a small hand-made case: lapsed (and its days), due_for_reorder,
  * anniversaries (first order, signup, birthday; 29 February; a time zone moving a date),
  * promoters/passives/detractors, advocates (promoters who refer, referrers whose referred
@@ -207,7 +207,7 @@ static void expect_rfm(const json_t *c, long long recency, long long frequency,
 	assert_string_equal(json_string_value(json_object_get(c, "segment")), segment);
 }
 
-/* DESIGN.md §5: a segment's customers carry their RFM figures. By hand, as of 30 June
+/* docs/DESIGN.md §5: a segment's customers carry their RFM figures. By hand, as of 30 June
  * 00:00 UTC, seven customers with orders, NTILE(5) groups of 2, 2, 1, 1, 1:
  * R by last order: firstorder, tz | lap, due | whale | fresh | notdue (fresh and notdue
  * ordered at the same instant: by id); F by orders: firstorder, fresh | lap, tz | whale

@@ -1,4 +1,4 @@
-/* test_nps.c - NPS and CSAT arithmetic with values computed by hand from DESIGN.md §6. */
+/* test_nps.c - NPS and CSAT arithmetic with values computed by hand from docs/DESIGN.md §6. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

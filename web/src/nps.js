@@ -21,7 +21,7 @@
 (function () {
   'use strict';
 
-  /* The widget's words in the languages of the shops it is made for (DESIGN.md's seeds are
+  /* The widget's words in the languages of the shops it is made for (docs/DESIGN.md's seeds are
      Ukrainian, Russian and Croatian), and English. */
   var TEXTS = {
     en: {
