@@ -11,7 +11,6 @@ RUN cd web && npm ci --no-audit --no-fund --loglevel=error
 COPY web/src web/src
 COPY CMakeLists.txt openapi.yaml ./
 COPY cmake cmake
-COPY include include
 COPY server server
 COPY sql sql
 # only the service: the tests and bench helpers are not part of the image

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "webhook_sig.h"
+#include "domain/webhook_sig.h"
 
 #define ORDER_MARK "900000000000000001"    /* 18 digits, replaced by the order's id */
 #define CUSTOMER_MARK "900000000000000002" /* … by its customer's id */

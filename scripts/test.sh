@@ -19,7 +19,7 @@ if [ ! -x scripts/tools/node_modules/.bin/redocly ] || [ ! -x scripts/tools/node
 fi
 
 echo "== format"
-if ! clang-format --dry-run --Werror server/*.c include/*.h tests/unit/*.c tests/integration/*.c tests/integration/*.h tests/fuzz/*.c bench/*.c; then
+if ! clang-format --dry-run --Werror server/*.c server/*/*.[ch] tests/unit/*.c tests/integration/*.c tests/integration/*.h tests/fuzz/*.c bench/*.c; then
   echo "format: run clang-format -i on the files above" >&2
   exit 1
 fi

@@ -9,20 +9,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze.h"
-#include "app.h"
-#include "config.h"
-#include "db.h"
-#include "expiry.h"
-#include "http.h"
-#include "ingest.h"
-#include "json_budget.h"
-#include "keycache.h"
-#include "log.h"
-#include "metrics.h"
-#include "migrate.h"
-#include "routes.h"
-#include "store_tenants.h"
+#include "base/app.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "dispatch/dispatch.h"
+#include "dispatch/routes.h"
+#include "http/json_budget.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "jobs/analyze.h"
+#include "jobs/expiry.h"
+#include "store/db.h"
+#include "store/ingest.h"
+#include "store/keycache.h"
+#include "store/migrate.h"
+#include "store/store_tenants.h"
 
 static void usage(FILE *out)
 {
@@ -153,7 +154,7 @@ static int cmd_serve(void)
 	if (keycache_listen_start(app.cfg.database_url) != 0 ||
 	    expiry_start(&expiry, app.pool, app.cfg.expiry_interval_s) != 0 ||
 	    analyzer_start(&app.analyze, app.pool, app.cfg.analyze_every) != 0 ||
-	    http_start(&app, &daemon) != 0)
+	    http_start(&app, &dispatch, &daemon) != 0)
 		goto out;
 	json_t *f =
 	    json_pack("{s:s, s:s, s:i, s:i}", "listen", app.cfg.listen, "version", LOYALTYD_VERSION,

@@ -8,11 +8,12 @@
 
 #include <jansson.h>
 
-#include "customer_input.h"
-#include "event_input.h"
-#include "http.h"
-#include "program_input.h"
-#include "response_input.h"
+#include "base/json_util.h"
+#include "domain/customer_input.h"
+#include "domain/event_input.h"
+#include "domain/program_input.h"
+#include "domain/response_input.h"
+#include "http/body_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint8_t which = data[0] % 5;
 	json_t *body = json_loadb((const char *)data + 1, size - 1, JSON_REJECT_DUPLICATES, NULL);
-	if (!body || http_json_depth(body) > HTTP_JSON_MAX_DEPTH) {
+	if (!body || json_depth(body) > HTTP_JSON_MAX_DEPTH) {
 		json_decref(body);
 		return 0;
 	}

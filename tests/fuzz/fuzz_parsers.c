@@ -9,14 +9,15 @@
 
 #include <jansson.h>
 
-#include "client_ip.h"
-#include "cursor.h"
-#include "event_input.h"
-#include "router.h"
-#include "routes.h"
-#include "timefmt.h"
-#include "validate.h"
-#include "webhook_map.h"
+#include "base/client_ip.h"
+#include "base/cursor.h"
+#include "base/timefmt.h"
+#include "dispatch/routes.h"
+#include "domain/event_input.h"
+#include "domain/money.h"
+#include "domain/validate.h"
+#include "domain/webhook_map.h"
+#include "http/router.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,12 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		timefmt_format(us, when);
 	(void)cursor_decode(s, "segment.0123abcd.0123456789ab", payload, sizeof(payload));
 	int64_t units;
-	if (webhook_map_units(s, &units) == 0 && units >= 0)
-		webhook_map_format_units(units, amount);
+	if (money_parse(s, true, &units) == 0 && units >= 0)
+		money_format(units, amount);
 	if (validate_utf8(s)) {
 		(void)validate_utf8_chars(s);
 		json_t *v = json_string(s);
-		(void)event_input_amount(v, amount);
+		(void)money_from_json(v, amount);
 		json_decref(v);
 	}
 	struct client_ip_list *trusted = malloc(sizeof(*trusted));

@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "webhook_map.h"
-#include "webhook_sig.h"
+#include "domain/webhook_map.h"
+#include "domain/webhook_sig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

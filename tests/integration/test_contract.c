@@ -16,12 +16,12 @@
 
 #include <cmocka.h>
 
+#include "dispatch/routes.h"
 #include "harness.h"
-#include "routes.h"
 
 enum who { NOBODY, ADMIN_TOKEN_AUTH, ADMIN_KEY, READ_KEY };
 
-struct step {
+struct walk_step {
 	const char *method;
 	const char *path; /* "{key_id}" is replaced by the key the walk created */
 	enum who who;
@@ -38,7 +38,7 @@ struct step {
 /* Most steps send no extra header and leave the last field out. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-static const struct step walk[] = {
+static const struct walk_step walk[] = {
     {"GET", "/healthz", NOBODY, NULL, NULL, 200},
     {"GET", "/healthz?verbose=1", NOBODY, NULL, NULL, 400},
     {"GET", "/readyz", NOBODY, NULL, NULL, 200},
@@ -385,7 +385,7 @@ static void every_route_answers_as_the_spec_says(void **state)
 	bool reached[256] = {false};
 	(void)state;
 	for (size_t s = 0; s < sizeof(walk) / sizeof(walk[0]); s++) {
-		const struct step *st = &walk[s];
+		const struct walk_step *st = &walk[s];
 		char path[256], auth[128], ctype[96], what[512] = "";
 		const char *headers[5] = {NULL, NULL, NULL, NULL, NULL};
 		int nh = 0;

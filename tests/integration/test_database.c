@@ -16,7 +16,7 @@
 #include <libpq-fe.h>
 
 #include "harness.h"
-#include "migrate.h"
+#include "store/migrate.h"
 
 static PGconn *connect_url(const char *url)
 {

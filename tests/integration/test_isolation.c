@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "dispatch/routes.h"
+#include "domain/webhook_sig.h"
 #include "harness.h"
-#include "routes.h"
-#include "webhook_sig.h"
 
 static struct server srv;
 
@@ -119,14 +119,14 @@ static char *digest_of_b(void)
 
 enum expect { NOT_FOUND, UNAUTHORIZED, CLEAN };
 
-struct step {
+struct walk_step {
 	const char *method, *path, *body;
 	enum expect expect;
 };
 
 /* {bc}: B's customer (A has none of that id); {bs} B's survey; {bk} B's key; {bw} B's
  * webhook source; {bx} its secret; {bt} B's tenant; {bi} B's identity verification secret. */
-static const struct step walk[] = {
+static const struct walk_step walk[] = {
     {"GET", "/healthz", NULL, CLEAN},
     {"GET", "/readyz", NULL, CLEAN},
     {"GET", "/metrics", NULL, CLEAN},

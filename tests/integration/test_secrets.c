@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
+#include "domain/webhook_sig.h"
 #include "harness.h"
-#include "webhook_sig.h"
 
 #define WEBHOOK_SECRET "whsec-do-not-leak-0123456789"
 #define WEBHOOK_SECRET2 "whsec-second-do-not-leak-42"

@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
+#include "domain/webhook_sig.h"
 #include "harness.h"
-#include "webhook_sig.h"
 
 #define SHOPIFY_SECRET "00000000000000000000000000000000" /* laravel-shopify's vector */
 #define WOO_SECRET "my-super-secret-private-key"          /* WooCommerce's docs */

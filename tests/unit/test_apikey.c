@@ -8,10 +8,11 @@
 
 #include <cmocka.h>
 
-#include "apikey.h"
-#include "auth.h"
-#include "hex.h"
-#include "router.h"
+#include "base/apikey.h"
+#include "base/hex.h"
+#include "dispatch/auth.h"
+#include "domain/scope.h"
+#include "http/router.h"
 
 static void generated_keys_are_well_formed_and_distinct(void **state)
 {
@@ -67,15 +68,15 @@ static void scopes_round_trip(void **state)
 {
 	char pg[64];
 	(void)state;
-	assert_int_equal(auth_scope_from_name("read"), SCOPE_READ);
-	assert_int_equal(auth_scope_from_name("Read"), 0);
-	auth_scopes_pg(SCOPE_READ | SCOPE_ADMIN | SCOPE_INGEST, pg, sizeof(pg));
+	assert_int_equal(scope_from_name("read"), SCOPE_READ);
+	assert_int_equal(scope_from_name("Read"), 0);
+	scopes_pg(SCOPE_READ | SCOPE_ADMIN | SCOPE_INGEST, pg, sizeof(pg));
 	assert_string_equal(pg, "{ingest,read,admin}");
-	assert_int_equal(auth_scopes_parse_pg(pg), SCOPE_READ | SCOPE_ADMIN | SCOPE_INGEST);
-	auth_scopes_pg(SCOPE_ALL, pg, sizeof(pg));
+	assert_int_equal(scopes_parse_pg(pg), SCOPE_READ | SCOPE_ADMIN | SCOPE_INGEST);
+	scopes_pg(SCOPE_ALL, pg, sizeof(pg));
 	assert_string_equal(pg, "{respond,ingest,read,points,admin}");
-	assert_int_equal(auth_scopes_parse_pg("{}"), 0);
-	json_t *names = auth_scopes_json(SCOPE_POINTS | SCOPE_RESPOND);
+	assert_int_equal(scopes_parse_pg("{}"), 0);
+	json_t *names = scopes_json(SCOPE_POINTS | SCOPE_RESPOND);
 	char *text = json_dumps(names, JSON_COMPACT);
 	assert_string_equal(text, "[\"respond\",\"points\"]");
 	free(text);

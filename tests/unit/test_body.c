@@ -8,9 +8,10 @@
 
 #include <cmocka.h>
 
-#include "body.h"
-#include "http.h"
-#include "sbuf.h"
+#include "base/json_util.h"
+#include "base/sbuf.h"
+#include "http/body.h"
+#include "http/http.h"
 
 static void pieces_accumulate(void **state)
 {
@@ -87,8 +88,8 @@ static void json_depth_counts_containers(void **state)
 	(void)state;
 	json_t *scalar = json_integer(1);
 	json_t *nested = json_loads("{\"a\":[1,{\"b\":[]}],\"c\":2}", 0, NULL);
-	assert_int_equal(http_json_depth(scalar), 0);
-	assert_int_equal(http_json_depth(nested), 4);
+	assert_int_equal(json_depth(scalar), 0);
+	assert_int_equal(json_depth(nested), 4);
 	json_decref(scalar);
 	json_decref(nested);
 }

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "client_ip.h"
+#include "base/client_ip.h"
 
 #define PROXIES "127.0.0.1/32, 10.0.0.0/8, ::1/128"
 

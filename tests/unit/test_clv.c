@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "clv.h"
+#include "domain/clv.h"
 
 static void the_formula(void **state)
 {

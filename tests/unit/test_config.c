@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "base/config.h"
 
 static const char *const *fake_env;
 

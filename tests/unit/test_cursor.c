@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "cursor.h"
+#include "base/cursor.h"
 
 static const unsigned char where_a[4] = {0x01, 0x23, 0x45, 0x67};
 static const unsigned char where_b[4] = {0x01, 0x23, 0x45, 0x68};

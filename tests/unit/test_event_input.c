@@ -9,8 +9,9 @@
 
 #include <cmocka.h>
 
-#include "currency.h"
-#include "event_input.h"
+#include "domain/currency.h"
+#include "domain/event_input.h"
+#include "domain/money.h"
 
 /* Parses text and returns the errors as compact JSON text (caller frees), or NULL when
  * the input was valid; *out receives the normalised events when valid. */
@@ -99,27 +100,27 @@ static void amounts(void **state)
 	char out[32];
 	(void)state;
 	json_t *v = json_string("0.0001");
-	assert_null(event_input_amount(v, out));
+	assert_null(money_from_json(v, out));
 	assert_string_equal(out, "0.0001");
 	json_decref(v);
 	const char *bad[] = {"-1", "1.23456",        "1e3", "12.", ".5", "abc",
 	                     "",   "12345678901234", NULL};
 	for (int i = 0; bad[i]; i++) {
 		v = json_string(bad[i]);
-		if (!event_input_amount(v, out))
+		if (!money_from_json(v, out))
 			fail_msg("accepted amount %s", bad[i]);
 		json_decref(v);
 	}
 	v = json_integer(1200);
-	assert_null(event_input_amount(v, out));
+	assert_null(money_from_json(v, out));
 	assert_string_equal(out, "1200");
 	json_decref(v);
 	v = json_real(0.1);
-	assert_null(event_input_amount(v, out));
+	assert_null(money_from_json(v, out));
 	assert_string_equal(out, "0.1");
 	json_decref(v);
 	v = json_true();
-	assert_non_null(event_input_amount(v, out));
+	assert_non_null(money_from_json(v, out));
 	json_decref(v);
 }
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "identity.h"
+#include "domain/identity.h"
 
 #define SECRET_A "lis_00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 #define SECRET_B "lis_ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "nps.h"
+#include "domain/nps.h"
 
 #define assert_close(a, b) assert_true(fabs((a) - (b)) < 1e-9)
 

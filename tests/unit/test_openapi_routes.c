@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "embedded.h"
-#include "routes.h"
+#include "base/embedded.h"
+#include "dispatch/routes.h"
 
 #define MAX_OPS 256
 #define MAX_QUERY 16

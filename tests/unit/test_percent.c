@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "percent.h"
+#include "domain/percent.h"
 
 static void rounded_to_two_decimals(void **state)
 {

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "points.h"
+#include "domain/points.h"
 
 static void cash_value_is_exact(void **state)
 {

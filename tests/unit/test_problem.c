@@ -8,8 +8,9 @@
 
 #include <cmocka.h>
 
-#include "problem.h"
-#include "validate.h"
+#include "base/json_util.h"
+#include "domain/validate.h"
+#include "http/problem.h"
 
 static void assert_json_equal(json_t *got, const char *want_text)
 {
@@ -55,7 +56,7 @@ static void validation_errors_carry_pointers(void **state)
 {
 	(void)state;
 	json_t *errors = json_array();
-	problem_error_add(errors, "/events/3/amount", "must be 0 or more");
+	json_error_add(errors, "/events/3/amount", "must be 0 or more");
 	json_t *p = problem_new(422, "validation", "1 field is invalid", errors);
 	assert_json_equal(p, "{\"type\":\"urn:loyaltyd:problem:validation\","
 	                     "\"title\":\"Unprocessable Content\",\"status\":422,"

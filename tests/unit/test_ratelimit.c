@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "ratelimit.h"
+#include "dispatch/ratelimit.h"
 
 static void burst_then_rate(void **state)
 {

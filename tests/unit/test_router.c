@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include "router.h"
+#include "domain/scope.h"
+#include "http/router.h"
 
 static int h(struct request *req)
 {

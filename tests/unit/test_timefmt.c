@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 static int64_t t(const char *s)
 {

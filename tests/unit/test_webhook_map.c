@@ -13,7 +13,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "webhook_map.h"
+#include "domain/money.h"
+#include "domain/webhook_map.h"
 
 static json_t *load(const char *dir, const char *name)
 {
@@ -292,17 +293,17 @@ static void shared_pieces(void **state)
 	(void)state;
 	int64_t u;
 	char out[32], id[129];
-	assert_int_equal(webhook_map_units("-10.00", &u), 0);
+	assert_int_equal(money_parse("-10.00", true, &u), 0);
 	assert_int_equal(u, -100000);
-	assert_int_equal(webhook_map_units("0.0125", &u), 0);
-	webhook_map_format_units(u, out);
+	assert_int_equal(money_parse("0.0125", true, &u), 0);
+	money_format(u, out);
 	assert_string_equal(out, "0.0125");
-	webhook_map_format_units(850000, out);
+	money_format(850000, out);
 	assert_string_equal(out, "85.00");
-	assert_int_equal(webhook_map_units("1.", &u), -1);
-	assert_int_equal(webhook_map_units("1.23456", &u), -1);
-	assert_int_equal(webhook_map_units("12345678901234", &u), -1);
-	assert_int_equal(webhook_map_units("", &u), -1);
+	assert_int_equal(money_parse("1.", true, &u), -1);
+	assert_int_equal(money_parse("1.23456", true, &u), -1);
+	assert_int_equal(money_parse("12345678901234", true, &u), -1);
+	assert_int_equal(money_parse("", true, &u), -1);
 	/* a guest id stays within 128 characters */
 	char email[200];
 	memset(email, 'a', 120);

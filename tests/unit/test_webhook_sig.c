@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "webhook_sig.h"
+#include "domain/webhook_sig.h"
 
 /* The bytes of a fixture file (caller frees); *len its size. */
 static char *fixture(const char *dir, const char *name, size_t *len)

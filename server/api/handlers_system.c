@@ -1,0 +1,61 @@
+/* handlers_system.c - health, readiness, metrics and the OpenAPI document. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "base/embedded.h"
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/problem.h"
+#include "store/migrate.h"
+
+enum step handle_healthz(struct request *req)
+{
+	static const char body[] = "{\"status\":\"ok\"}";
+	return http_reply_static(req, 200, "application/json", body, sizeof(body) - 1);
+}
+
+static enum db_status read_schema_version(struct db *db, void *arg)
+{
+	PGresult *res = NULL;
+	enum db_status st = db_query(db, SQL_SCHEMA_VERSION, 0, NULL, &res);
+	if (st != DB_OK)
+		return st;
+	*(long *)arg = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return DB_OK;
+}
+
+enum step handle_readyz(struct request *req)
+{
+	long version = -1;
+	char detail[128];
+	enum db_status st = db_read(req->app->pool, NULL, read_schema_version, &version);
+	if (st != DB_OK) {
+		http_header_add(req, "Retry-After", "1");
+		return problem_reply(req, 503, "not-ready", "the database is not reachable");
+	}
+	if (version != migrate_latest_version()) {
+		snprintf(detail, sizeof(detail), "the schema is at version %ld, loyaltyd needs %d",
+		         version, migrate_latest_version());
+		http_header_add(req, "Retry-After", "5");
+		return problem_reply(req, 503, "not-ready", detail);
+	}
+	return http_reply_json(
+	    req, 200, json_pack("{s:s, s:i}", "status", "ready", "schema_version", (int)version));
+}
+
+enum step handle_metrics(struct request *req)
+{
+	size_t len = 0;
+	char *text = metrics_render(req->app, &len);
+	if (!text)
+		return STEP_FAILED;
+	return http_reply_owned(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+}
+
+enum step handle_openapi(struct request *req)
+{
+	return http_reply_static(req, 200, "application/yaml", embedded_openapi.data,
+	                         embedded_openapi.len);
+}
