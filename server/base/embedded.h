@@ -1,8 +1,9 @@
 /* embedded.h - files compiled into the binary at build time (cmake/embed.cmake).
  *
- * sql/migrations/NNNN_name.sql, sql/queries/name.sql, sql/reports/name.sql, openapi.yaml
- * and the web assets become static arrays. Every array is NUL-terminated, so data can be used as a
- * C string; len excludes the terminator. Nothing here is allocated or freed. */
+ * sql/migrations/NNNN_name.sql, sql/functions/NN_name.sql, sql/queries/name.sql,
+ * sql/reports/name.sql, openapi.yaml and the web assets become static arrays. Every array
+ * is NUL-terminated, so data can be used as a C string; len excludes the terminator.
+ * Nothing here is allocated or freed. */
 #ifndef LOYALTYD_EMBEDDED_H
 #define LOYALTYD_EMBEDDED_H
 
@@ -17,6 +18,10 @@ struct embedded_file {
 /* Migrations sorted by file name, so by their NNNN version. */
 extern const struct embedded_file embedded_migrations[];
 extern const size_t embedded_migrations_count;
+
+/* SQL functions sorted by file name, so by their NN: the order migrate applies them in. */
+extern const struct embedded_file embedded_functions[];
+extern const size_t embedded_functions_count;
 
 /* Queries, indexed by enum sql_query (embedded_ids.h): SQL_<NAME>. */
 extern const struct embedded_file embedded_queries[];

@@ -1,4 +1,4 @@
-/* migrate.c - schema migrations. */
+/* migrate.c - schema migrations, then the SQL functions (sql/functions/). */
 #include "store/migrate.h"
 
 #include <libpq-fe.h>
@@ -44,11 +44,13 @@ static PGconn *connect_to(const char *url, char *err, size_t errlen)
 	return conn;
 }
 
+/* A file of only comments (a migration whose functions moved to sql/functions/) is an empty
+ * query: done, nothing to do. */
 static int exec_ok(PGconn *conn, const char *sql, char *err, size_t errlen)
 {
 	PGresult *r = PQexec(conn, sql);
-	int ok =
-	    r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
 	if (!ok)
 		snprintf(err, errlen, "%s", PQerrorMessage(conn));
 	PQclear(r);
@@ -80,32 +82,49 @@ fail:
 	return -2;
 }
 
+/* Applies one migration and records it, inside the caller's transaction. */
 static int apply_one(PGconn *conn, const struct embedded_file *f, int version, char *err,
                      size_t errlen)
 {
 	char v[16];
-	PGresult *r = NULL;
-	if (exec_ok(conn, "BEGIN", err, errlen) != 0)
-		return -1;
 	if (exec_ok(conn, f->data, err, errlen) != 0)
-		goto rollback;
+		return -1;
 	snprintf(v, sizeof(v), "%d", version);
 	const char *params[] = {v, f->name};
-	r = PQexecParams(conn, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
+	PGresult *r =
+	    PQexecParams(conn, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", 2,
 	                 NULL, params, NULL, NULL, 0);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+	int ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
 		snprintf(err, errlen, "%s", PQerrorMessage(conn));
-		goto rollback;
-	}
 	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+/* The missing migrations in order, then every function file in order (each a CREATE OR
+ * REPLACE), in one transaction: a migration that names a function (a trigger, a policy)
+ * creates a placeholder, which the function files replace before anything commits. */
+static int apply_all(PGconn *conn, int current, char *err, size_t errlen)
+{
+	char step_err[512];
+	for (size_t i = 0; i < embedded_migrations_count; i++) {
+		const struct embedded_file *f = &embedded_migrations[i];
+		int v = version_of(f);
+		if (v <= current)
+			continue;
+		if (apply_one(conn, f, v, step_err, sizeof(step_err)) != 0) {
+			snprintf(err, errlen, "migration %s failed: %s", f->name, step_err);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < embedded_functions_count; i++) {
+		const struct embedded_file *f = &embedded_functions[i];
+		if (exec_ok(conn, f->data, step_err, sizeof(step_err)) != 0) {
+			snprintf(err, errlen, "function file %s failed: %s", f->name, step_err);
+			return -1;
+		}
+	}
 	return exec_ok(conn, "COMMIT", err, errlen);
-rollback:
-	PQclear(r);
-	{
-		char ignored[8];
-		(void)exec_ok(conn, "ROLLBACK", ignored, sizeof(ignored));
-	}
-	return -1;
 }
 
 int migrate_run(const char *url, char *err, size_t errlen)
@@ -137,19 +156,24 @@ int migrate_run(const char *url, char *err, size_t errlen)
 		goto fail;
 	}
 	for (size_t i = 0; i < embedded_migrations_count; i++) {
+		if (version_of(&embedded_migrations[i]) < 0) {
+			snprintf(err, errlen, "migration %s: name must be NNNN_name.sql",
+			         embedded_migrations[i].name);
+			goto fail;
+		}
+	}
+	if (exec_ok(conn, "BEGIN", err, errlen) != 0)
+		goto fail;
+	if (apply_all(conn, current, err, errlen) != 0) {
+		char ignored[8];
+		(void)exec_ok(conn, "ROLLBACK", ignored, sizeof(ignored));
+		goto fail;
+	}
+	for (size_t i = 0; i < embedded_migrations_count; i++) {
 		const struct embedded_file *f = &embedded_migrations[i];
 		int v = version_of(f);
-		if (v < 0) {
-			snprintf(err, errlen, "migration %s: name must be NNNN_name.sql", f->name);
-			goto fail;
-		}
 		if (v <= current)
 			continue;
-		char step_err[512];
-		if (apply_one(conn, f, v, step_err, sizeof(step_err)) != 0) {
-			snprintf(err, errlen, "migration %s failed: %s", f->name, step_err);
-			goto fail;
-		}
 		json_t *fields = json_pack("{s:s, s:i}", "migration", f->name, "version", v);
 		log_event(LOG_INFO, "migration applied", fields);
 		applied++;

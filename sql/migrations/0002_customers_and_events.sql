@@ -1,10 +1,7 @@
 -- Customers and their events: what every report is computed from.
 
--- RFC 3339 in UTC with microseconds, the one timestamp format of the API.
-CREATE FUNCTION rfc3339(ts timestamptz) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    RETURN to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
-COMMENT ON FUNCTION rfc3339(timestamptz) IS 'Formats a timestamp as the API does: RFC 3339, UTC, microseconds.';
+-- Defined in sql/functions/ (re-created after the migrations on every migrate):
+--   01_rfc3339.sql
 
 CREATE TABLE customers (
     tenant_id   uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -63,21 +60,6 @@ CREATE INDEX events_type_time ON events (tenant_id, type, occurred_at) INCLUDE (
 -- Refunds find their order.
 CREATE INDEX events_order ON events (tenant_id, order_id) WHERE order_id IS NOT NULL;
 
--- The API's representations, defined once for every query that returns them.
-CREATE FUNCTION customer_json(c customers) RETURNS json
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN json_build_object(
-        'external_id', c.external_id, 'email', c.email, 'name', c.name, 'phone', c.phone,
-        'signup_at', rfc3339(c.signup_at), 'birthday', c.birthday::text,
-        'attributes', c.attributes, 'tags', c.tags,
-        'created_at', rfc3339(c.created_at), 'updated_at', rfc3339(c.updated_at));
-COMMENT ON FUNCTION customer_json(customers) IS 'A customer as the API shows it.';
-
-CREATE FUNCTION event_json(e events, customer_external_id text) RETURNS json
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN json_build_object(
-        'id', e.client_id, 'customer_id', customer_external_id, 'type', e.type,
-        'occurred_at', rfc3339(e.occurred_at), 'amount', e.amount::text,
-        'currency', e.currency, 'order_id', e.order_id, 'properties', e.properties,
-        'received_at', rfc3339(e.received_at));
-COMMENT ON FUNCTION event_json(events, text) IS 'An event as the API shows it; id is the client''s id (null when none was given).';
+-- Defined in sql/functions/ (re-created after the migrations on every migrate):
+--   06_customer_json.sql
+--   07_event_json.sql

@@ -52,21 +52,6 @@ WHERE r.customer_id IS NOT NULL
 ORDER BY r.tenant_id, r.customer_id, r.responded_at DESC, r.id DESC;
 COMMENT ON VIEW customer_nps_latest IS 'Each customer''s latest NPS answer and its category (promoter 9-10, passive 7-8, detractor 0-6).';
 
-CREATE FUNCTION survey_json(s surveys, responses bigint) RETURNS json
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN json_build_object('id', s.id, 'name', s.name, 'kind', s.kind, 'question', s.question,
-                             'follow_up_questions', s.follow_up_questions,
-                             'created_at', rfc3339(s.created_at), 'response_count', responses);
-COMMENT ON FUNCTION survey_json(surveys, bigint) IS 'A survey as the API shows it.';
-
-CREATE FUNCTION survey_response_json(r survey_responses, customer_external_id text, kind text) RETURNS json
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN json_build_object('id', r.client_id, 'survey_id', r.survey_id,
-                             'customer_id', customer_external_id, 'score', r.score,
-                             'category', CASE WHEN kind = 'csat' THEN NULL
-                                              WHEN r.score >= 9 THEN 'promoter'
-                                              WHEN r.score >= 7 THEN 'passive' ELSE 'detractor' END,
-                             'comment', r.comment, 'channel', r.channel, 'answers', r.answers,
-                             'responded_at', rfc3339(r.responded_at),
-                             'received_at', rfc3339(r.received_at));
-COMMENT ON FUNCTION survey_response_json(survey_responses, text, text) IS 'A survey answer as the API shows it; category only for NPS.';
+-- Defined in sql/functions/ (re-created after the migrations on every migrate):
+--   08_survey_json.sql
+--   09_survey_response_json.sql

@@ -19,35 +19,5 @@ COMMENT ON COLUMN points_ledger.program_version IS 'The programme version in for
 COMMENT ON COLUMN points_ledger.expires_at IS 'When the lot lapses (earned + expiry_days); null: never.';
 CREATE INDEX points_ledger_customer ON points_ledger (tenant_id, customer_id, id);
 
--- A customer's points at instant at: lots are consumed in order of expiry (then age) by
--- every negative entry; a lot's remainder is what the consumption did not reach.
-CREATE FUNCTION points_state(t uuid, c bigint, at timestamptz, window_days integer)
-RETURNS TABLE (balance bigint, lapsed bigint, expiring_points bigint, expiring_at timestamptz,
-               lifetime_earned bigint, lifetime_redeemed bigint, earned_in_window bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-    WITH l AS (
-        SELECT * FROM points_ledger WHERE tenant_id = t AND customer_id = c
-    ), consumed AS (
-        SELECT coalesce(-sum(points), 0) AS used FROM l WHERE points < 0
-    ), lots AS (
-        SELECT expires_at, points,
-               sum(points) OVER (ORDER BY expires_at NULLS LAST, created_at, id) AS upto
-        FROM l WHERE points > 0
-    ), remaining AS (
-        SELECT expires_at, greatest(0, least(points, upto - (SELECT used FROM consumed))) AS left_over
-        FROM lots
-    ), next_expiry AS (
-        SELECT min(expires_at) AS at FROM remaining WHERE left_over > 0 AND expires_at > at
-    )
-    SELECT
-        coalesce((SELECT sum(left_over) FROM remaining WHERE expires_at IS NULL OR expires_at > at), 0)::bigint,
-        coalesce((SELECT sum(left_over) FROM remaining WHERE expires_at <= at), 0)::bigint,
-        (SELECT sum(left_over) FROM remaining, next_expiry n WHERE remaining.expires_at = n.at)::bigint,
-        (SELECT n.at FROM next_expiry n),
-        coalesce((SELECT sum(points) FROM l WHERE kind = 'earn'), 0)::bigint,
-        coalesce((SELECT -sum(points) FROM l WHERE kind = 'redeem'), 0)::bigint,
-        coalesce((SELECT sum(points) FROM l WHERE kind = 'earn'
-                  AND created_at > at - make_interval(days => window_days)), 0)::bigint;
-END;
-COMMENT ON FUNCTION points_state(uuid, bigint, timestamptz, integer) IS 'Balance, lapsed-but-unwritten points, next expiry, lifetime figures and points earned in the tier window of one customer.';
+-- Defined in sql/functions/ (re-created after the migrations on every migrate):
+--   13_points_state.sql

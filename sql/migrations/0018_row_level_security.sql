@@ -29,15 +29,13 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO lo
 -- the migrations' own bookkeeping is read (readyz, the start-up check), never written
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM loyaltyd_app;
 
--- The tenant the current unit of work may see: loyaltyd.tenant; none (null) when it is
--- unset or empty. One tenant, compared by equality: the planner then folds the policy into
--- the query's own "tenant_id = $1" (one equivalence class) and estimates rows as without
--- it. A list (tenant_id = ANY (…)) was tried first: its unknown selectivity, multiplied
--- with the query's own, turned the RFM scoring into a nested loop 17 times as slow.
+-- The tenant the current unit of work may see: loyaltyd_tenant(), defined in
+-- sql/functions/05_loyaltyd_tenant.sql, which migrate applies after the migrations in the
+-- same transaction. The policies below must name it, so on a new database they name a
+-- placeholder (never run: it is replaced before commit).
 CREATE FUNCTION loyaltyd_tenant() RETURNS uuid
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN nullif(current_setting('loyaltyd.tenant', true), '')::uuid;
-COMMENT ON FUNCTION loyaltyd_tenant() IS 'The tenant id in the setting loyaltyd.tenant (null when unset): what row-level security lets the current work see.';
+LANGUAGE plpgsql STABLE
+AS $$ BEGIN RAISE EXCEPTION 'placeholder: see sql/functions/05_loyaltyd_tenant.sql'; END $$;
 
 DO $$
 DECLARE
@@ -62,61 +60,9 @@ ALTER VIEW customer_nps_latest SET (security_invoker = true);
 
 -- ---- what must cross tenants, and nothing more ----
 
--- Active keys whose clear prefix matches (before the caller's tenant is known); the
--- caller compares the hashes in constant time.
-CREATE FUNCTION key_lookup(prefix text)
-RETURNS TABLE (id uuid, tenant_id uuid, key_hash text, scopes text[])
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-BEGIN ATOMIC
-    SELECT k.id, k.tenant_id, encode(k.key_hash, 'hex'), k.scopes
-    FROM api_keys k
-    WHERE k.key_prefix = prefix AND k.revoked_at IS NULL
-    LIMIT 4;
-END;
-REVOKE ALL ON FUNCTION key_lookup(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION key_lookup(text) TO loyaltyd_app;
-
--- A new tenant; the caller then names it in loyaltyd.tenant to give it its first key.
-CREATE FUNCTION tenant_create(tenant_name text)
-RETURNS TABLE (id uuid, name text, created_at text)
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-BEGIN ATOMIC
-    INSERT INTO tenants AS t (name) VALUES (tenant_name)
-    RETURNING t.id, t.name, rfc3339(t.created_at);
-END;
-REVOKE ALL ON FUNCTION tenant_create(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tenant_create(text) TO loyaltyd_app;
-
--- One batch of the expiry task (as points_expiry_batch did): customers of any tenant with
--- a lot that lapsed after their watermark, locked so that other loyaltyd processes take
--- others; the task then works on each under its own tenant.
-CREATE FUNCTION points_expiry_due(batch integer)
-RETURNS TABLE (tenant_id uuid, customer_id bigint)
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-BEGIN ATOMIC
-    SELECT c.tenant_id, c.id
-    FROM customers c
-    WHERE (c.tenant_id, c.id) IN (
-        SELECT l.tenant_id, l.customer_id
-        FROM points_ledger l
-        LEFT JOIN points_expiry_watermark w
-               ON w.tenant_id = l.tenant_id AND w.customer_id = l.customer_id
-        WHERE l.expires_at IS NOT NULL AND l.expires_at <= now()
-          AND (w.through IS NULL OR l.expires_at > w.through)
-        LIMIT batch)
-    FOR NO KEY UPDATE OF c SKIP LOCKED;
-END;
-REVOKE ALL ON FUNCTION points_expiry_due(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION points_expiry_due(integer) TO loyaltyd_app;
-
--- Fresh statistics on the tables the reports read, after an import (only their owner may
--- ANALYZE them).
-CREATE FUNCTION loyaltyd_analyze() RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-BEGIN
-    ANALYZE events, customers, customer_rollups, points_ledger, points_accounts;
-END;
-$$;
-REVOKE ALL ON FUNCTION loyaltyd_analyze() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION loyaltyd_analyze() TO loyaltyd_app;
+-- SECURITY DEFINER functions, with their grants to loyaltyd_app, defined in sql/functions/
+-- (re-created after the migrations on every migrate):
+--   37_key_lookup.sql
+--   38_tenant_create.sql
+--   23_points_expiry_due.sql
+--   39_loyaltyd_analyze.sql

@@ -30,14 +30,5 @@ CREATE POLICY tenant_isolation ON identity_secrets
     USING (tenant_id = loyaltyd_tenant()) WITH CHECK (tenant_id = loyaltyd_tenant());
 GRANT SELECT, INSERT, UPDATE, DELETE ON identity_settings, identity_secrets TO loyaltyd_app;
 
--- The settings as the API shows them: never a secret, only ids, dates and fingerprints.
-CREATE FUNCTION identity_json(t uuid) RETURNS json
-    LANGUAGE sql STABLE
-    RETURN json_build_object(
-        'required', coalesce((SELECT s.required FROM identity_settings s WHERE s.tenant_id = t), false),
-        'secrets', (SELECT coalesce(json_agg(json_build_object(
-                                'id', k.id,
-                                'fingerprint', left(encode(sha256(convert_to(k.secret, 'UTF8')), 'hex'), 12),
-                                'created_at', rfc3339(k.created_at)) ORDER BY k.created_at, k.id), '[]')
-                    FROM identity_secrets k WHERE k.tenant_id = t));
-COMMENT ON FUNCTION identity_json(uuid) IS 'A tenant''s identity verification settings as the API shows them (never a secret).';
+-- Defined in sql/functions/ (re-created after the migrations on every migrate):
+--   36_identity_json.sql

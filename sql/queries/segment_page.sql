@@ -1,7 +1,7 @@
 -- One page of a segment's customers in row order, each with their RFM figures
--- (segment_members(), migration 0021): $1 tenant, $2 segment, $3 days, $4 pct, $5 as_of
--- (report_instant; NULL: now), $6 tz, $7 programme (jsonb) or NULL, $8 the cursor (last
--- row id seen) or NULL, $9 rows.
+-- (segment_members(), sql/functions/31_segment_members.sql): $1 tenant, $2 segment,
+-- $3 days, $4 pct, $5 as_of (report_instant; NULL: now), $6 tz, $7 programme (jsonb) or
+-- NULL, $8 the cursor (last row id seen) or NULL, $9 rows.
 SELECT c.id,
        json_build_object(
            'external_id', c.external_id, 'email', c.email, 'name', c.name,
