@@ -3,9 +3,10 @@
 # 'apt-get update' at most. Usage: scripts/deps.sh run|test|bench
 set -euo pipefail
 
-# nodejs and npm: the build installs the dashboard's charting library from web/'s lock file
+# nodejs and npm: the build installs the dashboard's charting library from web/'s lock file;
+# jq and openssl: the README's walk-through reads answers with jq and signs with openssl
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev
-      postgresql-15 postgresql-client-15 curl util-linux nodejs npm)
+      postgresql-15 postgresql-client-15 curl util-linux nodejs npm jq openssl)
 if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
   # slowhttptest: the slow-client tests; clang with libFuzzer: the fuzz targets;
   # chromium: the dashboard and widget tests (driven by playwright-core from npm)
