@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sends the UCI Online Retail data set (../shared/data/online_retail) through
+"""Sends the UCI Online Retail data set (a gzipped CSV, not in the repository) through
 POST /v1/events in batches of 1,000, as its README says loyaltyd reads it: rows without a
 CustomerID, cancelled invoices (InvoiceNo "C…") and rows with Quantity or UnitPrice <= 0
 are skipped; each remaining invoice is one order event: id "inv-<InvoiceNo>", customer_id

@@ -2,10 +2,13 @@
 # Real data (retention/RFM issue): loads the UCI Online Retail data set through
 # POST /v1/events (bench/online_retail.py), then times the cohort, retention and RFM
 # reports over it (curl time_total, median of 5 after one warm-up) and prints what they
-# yield. Usage: bench/online_retail.sh [DATA_GZ]
+# yield. Usage: bench/online_retail.sh DATA_GZ, a gzipped CSV of the data set (UCI
+# Machine Learning Repository, "Online Retail",
+# https://archive.ics.uci.edu/dataset/352/online+retail) with at least the columns
+# InvoiceNo, Quantity, InvoiceDate, UnitPrice and CustomerID; it is not in the repository.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-data=${1:-$bench_root/../shared/data/online_retail/online_retail_databricks_byday_combined.csv.gz}
+data=${1:?usage: bench/online_retail.sh DATA_GZ (the Online Retail CSV, gzipped)}
 
 bench_build loyaltyd
 bench_cluster
