@@ -45,7 +45,7 @@ while IFS= read -r file; do
   done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
 done < <(find . -name '*.[ch]' | sort)
 if ! tsort "$edges" >/dev/null 2>"$edges.err"; then
-  echo "include cycle among modules:"; grep -v '^tsort: input contains a loop' "$edges.err" | sed 's/^tsort: /  /'
+  echo "include cycle among modules:"; grep -v 'input contains a loop' "$edges.err" | sed 's/^tsort: /  /'
   bad=1
 fi
 rm -f "$edges.err"

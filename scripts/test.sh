@@ -24,6 +24,9 @@ if ! clang-format --dry-run --Werror server/*.c server/*/*.[ch] tests/unit/*.c t
   exit 1
 fi
 
+echo "== layers (server/'s includes one way, no cycle)"
+scripts/check_layers.sh
+
 echo "== web (npm ci of web/ from its lock file)"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
 

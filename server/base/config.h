@@ -1,6 +1,6 @@
 /* config.h - configuration of loyaltyd, read once from the environment at start-up.
  *
- * Every setting is one row of the table in server/config.c: its variable, default,
+ * Every setting is one row of the table in server/base/config.c: its variable, default,
  * bounds and help text. After config_load() the struct is read-only for the process. */
 #ifndef LOYALTYD_CONFIG_H
 #define LOYALTYD_CONFIG_H

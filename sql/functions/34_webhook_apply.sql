@@ -1,7 +1,7 @@
 -- Applies one verified, mapped delivery of source kind src for tenant t, once: a delivery
 -- key seen in the last 7 days answers {"outcome": "duplicate"} and changes nothing
 -- (a concurrent repeat waits for the first and then sees it). cmd is what the mapper made
--- of the payload (server/webhook_map.h):
+-- of the payload (server/domain/webhook_map.h):
 --   {"type": "customer", "customer": {…}}
 --   {"type": "order", "customer": {…}|null, "order": {"id", "placed_at", "amount",
 --    "currency", "paid", "cancelled_at", "cancel_reason", "refunds": {id: {amount, at}}}}

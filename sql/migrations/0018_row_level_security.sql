@@ -2,7 +2,7 @@
 -- query. loyaltyd works as the role loyaltyd_app (LOYALTYD_DB_ROLE, set on each of its
 -- connections), which owns nothing and has no BYPASSRLS, so every policy below applies to
 -- it; the tenant a unit of work may see is named in the setting loyaltyd.tenant, set by
--- loyaltyd (server/db.c) before the work (a request's tenant; a group commit stores the
+-- loyaltyd (server/store/db.c) before the work (a request's tenant; a group commit stores the
 -- requests of one tenant), or none, and then no row is visible. The few things that
 -- must cross tenants (finding a key by its prefix before its tenant is known, creating a
 -- tenant, finding the customers whose points lapsed, ANALYZE) are SECURITY DEFINER
