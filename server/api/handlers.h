@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "base/cursor.h"
+#include "base/page.h"
 #include "http/request.h"
 #include "store/db.h"
 
@@ -80,6 +81,22 @@ struct page_params {
  * on). Returns STEP_GO_ON, or a step that ended the request (a 400 naming the parameter). */
 enum step handlers_page_params(struct request *req, const char *list, const char *extra,
                                struct page_params *p);
+
+/* The parameters of a list in time order: ?limit=, ?cursor=, ?from= and ?to=. */
+struct time_page_params {
+	struct page_params page;
+	char from[32], to[32]; /* RFC 3339, "" when absent */
+};
+
+/* Parses limit, cursor, from and to of the list named list (as handlers_page_params).
+ * STEP_GO_ON, or the step of a 400 naming the parameter. */
+enum step handlers_time_page_params(struct request *req, const char *list,
+                                    struct time_page_params *t);
+
+/* Splits t's cursor (handlers_time_id_cursor) and writes the page a store reads into out.
+ * STEP_GO_ON, or the step of a 400 naming the cursor. */
+enum step handlers_time_page(struct request *req, struct time_page_params *t,
+                             struct time_page *out);
 
 /* Replies status with json, a JSON text the database rendered (malloc'd; the reply owns
  * and frees it). Returns as a handler does. */

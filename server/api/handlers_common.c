@@ -177,3 +177,23 @@ enum step handlers_report_failed(struct request *req, enum db_status st)
 	}
 	return problem_db(req, st);
 }
+
+enum step handlers_time_page_params(struct request *req, const char *list,
+                                    struct time_page_params *t)
+{
+	enum step rc;
+	if ((rc = handlers_page_params(req, list, NULL, &t->page)) != STEP_GO_ON ||
+	    (rc = handlers_time_param(req, "from", t->from)) != STEP_GO_ON)
+		return rc;
+	return handlers_time_param(req, "to", t->to);
+}
+
+enum step handlers_time_page(struct request *req, struct time_page_params *t, struct time_page *out)
+{
+	enum step rc = handlers_time_id_cursor(req, &t->page, &out->after_time, &out->after_id);
+	out->from = t->from[0] ? t->from : NULL;
+	out->to = t->to[0] ? t->to : NULL;
+	out->limit = t->page.limit;
+	out->cursor_scope = t->page.scope;
+	return rc;
+}

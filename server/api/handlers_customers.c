@@ -117,27 +117,20 @@ enum step handle_customer_export(struct request *req)
 enum step handle_customer_events(struct request *req)
 {
 	const char *id = handlers_external_id(req, "external_id");
-	struct page_params p;
+	struct time_page_params t;
 	struct event_filter f = {0};
-	char from[32], to[32];
 	char *page = NULL;
 	size_t len = 0;
 	bool found = false;
 	enum step rc;
 	if (!id)
 		return STEP_ANSWERED;
-	if ((rc = handlers_page_params(req, "events", NULL, &p)) != STEP_GO_ON ||
-	    (rc = handlers_time_param(req, "from", from)) != STEP_GO_ON ||
-	    (rc = handlers_time_param(req, "to", to)) != STEP_GO_ON)
+	if ((rc = handlers_time_page_params(req, "events", &t)) != STEP_GO_ON)
 		return rc;
 	if (http_query(req, "type", &f.type) != 0 || (f.type && !event_input_type_ok(f.type)))
 		return handlers_bad_parameter(req, "type", "must be an event type");
-	if ((rc = handlers_time_id_cursor(req, &p, &f.after_time, &f.after_id)) != STEP_GO_ON)
+	if ((rc = handlers_time_page(req, &t, &f.page)) != STEP_GO_ON)
 		return rc;
-	f.from = from[0] ? from : NULL;
-	f.to = to[0] ? to : NULL;
-	f.limit = p.limit;
-	f.cursor_scope = p.scope;
 	enum db_status st =
 	    events_list(req->app->pool, req->who.tenant_id, id, &f, &page, &len, &found);
 	if (st != DB_OK)

@@ -195,10 +195,10 @@ out:
 
 enum step handle_response_list(struct request *req)
 {
-	struct page_params p;
+	struct time_page_params t;
 	struct response_filter f = {0};
 	struct survey_info info;
-	char from[32], to[32], *survey = NULL, *page = NULL;
+	char *survey = NULL, *page = NULL;
 	const char *category = NULL;
 	size_t len = 0;
 	enum step rc;
@@ -206,9 +206,7 @@ enum step handle_response_list(struct request *req)
 	free(survey);
 	if (!id)
 		return req->status ? STEP_ANSWERED : STEP_FAILED;
-	if ((rc = handlers_page_params(req, "responses", NULL, &p)) != STEP_GO_ON ||
-	    (rc = handlers_time_param(req, "from", from)) != STEP_GO_ON ||
-	    (rc = handlers_time_param(req, "to", to)) != STEP_GO_ON)
+	if ((rc = handlers_time_page_params(req, "responses", &t)) != STEP_GO_ON)
 		return rc;
 	if (http_query(req, "category", &category) != 0)
 		return handlers_bad_parameter(req, "category", "is malformed");
@@ -234,12 +232,8 @@ enum step handle_response_list(struct request *req)
 		return handlers_bad_parameter(req, "channel", "is malformed");
 	if (http_query(req, "q", &f.q) != 0 || (f.q && (!validate_utf8(f.q) || strlen(f.q) > 400)))
 		return handlers_bad_parameter(req, "q", "must be UTF-8 text of at most 400 bytes");
-	if ((rc = handlers_time_id_cursor(req, &p, &f.after_time, &f.after_id)) != STEP_GO_ON)
+	if ((rc = handlers_time_page(req, &t, &f.page)) != STEP_GO_ON)
 		return rc;
-	f.from = from[0] ? from : NULL;
-	f.to = to[0] ? to : NULL;
-	f.limit = p.limit;
-	f.cursor_scope = p.scope;
 	enum db_status st =
 	    responses_list(req->app->pool, req->who.tenant_id, id, info.kind, &f, &page, &len);
 	if (st != DB_OK)

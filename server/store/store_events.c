@@ -74,20 +74,21 @@ static enum db_status do_list(struct db *db, void *arg)
 		return st;
 	}
 	*a->found = true;
-	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
-	const char *params[] = {a->tenant_id, customer,      a->external_id, f->type, f->from,
-	                        f->to,        f->after_time, f->after_id,    limit};
+	snprintf(limit, sizeof(limit), "%d", f->page.limit + 1);
+	const char *params[] = {a->tenant_id, customer,   a->external_id,     f->type,
+	                        f->page.from, f->page.to, f->page.after_time, f->page.after_id,
+	                        limit};
 	st = db_query(db, SQL_EVENTS_LIST, 9, params, &res);
 	free(customer);
 	if (st != DB_OK)
 		return st;
 	char payload[96] = "";
-	if (PQntuples(res) > f->limit)
-		snprintf(payload, sizeof(payload), "%s|%s", PQgetvalue(res, f->limit - 1, 0),
-		         PQgetvalue(res, f->limit - 1, 1));
+	if (PQntuples(res) > f->page.limit)
+		snprintf(payload, sizeof(payload), "%s|%s", PQgetvalue(res, f->page.limit - 1, 0),
+		         PQgetvalue(res, f->page.limit - 1, 1));
 	free(*a->page);
-	*a->page =
-	    page_render(res, 2, f->limit, f->cursor_scope, payload[0] ? payload : NULL, a->len);
+	*a->page = page_render(res, 2, f->page.limit, f->page.cursor_scope,
+	                       payload[0] ? payload : NULL, a->len);
 	PQclear(res);
 	return *a->page ? DB_OK : DB_ERROR;
 }

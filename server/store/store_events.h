@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/page.h"
 #include "store/db.h"
 
 /* Stores a set of validated, normalised events (event_input.h) in one transaction with
@@ -27,11 +28,7 @@ events_store_on(struct db *db, const char *events_json, long *accepted);
 
 struct event_filter {
 	const char *type;
-	const char *from, *to;  /* RFC 3339, half-open [from, to) */
-	const char *after_time; /* cursor: occurred_at and id of the last event seen */
-	const char *after_id;
-	int limit;
-	const char *cursor_scope; /* of next_cursor (cursor.h) */
+	struct time_page page; /* the cursor: occurred_at and id of the last event seen */
 };
 
 /* One page of a customer's events in time order. *found is false (and *page NULL) when

@@ -161,12 +161,13 @@ enum db_status responses_list(struct pool *pool, const char *tenant_id, const ch
                               size_t *len)
 {
 	char limit_text[16];
-	snprintf(limit_text, sizeof(limit_text), "%d", f->limit + 1);
-	const char *params[] = {tenant_id,      kind,        survey_id, f->score_min, f->score_max,
-	                        f->has_comment, f->from,     f->to,     f->channel,   f->q,
-	                        f->after_time,  f->after_id, limit_text};
-	struct list_args a = {SQL_RESPONSE_LIST, params, 13, f->limit, 2, 2,
-	                      f->cursor_scope,   page,   len};
+	snprintf(limit_text, sizeof(limit_text), "%d", f->page.limit + 1);
+	const char *params[] = {tenant_id,    kind,           survey_id,          f->score_min,
+	                        f->score_max, f->has_comment, f->page.from,       f->page.to,
+	                        f->channel,   f->q,           f->page.after_time, f->page.after_id,
+	                        limit_text};
+	struct list_args a = {SQL_RESPONSE_LIST,    params, 13, f->page.limit, 2, 2,
+	                      f->page.cursor_scope, page,   len};
 	*page = NULL;
 	return db_read(pool, tenant_id, do_list, &a);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/page.h"
 #include "domain/response_input.h"
 #include "store/db.h"
 
@@ -43,10 +44,8 @@ responses_create(struct pool *pool, const char *tenant_id, const char *survey_id
 struct response_filter {
 	const char *score_min, *score_max; /* from the category */
 	const char *has_comment;           /* "true", "false" or NULL */
-	const char *from, *to, *channel, *q;
-	const char *after_time, *after_id; /* cursor */
-	int limit;
-	const char *cursor_scope; /* of next_cursor (cursor.h) */
+	const char *channel, *q;
+	struct time_page page; /* the cursor: responded_at and id of the last answer seen */
 };
 
 /* One page of a survey's answers, newest first. */
