@@ -396,6 +396,40 @@ json_t *response_json(const struct response *r)
 	return r->body ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
 }
 
+int json_matches(const json_t *got, const char *expected)
+{
+	json_error_t error;
+	json_t *want = json_loads(expected, 0, &error);
+	if (!want) {
+		fprintf(stderr, "json_matches: the expected text is no JSON (%s): %s\n", error.text,
+		        expected);
+		return 0;
+	}
+	int ok = got && json_equal(got, want);
+	if (!ok) {
+		char *g = got ? json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		char *w = json_dumps(want, JSON_COMPACT | JSON_SORT_KEYS);
+		fprintf(stderr, "got  %s\nwant %s\n", g ? g : "(no JSON)", w);
+		free(g);
+		free(w);
+	}
+	json_decref(want);
+	return ok;
+}
+
+int response_json_equal(const struct response *r, const char *expected, const char *const *ignore)
+{
+	json_t *got = response_json(r);
+	for (const char *const *k = ignore; got && k && *k; k++)
+		json_object_del(got, *k);
+	if (!got)
+		fprintf(stderr, "response_json_equal: the body is no JSON: %s\n",
+		        r->body ? r->body : "(none)");
+	int ok = json_matches(got, expected);
+	json_decref(got);
+	return ok;
+}
+
 int http_raw(int port, const char *bytes, size_t len, struct response *r)
 {
 	int fd = conn_open(port);
@@ -428,39 +462,83 @@ int http(int port, const char *method, const char *path, const char *const *head
 	return rc;
 }
 
+/* POSTs body with key and returns the 201 answer's JSON; aborts on anything else. */
+static json_t *created(int port, const char *key, const char *path, const char *body)
+{
+	struct response r = {0};
+	if (call_as(port, key, "POST", path, body, NULL, &r) != 0 || r.status != 201) {
+		fprintf(stderr, "harness: cannot POST %s: %d %s\n", path, r.status,
+		        r.body ? r.body : "");
+		exit(2);
+	}
+	json_t *j = response_json(&r);
+	response_free(&r);
+	return j;
+}
+
+int call_as(int port, const char *key, const char *method, const char *path, const char *body,
+            const char *const *headers, struct response *r)
+{
+	size_t count = 0;
+	int typed = 0;
+	for (const char *const *e = headers; e && *e; e++, count++)
+		typed |= strncasecmp(*e, "Content-Type:", 13) == 0;
+	const char **h = calloc(count + 3, sizeof(*h));
+	char *auth = NULL;
+	size_t n = 0;
+	if (key) {
+		size_t len = strlen(key) + 32;
+		auth = malloc(len);
+		snprintf(auth, len, "Authorization: Bearer %s", key);
+		h[n++] = auth;
+	}
+	if (body && !typed)
+		h[n++] = "Content-Type: application/json";
+	for (size_t i = 0; i < count; i++)
+		h[n++] = headers[i];
+	int rc = http(port, method, path, h, body, r);
+	free(auth);
+	free(h);
+	return rc;
+}
+
 void create_tenant(int port, const char *name, char tenant_id[37], char key[64])
 {
-	struct response r;
 	char body[256];
-	const char *h[] = {"Authorization: Bearer " ADMIN_TOKEN, "Content-Type: application/json",
-	                   NULL};
 	snprintf(body, sizeof(body), "{\"name\":\"%s\"}", name);
-	if (http(port, "POST", "/v1/admin/tenants", h, body, &r) != 0 || r.status != 201)
-		die("cannot create a tenant");
-	json_t *j = response_json(&r);
+	json_t *j = created(port, ADMIN_TOKEN, "/v1/admin/tenants", body);
 	snprintf(tenant_id, 37, "%s",
 	         json_string_value(json_object_get(json_object_get(j, "tenant"), "id")));
 	snprintf(key, 64, "%s",
 	         json_string_value(json_object_get(json_object_get(j, "api_key"), "secret")));
 	json_decref(j);
-	response_free(&r);
 }
 
 void create_key(int port, const char *admin_key, const char *scopes_json, char key[64],
                 char key_id[37])
 {
-	struct response r;
-	char auth[128], body[256];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	char body[256];
 	snprintf(body, sizeof(body), "{\"name\":\"test key\",\"scopes\":%s}", scopes_json);
-	if (http(port, "POST", "/v1/keys", h, body, &r) != 0 || r.status != 201)
-		die("cannot create a key");
-	json_t *j = response_json(&r);
+	json_t *j = created(port, admin_key, "/v1/keys", body);
 	snprintf(key, 64, "%s", json_string_value(json_object_get(j, "secret")));
 	snprintf(key_id, 37, "%s", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
-	response_free(&r);
+}
+
+void fixture_setup(void **state, struct fixture *f, const char *const *env, const char *tenant_name)
+{
+	server_start(&f->srv, env);
+	if (tenant_name)
+		create_tenant(f->srv.port, tenant_name, f->tenant, f->key);
+	*state = f;
+}
+
+int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+	if (f->srv.pid == 0)
+		return 0;
+	return server_stop(&f->srv) == 0 ? 0 : -1;
 }
 
 long db_long(const char *sql, const char *param)
@@ -572,10 +650,7 @@ json_t *api_json(int port, const char *key, const char *method, const char *path
                  int status)
 {
 	struct response r;
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	if (http(port, method, path, h, body, &r) != 0)
+	if (call_as(port, key, method, path, body, NULL, &r) != 0)
 		fail_msg("%s %s: no answer", method, path);
 	if (r.status != status) {
 		fprintf(stderr, "%s %s: %d %s\n", method, path, r.status, r.body);
@@ -609,4 +684,16 @@ void create_nps_survey(int port, const char *key, char path[128])
 	snprintf(path, 128, "/v1/surveys/%s/responses",
 	         json_string_value(json_object_get(survey, "id")));
 	json_decref(survey);
+}
+
+void create_nps_answers(int port, const char *key, size_t n, const char *const customers[],
+                        const int scores[])
+{
+	char path[128], body[192];
+	create_nps_survey(port, key, path);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(body, sizeof(body), "{\"customer_id\":\"%s\",\"score\":%d}", customers[i],
+		         scores[i]);
+		json_decref(api_json(port, key, "POST", path, body, 201));
+	}
 }

@@ -47,6 +47,13 @@ struct response {
 int http(int port, const char *method, const char *path, const char *const *headers,
          const char *body, struct response *r);
 
+/* http() as the holder of key: adds "Authorization: Bearer key" (none when key is NULL) and,
+ * when body is given and headers name no Content-Type, "Content-Type: application/json";
+ * then the extra headers (NULL-terminated "Name: value" lines, may be NULL). Returns 0, or
+ * -1 when the connection failed. Release with response_free(). */
+int call_as(int port, const char *key, const char *method, const char *path, const char *body,
+            const char *const *headers, struct response *r);
+
 /* Sends raw bytes on a new connection and reads one response. */
 int http_raw(int port, const char *bytes, size_t len, struct response *r);
 
@@ -83,15 +90,34 @@ int response_bad_parameters(const struct response *r, const char *detail, const 
 /* Parses the body as JSON; returns a new reference or NULL. */
 json_t *response_json(const struct response *r);
 
-/* Sends method path with "Authorization: Bearer key" and body (JSON, or NULL), fails the
- * running cmocka test unless the answer has status, and returns the answer's JSON (NULL
- * when it has none), which the caller decrefs. */
+/* The answer to an Idempotency-Key sent again with another request. */
+#define PROBLEM_KEY_REUSED                                                                         \
+	"{\"type\":\"urn:loyaltyd:problem:idempotency-key-reused\",\"title\":\"Unprocessable "     \
+	"Content\",\"status\":422,\"detail\":\"this Idempotency-Key was used for another "         \
+	"request\"}"
+
+/* Returns 1 when got equals the JSON text expected (jansson's json_equal: same members,
+ * any order; the same array elements in the same order), else 0, after printing both to
+ * stderr. got may be NULL (no JSON), which never equals. */
+int json_matches(const json_t *got, const char *expected);
+
+/* json_matches() on r's body parsed as JSON, after deleting the top-level members named
+ * in ignore (NULL-terminated, may be NULL: ids, times and other volatile members). */
+int response_json_equal(const struct response *r, const char *expected, const char *const *ignore);
+
+/* call_as() with no extra headers; fails the running cmocka test unless the answer has
+ * status, and returns the answer's JSON (NULL when it has none), which the caller decrefs. */
 json_t *api_json(int port, const char *key, const char *method, const char *path, const char *body,
                  int status);
 
 /* Creates an NPS survey with key and writes the path its answers are posted to
  * ("/v1/surveys/{id}/responses") into path. */
 void create_nps_survey(int port, const char *key, char path[128]);
+
+/* Creates an NPS survey with key and answers it once for each of the n customers, with the
+ * score of the same index. */
+void create_nps_answers(int port, const char *key, size_t n, const char *const customers[],
+                        const int scores[]);
 
 /* The integer member k of o (0 when missing). */
 
@@ -107,6 +133,23 @@ void create_tenant(int port, const char *name, char tenant_id[37], char key[64])
  * admin_key; writes the secret and id. */
 void create_key(int port, const char *admin_key, const char *scopes_json, char key[64],
                 char key_id[37]);
+
+/* The set-up most test files share: one server and one tenant with its admin key. */
+struct fixture {
+	struct server srv;
+	char tenant[37];
+	char key[64];
+};
+
+/* A cmocka group set-up's body: starts f's server with env (NULL-terminated
+ * "NAME=value" settings, may be NULL), creates the tenant named tenant_name (none when
+ * NULL) and makes f the group's state, for fixture_teardown(). Aborts on failure. */
+void fixture_setup(void **state, struct fixture *f, const char *const *env,
+                   const char *tenant_name);
+
+/* A cmocka group teardown: stops the server of the fixture in *state, if it still runs;
+ * fails unless it stopped cleanly (exit status 0, so no sanitizer report). */
+int fixture_teardown(void **state);
 
 /* Runs scripts/pg.sh ACTION on the test cluster ("stop", "stop immediate", "start").
  * Returns its status. */
