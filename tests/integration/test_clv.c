@@ -15,8 +15,7 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
+static struct fixture fx;
 
 static void event(const char *customer, const char *type, double days_ago, const char *amount,
                   const char *order_id)
@@ -26,14 +25,12 @@ static void event(const char *customer, const char *type, double days_ago, const
 	         "{\"customer_id\":\"%s\",\"type\":\"%s\",\"occurred_at\":\"%s\",\"amount\":\"%s\","
 	         "\"currency\":\"EUR\",\"order_id\":\"%s\"}",
 	         customer, type, time_ago(days_ago, t), amount, order_id);
-	json_decref(api_json(srv.port, key, "POST", "/v1/events", body, 200));
+	json_decref(api_json(fx.srv.port, fx.key, "POST", "/v1/events", body, 200));
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "CLV shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "CLV shop");
 	/* p, a promoter: 3 orders, one of them a year and more ago; q, a detractor: one order
 	 * 500 days ago, partly refunded, none since (lost); r, no answer: 2 orders this year;
 	 * s, a passive: one order 800 days ago */
@@ -45,21 +42,9 @@ static int setup(void **state)
 	event("r", "order", 100, "200.00", "r1");
 	event("r", "order", 40, "100.00", "r2");
 	event("s", "order", 800, "70.00", "s1");
-	char path[128];
-	create_nps_survey(srv.port, key, path);
-	json_decref(
-	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"p\",\"score\":9}", 201));
-	json_decref(
-	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"q\",\"score\":3}", 201));
-	json_decref(
-	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"s\",\"score\":8}", 201));
+	create_nps_answers(fx.srv.port, fx.key, 3, (const char *const[]){"p", "q", "s"},
+	                   (const int[]){9, 3, 8});
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static const char *str(json_t *o, const char *k)
@@ -78,7 +63,7 @@ static double num(json_t *o, const char *k)
 static void every_customer(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET", "/v1/reports/clv", NULL, 200);
+	json_t *j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/clv", NULL, 200);
 	assert_int_equal(json_int(j, "customers"), 4);
 	assert_int_equal(json_int(j, "orders"), 7);
 	/* net CLV 30, 70, 300, 300 */
@@ -105,7 +90,8 @@ static void every_customer(void **state)
 static void promoters_against_detractors(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET", "/v1/reports/clv?by=nps_category", NULL, 200);
+	json_t *j =
+	    api_json(fx.srv.port, fx.key, "GET", "/v1/reports/clv?by=nps_category", NULL, 200);
 	assert_int_equal(json_int(j, "customers"), 4);
 	json_t *g = json_object_get(j, "groups");
 	assert_int_equal(json_array_size(g), 4);
@@ -138,7 +124,8 @@ static void promoters_against_detractors(void **state)
 static void by_rfm_segment_and_by_tier(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET", "/v1/reports/clv?by=rfm_segment", NULL, 200);
+	json_t *j =
+	    api_json(fx.srv.port, fx.key, "GET", "/v1/reports/clv?by=rfm_segment", NULL, 200);
 	json_t *g = json_object_get(j, "groups"), *x;
 	size_t i;
 	long long total = 0;
@@ -147,7 +134,7 @@ static void by_rfm_segment_and_by_tier(void **state)
 	assert_int_equal(total, 4);
 	json_decref(j);
 	/* no programme: nobody has a tier */
-	j = api_json(srv.port, key, "GET", "/v1/reports/clv?by=tier", NULL, 200);
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/clv?by=tier", NULL, 200);
 	g = json_object_get(j, "groups");
 	assert_int_equal(json_array_size(g), 1);
 	assert_string_equal(str(json_array_get(g, 0), "group"), "none");
@@ -155,16 +142,16 @@ static void by_rfm_segment_and_by_tier(void **state)
 	json_decref(j);
 	/* with one: all in its first tier */
 	json_decref(
-	    api_json(srv.port, key, "PUT", "/v1/program",
+	    api_json(fx.srv.port, fx.key, "PUT", "/v1/program",
 	             "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":"
 	             "\"bronze\",\"threshold\":0},{\"name\":\"gold\",\"threshold\":100000}]}",
 	             200));
-	j = api_json(srv.port, key, "GET", "/v1/reports/clv?by=tier", NULL, 200);
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/clv?by=tier", NULL, 200);
 	g = json_object_get(j, "groups");
 	assert_int_equal(json_array_size(g), 1);
 	assert_string_equal(str(json_array_get(g, 0), "group"), "bronze");
 	json_decref(j);
-	j = api_json(srv.port, key, "GET", "/v1/reports/clv?by=country", NULL, 400);
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/clv?by=country", NULL, 400);
 	assert_string_equal(str(j, "detail"), "by: must be rfm_segment, tier or nps_category");
 	json_decref(j);
 }
@@ -173,9 +160,9 @@ static void an_empty_shop(void **state)
 {
 	char other_tenant[37], other_key[64];
 	(void)state;
-	create_tenant(srv.port, "Empty CLV shop", other_tenant, other_key);
+	create_tenant(fx.srv.port, "Empty CLV shop", other_tenant, other_key);
 	json_t *j =
-	    api_json(srv.port, other_key, "GET", "/v1/reports/clv?by=nps_category", NULL, 200);
+	    api_json(fx.srv.port, other_key, "GET", "/v1/reports/clv?by=nps_category", NULL, 200);
 	assert_int_equal(json_int(j, "customers"), 0);
 	assert_true(json_is_null(json_object_get(json_object_get(j, "clv"), "mean")));
 	assert_true(json_is_null(json_object_get(j, "predicted_clv")));
@@ -191,5 +178,5 @@ int main(void)
 	    cmocka_unit_test(by_rfm_segment_and_by_tier),
 	    cmocka_unit_test(an_empty_shop),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

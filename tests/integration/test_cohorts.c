@@ -15,8 +15,7 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
+static struct fixture fx;
 
 #define EV(c, type, at, amount)                                                                    \
 	"{\"customer_id\":\"" c "\",\"type\":\"" type "\",\"occurred_at\":\"" at                   \
@@ -24,11 +23,9 @@ static char tenant[37], key[64];
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Cohort shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "Cohort shop");
 	json_decref(api_json(
-	    srv.port, key, "POST", "/v1/events",
+	    fx.srv.port, fx.key, "POST", "/v1/events",
 	    "{\"events\":[" EV("a", "order", "2026-01-05T12:00:00Z", "10.00") "," EV("a", "order", "2026-02-05T12:00:00Z", "20.00") "," EV(
 	        "a", "order", "2026-03-05T12:00:00Z",
 	        "30.00") "," EV("b", "order", "2026-01-10T12:00:00Z",
@@ -64,12 +61,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
-}
-
 struct cell {
 	long customers;
 	double rate; /* -1: null */
@@ -100,7 +91,7 @@ static void expect_cohort(json_t *cohort, const char *start, long size, const st
 static void monthly_in_utc(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/reports/cohorts?from=2026-01-01&to=2026-04-01", NULL, 200);
 	json_t *c = json_object_get(j, "cohorts");
 	assert_int_equal(json_array_size(c), 3);
@@ -120,7 +111,7 @@ static void monthly_in_utc(void **state)
 static void monthly_in_zagreb(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/reports/cohorts?from=2026-01-01&to=2026-04-01&tz=Europe/Zagreb",
 	                     NULL, 200);
 	json_t *c = json_object_get(j, "cohorts");
@@ -143,7 +134,7 @@ static void iso_weeks(void **state)
 	(void)state;
 	/* Monday 5 January to Monday 19 January: a (Mon 5) and b (Sat 10) in the first week */
 	json_t *j =
-	    api_json(srv.port, key, "GET",
+	    api_json(fx.srv.port, fx.key, "GET",
 	             "/v1/reports/cohorts?interval=week&from=2026-01-05&to=2026-01-19", NULL, 200);
 	json_t *c = json_object_get(j, "cohorts");
 	static const struct cell w1[] = {{2, 100, "20.00"}, {0, 0, "0"}};
@@ -166,7 +157,7 @@ static void bad_parameters(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "/v1/reports/cohorts?%s", bad[i][0]);
-		json_t *j = api_json(srv.port, key, "GET", path, NULL, 400);
+		json_t *j = api_json(fx.srv.port, fx.key, "GET", path, NULL, 400);
 		assert_string_equal(json_string_value(json_object_get(j, "detail")), bad[i][1]);
 		json_decref(j);
 	}
@@ -180,5 +171,5 @@ int main(void)
 	    cmocka_unit_test(iso_weeks),
 	    cmocka_unit_test(bad_parameters),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "dispatch/routes.h"
 #include "harness.h"
+#include "routes.h"
 
 enum who { NOBODY, ADMIN_TOKEN_AUTH, ADMIN_KEY, READ_KEY };
 
@@ -247,11 +247,11 @@ static const struct walk_step walk[] = {
 };
 #pragma GCC diagnostic pop
 
-static struct server srv;
+static struct fixture fx;
 static pid_t prism_pid;
 static int prism_port;
-static char admin_key[64], read_key[64], read_key_id[37], key_id[37], survey_id[37];
-static char tenant_id[37], source_id[37], secret_id[37], identity_id[37];
+static char read_key[64], read_key_id[37], key_id[37], survey_id[37];
+static char source_id[37], secret_id[37], identity_id[37];
 
 /* Replaces {key_id} and {survey_id} in a step's path with the ids the walk made. */
 static void fill_path(const char *pattern, char *out, size_t cap)
@@ -260,7 +260,7 @@ static void fill_path(const char *pattern, char *out, size_t cap)
 		const char *hole;
 		const char *value;
 	} holes[] = {{"{key_id}", key_id},       {"{survey_id}", survey_id},
-	             {"{tenant_id}", tenant_id}, {"{source_id}", source_id},
+	             {"{tenant_id}", fx.tenant}, {"{source_id}", source_id},
 	             {"{secret_id}", secret_id}, {"{identity_id}", identity_id}};
 	snprintf(out, cap, "%s", pattern);
 	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
@@ -281,7 +281,7 @@ static void start_prism(void)
 	assert_non_null(prism);
 	assert_non_null(spec);
 	prism_port = free_port();
-	snprintf(target, sizeof(target), "http://127.0.0.1:%d", srv.port);
+	snprintf(target, sizeof(target), "http://127.0.0.1:%d", fx.srv.port);
 	snprintf(port, sizeof(port), "%d", prism_port);
 	prism_pid = fork();
 	if (prism_pid == 0) {
@@ -307,29 +307,18 @@ static void start_prism(void)
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Walk", tenant_id, admin_key);
+	fixture_setup(state, &fx, NULL, "Walk");
 	char victim[64];
-	create_key(srv.port, admin_key, "[\"read\"]", read_key, read_key_id);
-	create_key(srv.port, admin_key, "[\"points\"]", victim, key_id); /* revoked by the walk */
-	struct response r;
-	const char *h[] = {NULL, "Content-Type: application/json", NULL};
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_key);
-	h[0] = auth;
-	if (http(srv.port, "POST", "/v1/surveys", h,
-	         "{\"name\":\"Walk\",\"kind\":\"nps\",\"question\":\"Q?\",\"follow_up_questions\":["
-	         "\"Why?\"]}",
-	         &r) != 0 ||
-	    r.status != 201)
-		return -1;
-	json_t *j = response_json(&r);
+	create_key(fx.srv.port, fx.key, "[\"read\"]", read_key, read_key_id);
+	create_key(fx.srv.port, fx.key, "[\"points\"]", victim, key_id); /* revoked by the walk */
+	json_t *j = api_json(fx.srv.port, fx.key, "POST", "/v1/surveys",
+	                     "{\"name\":\"Walk\",\"kind\":\"nps\",\"question\":\"Q?\","
+	                     "\"follow_up_questions\":[\"Why?\"]}",
+	                     201);
 	snprintf(survey_id, sizeof(survey_id), "%s", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
-	response_free(&r);
 	/* a Shopify source whose first secret signs the walk's deliveries */
-	j = api_json(srv.port, admin_key, "POST", "/v1/webhook-sources",
+	j = api_json(fx.srv.port, fx.key, "POST", "/v1/webhook-sources",
 	             "{\"kind\":\"shopify\",\"shop\":\"walk.myshopify.com\",\"secret\":"
 	             "\"walk-secret-0123\"}",
 	             201);
@@ -338,7 +327,7 @@ static int setup(void **state)
 	         json_string_value(
 	             json_object_get(json_array_get(json_object_get(j, "secrets"), 0), "id")));
 	json_decref(j);
-	j = api_json(srv.port, admin_key, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	j = api_json(fx.srv.port, fx.key, "POST", "/v1/identity-verification/secrets", NULL, 201);
 	snprintf(identity_id, sizeof(identity_id), "%s",
 	         json_string_value(json_object_get(j, "id")));
 	json_decref(j);
@@ -349,12 +338,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	(void)state;
 	if (prism_pid > 0) {
 		kill(prism_pid, SIGTERM);
 		waitpid(prism_pid, NULL, 0);
 	}
-	return server_stop(&srv) == 0 ? 0 : -1;
+	return fixture_teardown(state);
 }
 
 /* Returns the number of sl-violations entries located in the response. */
@@ -386,17 +374,14 @@ static void every_route_answers_as_the_spec_says(void **state)
 	(void)state;
 	for (size_t s = 0; s < sizeof(walk) / sizeof(walk[0]); s++) {
 		const struct walk_step *st = &walk[s];
-		char path[256], auth[128], ctype[96], what[512] = "";
-		const char *headers[5] = {NULL, NULL, NULL, NULL, NULL};
+		char path[256], ctype[96], what[512] = "";
+		const char *headers[3] = {NULL, NULL, NULL};
 		int nh = 0;
 		fill_path(st->path, path, sizeof(path));
-		if (st->who != NOBODY) {
-			snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
-			         st->who == ADMIN_TOKEN_AUTH ? ADMIN_TOKEN
-			         : st->who == ADMIN_KEY      ? admin_key
-			                                     : read_key);
-			headers[nh++] = auth;
-		}
+		const char *key = st->who == NOBODY             ? NULL
+		                  : st->who == ADMIN_TOKEN_AUTH ? ADMIN_TOKEN
+		                  : st->who == ADMIN_KEY        ? fx.key
+		                                                : read_key;
 		if (st->content_type) {
 			snprintf(ctype, sizeof(ctype), "Content-Type: %s", st->content_type);
 			headers[nh++] = ctype;
@@ -404,7 +389,8 @@ static void every_route_answers_as_the_spec_says(void **state)
 		if (st->headers)
 			headers[nh++] = st->headers;
 		struct response r;
-		assert_int_equal(http(prism_port, st->method, path, headers, st->body, &r), 0);
+		assert_int_equal(call_as(prism_port, key, st->method, path, st->body, headers, &r),
+		                 0);
 		if (r.status != st->status)
 			fail_msg("%s %s: status %d, expected %d: %s", st->method, path, r.status,
 			         st->status, r.body);

@@ -28,8 +28,8 @@
 #define MAX_IDS 200000
 #define BATCH 20
 
-static struct server srv;
-static char tenant[37], key[64], auth[96];
+static struct fixture fx;
+static const char *requests_key = fx.key; /* the key of the loader and timed_get */
 
 /* ---- the outage load ---------------------------------------------------------------- */
 
@@ -58,7 +58,6 @@ static void *loader(void *arg)
 	int t = (int)(intptr_t)arg;
 	long n = 0;
 	char *body = malloc(BATCH * 160 + 32);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
 	while (!atomic_load(&load.stop)) {
 		bool batch = n % 5 == 4;
 		int count = batch ? BATCH : 1;
@@ -76,7 +75,7 @@ static void *loader(void *arg)
 		struct response r;
 		long t0 = now_ms();
 		atomic_fetch_add(&load.sent, count);
-		if (http(srv.port, "POST", "/v1/events", h, body, &r) != 0) {
+		if (call_as(fx.srv.port, requests_key, "POST", "/v1/events", body, NULL, &r) != 0) {
 			atomic_fetch_add(&load.other, count);
 		} else {
 			long took = now_ms() - t0;
@@ -149,7 +148,7 @@ static void acknowledged_writes_survive_immediate_stops(void **state)
 	assert_int_equal(PQstatus(c), CONNECTION_OK);
 	long lost = 0, duplicated = 0;
 	for (long i = 0; i < load.nacked; i++) {
-		const char *p[] = {tenant, load.acked_ids[i]};
+		const char *p[] = {fx.tenant, load.acked_ids[i]};
 		PGresult *r = PQexecParams(c,
 		                           "SELECT count(*) FROM events WHERE tenant_id = $1 AND "
 		                           "client_id = $2",
@@ -163,9 +162,9 @@ static void acknowledged_writes_survive_immediate_stops(void **state)
 	/* nothing beyond what was sent, and no row twice */
 	assert_int_equal(db_long("SELECT count(*) - count(DISTINCT client_id) FROM events WHERE "
 	                         "tenant_id = $1",
-	                         tenant),
+	                         fx.tenant),
 	                 0);
-	assert_true(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant) <=
+	assert_true(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant) <=
 	            atomic_load(&load.sent));
 	printf("faults: sent %ld, acknowledged %ld, refused 503 %ld, other %ld, lost %ld, "
 	       "duplicated %ld; outages %ld ms and %ld ms (-m immediate to restarted), recovered "
@@ -194,9 +193,9 @@ static void *timed_get(void *arg)
 {
 	struct timed *t = arg;
 	struct response r;
-	const char *h[] = {auth, NULL};
 	long t0 = now_ms();
-	t->status = http(srv.port, "GET", t->path, h, NULL, &r) == 0 ? r.status : -1;
+	t->status =
+	    call_as(fx.srv.port, requests_key, "GET", t->path, NULL, NULL, &r) == 0 ? r.status : -1;
 	t->ms = now_ms() - t0;
 	if (t->status > 0) {
 		if (t->status == 503)
@@ -215,11 +214,11 @@ static void hung_database_is_503_within_the_deadline(void **state)
 	                     "LOYALTYD_DB_STATEMENT_TIMEOUT_MS=1000",
 	                     "LOYALTYD_DB_CHECKOUT_MS=1000", "LOYALTYD_DB_POOL=4", NULL};
 	server_start(&hung, env);
-	int port = srv.port;
-	srv.port = hung.port; /* timed_get speaks to srv */
+	int port = fx.srv.port;
+	fx.srv.port = hung.port; /* timed_get speaks to srv */
 	char t2[37], k2[64];
 	create_tenant(hung.port, "Hung shop", t2, k2);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k2);
+	requests_key = k2;
 	json_decref(api_json(hung.port, k2, "PUT", "/v1/customers/h1", "{}", 201));
 
 	assert_true(pg_signal_all(SIGSTOP) > 1);
@@ -263,8 +262,8 @@ static void hung_database_is_503_within_the_deadline(void **state)
 	printf("faults: hung database answered 503 within %ld ms at most; recovered %ld ms after "
 	       "SIGCONT\n",
 	       slowest, now_ms() - back);
-	srv.port = port;
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	fx.srv.port = port;
+	requests_key = fx.key;
 	assert_int_equal(server_stop(&hung), 0);
 }
 
@@ -340,12 +339,11 @@ static void cut_commit_is_not_retried_and_keyed_retry_answers_once(void **state)
 
 	const char *body = "{\"id\":\"cut-1\",\"customer_id\":\"cutter\",\"type\":\"visit\","
 	                   "\"occurred_at\":\"2026-11-01T00:00:00Z\"}";
-	const char *h[] = {auth, "Content-Type: application/json", "Idempotency-Key: cut-key-1",
-	                   NULL};
+	const char *h[] = {"Idempotency-Key: cut-key-1", NULL};
 	pthread_t killer;
 	pthread_create(&killer, NULL, terminate_committer, NULL);
 	struct response resp;
-	assert_int_equal(http(srv.port, "POST", "/v1/events", h, body, &resp), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/events", body, h, &resp), 0);
 	pthread_join(killer, NULL);
 	/* the outcome is unknown to loyaltyd: 503, and it did not try again on its own */
 	assert_int_equal(resp.status, 503);
@@ -354,23 +352,23 @@ static void cut_commit_is_not_retried_and_keyed_retry_answers_once(void **state)
 	assert_int_equal(db_long("SELECT last_value FROM test_cut_calls", NULL), 1);
 	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND "
 	                         "client_id = 'cut-1'",
-	                         tenant),
+	                         fx.tenant),
 	                 0);
 	/* the client retries with its key: stored now, once */
-	assert_int_equal(http(srv.port, "POST", "/v1/events", h, body, &resp), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/events", body, h, &resp), 0);
 	assert_int_equal(resp.status, 200);
 	assert_string_equal(resp.body, "{\"accepted\":1,\"duplicates\":0}");
 	assert_null(response_header(&resp, "Idempotent-Replayed"));
 	response_free(&resp);
 	/* and again: the first success, replayed, nothing stored */
-	assert_int_equal(http(srv.port, "POST", "/v1/events", h, body, &resp), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/events", body, h, &resp), 0);
 	assert_int_equal(resp.status, 200);
 	assert_string_equal(resp.body, "{\"accepted\":1,\"duplicates\":0}");
 	assert_string_equal(response_header(&resp, "Idempotent-Replayed"), "true");
 	response_free(&resp);
 	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND "
 	                         "client_id = 'cut-1'",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
 	assert_int_equal(db_long("SELECT last_value FROM test_cut_calls", NULL), 2);
 	r = PQexec(c, "DROP TRIGGER test_cut ON events; DROP FUNCTION test_cut(); "
@@ -391,7 +389,7 @@ struct keyed {
 	atomic_long requests, earns_acked, batches_acked, conflicts, unavailable, failed;
 	atomic_long longest_409_ms; /* from a key's first 409 to its success */
 	int port;
-	char auth[96];
+	char key[64];
 };
 
 static struct keyed keyed;
@@ -421,13 +419,14 @@ static void *keyed_client(void *arg)
 			         t, n);
 			snprintf(path, sizeof(path), "/v1/customers/earner-%d/points/earn", t);
 		}
-		const char *h[] = {keyed.auth, "Content-Type: application/json", idem, NULL};
+		const char *h[] = {idem, NULL};
 		long start = now_ms(), first_409 = -1;
 		for (;;) {
 			struct response r;
 			atomic_fetch_add(&keyed.requests, 1);
-			int status =
-			    http(keyed.port, "POST", path, h, body, &r) == 0 ? r.status : -1;
+			int status = call_as(keyed.port, keyed.key, "POST", path, body, h, &r) == 0
+			                 ? r.status
+			                 : -1;
 			if (status == 409) {
 				assert_string_equal(response_header(&r, "Retry-After"), "1");
 				atomic_fetch_add(&keyed.conflicts, 1);
@@ -475,7 +474,7 @@ static void keyed_writes_apply_once_under_a_hung_database(void **state)
 	create_tenant(s.port, "Keyed shop", t2, k2);
 	memset(&keyed, 0, sizeof(keyed));
 	keyed.port = s.port;
-	snprintf(keyed.auth, sizeof(keyed.auth), "Authorization: Bearer %s", k2);
+	snprintf(keyed.key, sizeof(keyed.key), "%s", k2);
 	for (int t = 0; t < KEYED_EARNERS; t++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/v1/customers/earner-%d", t);
@@ -521,13 +520,14 @@ static void keyed_writes_apply_once_under_a_hung_database(void **state)
 	assert_true(atomic_load(&keyed.longest_409_ms) <= 3000);
 	/* a finished key replays its answer byte for byte */
 	struct response a, b;
-	const char *h[] = {keyed.auth, "Content-Type: application/json", "Idempotency-Key: k-0-0",
-	                   NULL};
+	const char *h[] = {"Idempotency-Key: k-0-0", NULL};
 	const char *first = "{\"points\":1,\"reason\":\"keyed\",\"reference\":\"k-0-0\"}";
-	assert_int_equal(http(s.port, "POST", "/v1/customers/earner-0/points/earn", h, first, &a),
-	                 0);
-	assert_int_equal(http(s.port, "POST", "/v1/customers/earner-0/points/earn", h, first, &b),
-	                 0);
+	assert_int_equal(
+	    call_as(s.port, keyed.key, "POST", "/v1/customers/earner-0/points/earn", first, h, &a),
+	    0);
+	assert_int_equal(
+	    call_as(s.port, keyed.key, "POST", "/v1/customers/earner-0/points/earn", first, h, &b),
+	    0);
 	assert_int_equal(a.status, 201);
 	assert_string_equal(response_header(&a, "Idempotent-Replayed"), "true");
 	assert_string_equal(a.body, b.body);
@@ -546,11 +546,11 @@ static void keyed_writes_apply_once_under_a_hung_database(void **state)
 static void keyed_redeem_in_flight_is_409_then_replayed(void **state)
 {
 	(void)state;
-	json_decref(api_json(srv.port, key, "PUT", "/v1/customers/spender", "{}", 201));
-	json_decref(api_json(srv.port, key, "POST", "/v1/customers/spender/points/adjust",
+	json_decref(api_json(fx.srv.port, fx.key, "PUT", "/v1/customers/spender", "{}", 201));
+	json_decref(api_json(fx.srv.port, fx.key, "POST", "/v1/customers/spender/points/adjust",
 	                     "{\"points\":100,\"reason\":\"start\"}", 201));
 	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
-	const char *p[] = {tenant};
+	const char *p[] = {fx.tenant};
 	PQclear(PQexec(c, "BEGIN"));
 	PGresult *res = PQexecParams(c,
 	                             "SELECT id FROM customers WHERE tenant_id = $1 AND "
@@ -558,21 +558,21 @@ static void keyed_redeem_in_flight_is_409_then_replayed(void **state)
 	                             1, NULL, p, NULL, NULL, 0);
 	assert_int_equal(PQntuples(res), 1);
 	PQclear(res);
-	const char *h[] = {auth, "Content-Type: application/json", "Idempotency-Key: redeem-1",
-	                   NULL};
+	const char *h[] = {"Idempotency-Key: redeem-1", NULL};
 	const char *body = "{\"points\":30,\"reason\":\"gift\"}";
 	pid_t first = fork();
 	if (first == 0) {
 		struct response r;
-		int ok = http(srv.port, "POST", "/v1/customers/spender/points/redeem", h, body,
-		              &r) == 0 &&
+		int ok = call_as(fx.srv.port, fx.key, "POST", "/v1/customers/spender/points/redeem",
+		                 body, h, &r) == 0 &&
 		         r.status == 201;
 		_exit(ok ? 0 : 1);
 	}
 	usleep(300000); /* the first now waits for the row */
 	struct response r;
 	long t0 = now_ms();
-	assert_int_equal(http(srv.port, "POST", "/v1/customers/spender/points/redeem", h, body, &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/customers/spender/points/redeem",
+	                         body, h, &r),
 	                 0);
 	assert_true(now_ms() - t0 < 500);
 	assert_int_equal(r.status, 409);
@@ -584,7 +584,8 @@ static void keyed_redeem_in_flight_is_409_then_replayed(void **state)
 	int wst = 0;
 	assert_int_equal(waitpid(first, &wst, 0), first);
 	assert_true(WIFEXITED(wst) && WEXITSTATUS(wst) == 0);
-	assert_int_equal(http(srv.port, "POST", "/v1/customers/spender/points/redeem", h, body, &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/customers/spender/points/redeem",
+	                         body, h, &r),
 	                 0);
 	assert_int_equal(r.status, 201);
 	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
@@ -595,23 +596,14 @@ static void keyed_redeem_in_flight_is_409_then_replayed(void **state)
 	response_free(&r);
 	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1 AND "
 	                         "kind = 'redeem'",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Fault shop", tenant, key);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	fixture_setup(state, &fx, NULL, "Fault shop");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -624,5 +616,5 @@ int main(void)
 	    cmocka_unit_test(keyed_redeem_in_flight_is_409_then_replayed),
 	    cmocka_unit_test(keyed_writes_apply_once_under_a_hung_database),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

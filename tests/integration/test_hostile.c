@@ -25,12 +25,12 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64], auth[96];
+static struct fixture fx;
+static char auth[96];
 
 static long events_stored(void)
 {
-	return db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant);
+	return db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant);
 }
 
 /* Sends raw request bytes (the headers after the request line and Authorization) and
@@ -41,7 +41,7 @@ static int raw_status(const char *rest, size_t len)
 	int n = snprintf(req, 512, "POST /v1/events HTTP/1.1\r\nHost: x\r\n%s\r\n", auth);
 	memcpy(req + n, rest, len);
 	struct response r;
-	int rc = http_raw(srv.port, req, (size_t)n + len, &r);
+	int rc = http_raw(fx.srv.port, req, (size_t)n + len, &r);
 	free(req);
 	if (rc != 0)
 		return -1;
@@ -108,7 +108,7 @@ static void huge_headers_are_431(void **state)
 	assert_int_equal(raw_status(buf, (size_t)n), 431);
 	free(buf);
 	struct response r;
-	assert_int_equal(http(srv.port, "GET", "/healthz", NULL, NULL, &r), 0);
+	assert_int_equal(http(fx.srv.port, "GET", "/healthz", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 }
@@ -384,7 +384,7 @@ static int post_json(const char *path, const char *body, size_t len)
 	memcpy(req, head, (size_t)n);
 	memcpy(req + n, body, len);
 	struct response r;
-	int rc = http_raw(srv.port, req, (size_t)n + len, &r);
+	int rc = http_raw(fx.srv.port, req, (size_t)n + len, &r);
 	free(req);
 	if (rc != 0)
 		return -1;
@@ -477,17 +477,9 @@ static void hostile_json_is_400_or_422_never_a_crash(void **state)
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Hostile", tenant, key);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	fixture_setup(state, &fx, NULL, "Hostile");
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", fx.key);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -501,5 +493,5 @@ int main(void)
 	    cmocka_unit_test(slow_heads_from_many_addresses_do_not_take_the_service),
 	    cmocka_unit_test(hostile_json_is_400_or_422_never_a_crash),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

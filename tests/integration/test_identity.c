@@ -17,25 +17,16 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], admin[64], respond[64], ingest[64], path[128];
+static struct fixture fx;
+static char respond[64], ingest[64], path[128];
 
 static int setup(void **state)
 {
-	(void)state;
 	char id[37];
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Identity shop", tenant, admin);
-	create_key(srv.port, admin, "[\"respond\"]", respond, id);
-	create_key(srv.port, admin, "[\"ingest\"]", ingest, id);
-	create_nps_survey(srv.port, admin, path);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	assert_int_equal(server_stop(&srv), 0);
+	fixture_setup(state, &fx, NULL, "Identity shop");
+	create_key(fx.srv.port, fx.key, "[\"respond\"]", respond, id);
+	create_key(fx.srv.port, fx.key, "[\"ingest\"]", ingest, id);
+	create_nps_survey(fx.srv.port, fx.key, path);
 	return 0;
 }
 
@@ -52,13 +43,13 @@ static void customer_hash(const char *secret, const char *customer, char out[65]
 
 static long answers(void)
 {
-	return db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant);
+	return db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", fx.tenant);
 }
 
 /* Posts an answer of 9 with key; returns the status after checking a 422's one error. */
 static int answer(const char *key, const char *customer, const char *hash, const char *message)
 {
-	char body[512], auth[96];
+	char body[512];
 	struct response r;
 	int n = snprintf(body, sizeof(body), "{\"score\":9");
 	if (customer)
@@ -68,9 +59,7 @@ static int answer(const char *key, const char *customer, const char *hash, const
 		n +=
 		    snprintf(body + n, sizeof(body) - (size_t)n, ",\"customer_hash\":\"%s\"", hash);
 	snprintf(body + n, sizeof(body) - (size_t)n, "}");
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	assert_int_equal(http(srv.port, "POST", path, h, body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, key, "POST", path, body, NULL, &r), 0);
 	int status = r.status;
 	if (message)
 		assert_true(response_single_error(&r, 422, "/customer_hash", message));
@@ -81,44 +70,43 @@ static int answer(const char *key, const char *customer, const char *hash, const
 static void settings_and_secrets(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, admin, "GET", "/v1/identity-verification", NULL, 200);
+	json_t *j = api_json(fx.srv.port, fx.key, "GET", "/v1/identity-verification", NULL, 200);
 	assert_false(json_is_true(json_object_get(j, "required")));
 	assert_int_equal(json_array_size(json_object_get(j, "secrets")), 0);
 	json_decref(j);
 
 	/* not without a secret */
 	struct response r;
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	assert_int_equal(
-	    http(srv.port, "PUT", "/v1/identity-verification", h, "{\"required\":true}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/identity-verification",
+	                         "{\"required\":true}", NULL, &r),
+	                 0);
 	assert_true(response_single_error(
 	    &r, 422, "/required", "needs a secret first: POST /v1/identity-verification/secrets"));
 	response_free(&r);
-	assert_int_equal(
-	    http(srv.port, "PUT", "/v1/identity-verification", h, "{\"required\":\"yes\"}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/identity-verification",
+	                         "{\"required\":\"yes\"}", NULL, &r),
+	                 0);
 	assert_true(response_single_error(&r, 422, "/required", "is required: true or false"));
 	response_free(&r);
-	assert_int_equal(http(srv.port, "PUT", "/v1/identity-verification", h,
-	                      "{\"required\":false,\"secret\":\"x\"}", &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/identity-verification",
+	                         "{\"required\":false,\"secret\":\"x\"}", NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
 
 	/* two secrets, shown once each; a third is refused */
 	json_t *a =
-	    api_json(srv.port, admin, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	    api_json(fx.srv.port, fx.key, "POST", "/v1/identity-verification/secrets", NULL, 201);
 	json_t *b =
-	    api_json(srv.port, admin, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	    api_json(fx.srv.port, fx.key, "POST", "/v1/identity-verification/secrets", NULL, 201);
 	const char *sa = json_string_value(json_object_get(a, "secret"));
 	assert_int_equal(strlen(sa), 68);
 	assert_memory_equal(sa, "lis_", 4);
 	assert_string_not_equal(sa, json_string_value(json_object_get(b, "secret")));
 	assert_int_equal(strlen(json_string_value(json_object_get(a, "fingerprint"))), 12);
 	json_decref(
-	    api_json(srv.port, admin, "POST", "/v1/identity-verification/secrets", NULL, 409));
-	j = api_json(srv.port, admin, "GET", "/v1/identity-verification", NULL, 200);
+	    api_json(fx.srv.port, fx.key, "POST", "/v1/identity-verification/secrets", NULL, 409));
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/identity-verification", NULL, 200);
 	json_t *listed = json_object_get(j, "secrets");
 	assert_int_equal(json_array_size(listed), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(listed, 0), "id")),
@@ -127,7 +115,7 @@ static void settings_and_secrets(void **state)
 	json_decref(j);
 
 	/* required now: answers through the respond key must prove their customer */
-	j = api_json(srv.port, admin, "PUT", "/v1/identity-verification", "{\"required\":true}",
+	j = api_json(fx.srv.port, fx.key, "PUT", "/v1/identity-verification", "{\"required\":true}",
 	             200);
 	assert_true(json_is_true(json_object_get(j, "required")));
 	json_decref(j);
@@ -148,7 +136,7 @@ static void settings_and_secrets(void **state)
 	assert_int_equal(answers(), before);
 	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
 	                         "external_id = 'c-42'",
-	                         tenant),
+	                         fx.tenant),
 	                 0); /* a refused answer creates no customer either */
 	assert_int_equal(answer(respond, "c-42", good_a, NULL), 201);
 	assert_int_equal(answer(respond, "c-42", good_b, NULL), 201); /* either secret */
@@ -166,19 +154,19 @@ static void settings_and_secrets(void **state)
 	char del[128];
 	snprintf(del, sizeof(del), "/v1/identity-verification/secrets/%s",
 	         json_string_value(json_object_get(a, "id")));
-	json_decref(api_json(srv.port, admin, "DELETE", del, NULL, 204));
-	json_decref(api_json(srv.port, admin, "DELETE", del, NULL, 404));
+	json_decref(api_json(fx.srv.port, fx.key, "DELETE", del, NULL, 204));
+	json_decref(api_json(fx.srv.port, fx.key, "DELETE", del, NULL, 404));
 	customer_hash(sa, "c-42", good_a);
 	assert_int_equal(answer(respond, "c-42", good_a, "does not match customer_id"), 422);
 	assert_int_equal(answer(respond, "c-42", good_b, NULL), 201);
 	snprintf(del, sizeof(del), "/v1/identity-verification/secrets/%s",
 	         json_string_value(json_object_get(b, "id")));
-	json_decref(api_json(srv.port, admin, "DELETE", del, NULL, 409));
-	json_decref(api_json(srv.port, admin, "PUT", "/v1/identity-verification",
+	json_decref(api_json(fx.srv.port, fx.key, "DELETE", del, NULL, 409));
+	json_decref(api_json(fx.srv.port, fx.key, "PUT", "/v1/identity-verification",
 	                     "{\"required\":false}", 200));
 	assert_int_equal(answer(respond, "c-42", NULL, NULL), 201); /* not required any more */
-	json_decref(api_json(srv.port, admin, "DELETE", del, NULL, 204));
-	j = api_json(srv.port, admin, "GET", "/v1/identity-verification", NULL, 200);
+	json_decref(api_json(fx.srv.port, fx.key, "DELETE", del, NULL, 204));
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/identity-verification", NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "secrets")), 0);
 	json_decref(j);
 	json_decref(a);
@@ -189,27 +177,27 @@ static void other_tenants_and_scopes(void **state)
 {
 	(void)state;
 	char t2[37], admin2[64], read2[64], id[37];
-	create_tenant(srv.port, "Other shop", t2, admin2);
-	create_key(srv.port, admin2, "[\"read\"]", read2, id);
+	create_tenant(fx.srv.port, "Other shop", t2, admin2);
+	create_key(fx.srv.port, admin2, "[\"read\"]", read2, id);
 	json_t *mine =
-	    api_json(srv.port, admin, "POST", "/v1/identity-verification/secrets", NULL, 201);
-	json_decref(api_json(srv.port, admin, "PUT", "/v1/identity-verification",
+	    api_json(fx.srv.port, fx.key, "POST", "/v1/identity-verification/secrets", NULL, 201);
+	json_decref(api_json(fx.srv.port, fx.key, "PUT", "/v1/identity-verification",
 	                     "{\"required\":true}", 200));
 	char del[128];
 	snprintf(del, sizeof(del), "/v1/identity-verification/secrets/%s",
 	         json_string_value(json_object_get(mine, "id")));
 	/* the other tenant sees nothing of it and cannot delete it */
-	json_t *j = api_json(srv.port, admin2, "GET", "/v1/identity-verification", NULL, 200);
+	json_t *j = api_json(fx.srv.port, admin2, "GET", "/v1/identity-verification", NULL, 200);
 	assert_false(json_is_true(json_object_get(j, "required")));
 	assert_int_equal(json_array_size(json_object_get(j, "secrets")), 0);
 	json_decref(j);
-	json_decref(api_json(srv.port, admin2, "DELETE", del, NULL, 404));
+	json_decref(api_json(fx.srv.port, admin2, "DELETE", del, NULL, 404));
 	assert_int_equal(
-	    db_long("SELECT count(*) FROM identity_secrets WHERE tenant_id = $1", tenant), 1);
+	    db_long("SELECT count(*) FROM identity_secrets WHERE tenant_id = $1", fx.tenant), 1);
 	/* only admin keys manage it */
-	json_decref(api_json(srv.port, read2, "GET", "/v1/identity-verification", NULL, 403));
+	json_decref(api_json(fx.srv.port, read2, "GET", "/v1/identity-verification", NULL, 403));
 	json_decref(
-	    api_json(srv.port, respond, "POST", "/v1/identity-verification/secrets", NULL, 403));
+	    api_json(fx.srv.port, respond, "POST", "/v1/identity-verification/secrets", NULL, 403));
 	json_decref(mine);
 }
 
@@ -219,5 +207,5 @@ int main(void)
 	    cmocka_unit_test(settings_and_secrets),
 	    cmocka_unit_test(other_tenants_and_scopes),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

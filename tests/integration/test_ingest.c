@@ -20,9 +20,8 @@
 #define THREADS 16
 #define PER_THREAD 40
 
-static struct server srv;
+static struct fixture fx;
 static int round_no; /* makes each round's own ids new */
-static char tenant[37], key[64], auth[96];
 
 struct worker {
 	int no;
@@ -33,23 +32,13 @@ struct worker {
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Group commit shop", tenant, key);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	fixture_setup(state, &fx, NULL, "Group commit shop");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static void *send_events(void *arg)
 {
 	struct worker *w = arg;
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
 	for (int i = 0; i < PER_THREAD; i++) {
 		char body[256], id[64];
 		struct response r;
@@ -65,7 +54,7 @@ static void *send_events(void *arg)
 		         "\"occurred_at\":\"2026-04-01T10:00:00Z\"}",
 		         id, (w->no * PER_THREAD + i) % 37);
 		w->statuses[i] = -1;
-		if (http(srv.port, "POST", "/v1/events", h, body, &r) == 0) {
+		if (call_as(fx.srv.port, fx.key, "POST", "/v1/events", body, NULL, &r) == 0) {
 			w->statuses[i] = r.status;
 			json_t *j = response_json(&r);
 			w->accepted[i] = (long)json_integer_value(json_object_get(j, "accepted"));
@@ -80,7 +69,7 @@ static long metric(const char *name)
 {
 	struct response r;
 	char series[128];
-	assert_int_equal(http(srv.port, "GET", "/metrics", NULL, NULL, &r), 0);
+	assert_int_equal(http(fx.srv.port, "GET", "/metrics", NULL, NULL, &r), 0);
 	snprintf(series, sizeof(series), "\n%s ", name);
 	const char *p = strstr(r.body, series);
 	long v = p ? strtol(p + strlen(series), NULL, 10) : -1;
@@ -129,7 +118,7 @@ static void concurrent_requests_get_exact_answers(void **state)
 			winners += w[i].accepted[s * 10];
 		assert_int_equal(winners, 1);
 	}
-	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant),
+	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant),
 	                 total_accepted);
 	long groups = metric("loyaltyd_ingest_groups_total") - groups0;
 	long requests = metric("loyaltyd_ingest_requests_total") - requests0;
@@ -142,7 +131,7 @@ static void concurrent_requests_get_exact_answers(void **state)
 /* One round with a poisoned request: it alone fails, every other request is stored. */
 static void poisoned_round(struct worker *w)
 {
-	long before = db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant);
+	long before = db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant);
 	run_workers(w, "poison");
 	assert_int_equal(w[0].statuses[0], 500);
 	long stored = 0;
@@ -157,7 +146,7 @@ static void poisoned_round(struct worker *w)
 		}
 	/* the own ids of a round are new; the shared ones were stored in the first test */
 	assert_int_equal(stored, THREADS * (PER_THREAD - 4));
-	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant),
+	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant),
 	                 before + stored);
 }
 
@@ -229,5 +218,5 @@ int main(void)
 	    cmocka_unit_test(a_large_import_refreshes_statistics),
 	    cmocka_unit_test(a_request_failing_in_the_database_fails_alone),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -21,7 +21,7 @@
 #include "domain/webhook_sig.h"
 #include "harness.h"
 
-static struct server srv;
+static struct fixture fx; /* its tenants are a and b */
 
 struct tenant {
 	char id[37], key[64], survey[37], key_id[37], source[37], secret[37], identity[37];
@@ -33,7 +33,7 @@ static struct tenant a, b;
 static json_t *api(const struct tenant *t, const char *method, const char *path, const char *body,
                    int status)
 {
-	return api_json(srv.port, t->key, method, path, body, status);
+	return api_json(fx.srv.port, t->key, method, path, body, status);
 }
 
 static void tenant_with_data(struct tenant *t, const char *name, const char *customer,
@@ -41,8 +41,8 @@ static void tenant_with_data(struct tenant *t, const char *name, const char *cus
 {
 	char path[160], body[512];
 	char other[64];
-	create_tenant(srv.port, name, t->id, t->key);
-	create_key(srv.port, t->key, "[\"read\"]", other, t->key_id);
+	create_tenant(fx.srv.port, name, t->id, t->key);
+	create_key(fx.srv.port, t->key, "[\"read\"]", other, t->key_id);
 	json_decref(
 	    api(t, "PUT", "/v1/program",
 	        "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"basic\","
@@ -230,15 +230,12 @@ static void every_route_with_a_key_against_b_ids(void **state)
 	char before[40];
 	snprintf(before, sizeof(before), "%s", digest_of_b());
 	for (size_t s = 0; s < sizeof(walk) / sizeof(walk[0]); s++) {
-		char path[512], body[1024] = "", auth[96], sig_h[128], topic_h[64];
-		const char *h[6] = {NULL};
+		char path[512], body[1024] = "", sig_h[128], topic_h[64];
+		const char *h[3] = {NULL};
 		int nh = 0;
 		fill(walk[s].path, path, sizeof(path));
 		if (walk[s].body)
 			fill(walk[s].body, body, sizeof(body));
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", a.key);
-		h[nh++] = auth;
-		h[nh++] = "Content-Type: application/json";
 		if (strstr(path, "/v1/webhooks/")) {
 			char sig[WEBHOOK_SIG_B64_LEN + 1];
 			webhook_sig_sign("Tenant A-only-second", 20, body, strlen(body), sig);
@@ -252,8 +249,9 @@ static void every_route_with_a_key_against_b_ids(void **state)
 			h[nh++] = topic_h;
 		}
 		struct response r;
-		assert_int_equal(
-		    http(srv.port, walk[s].method, path, h, walk[s].body ? body : NULL, &r), 0);
+		assert_int_equal(call_as(fx.srv.port, a.key, walk[s].method, path,
+		                         walk[s].body ? body : NULL, h, &r),
+		                 0);
 		bool ok = walk[s].expect == NOT_FOUND      ? r.status == 404
 		          : walk[s].expect == UNAUTHORIZED ? r.status == 401
 		                                           : r.status >= 200 && r.status < 300;
@@ -372,19 +370,12 @@ static void loyaltyd_works_as_its_role(void **state)
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
+	fixture_setup(state, &fx, NULL, NULL);
 	tenant_with_data(&a, "Tenant A", "iso-a-only", "a@tenant-a.example", "Tenant A Person",
 	                 "a-comment");
 	tenant_with_data(&b, "Tenant B", "iso-b-only", "b-marker@tenant-b.example",
 	                 "Tenant B Marker", "b-marker-comment");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 int main(void)
@@ -394,5 +385,5 @@ int main(void)
 	    cmocka_unit_test(row_level_security_is_a_second_wall),
 	    cmocka_unit_test(loyaltyd_works_as_its_role),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -18,12 +18,11 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
+static struct fixture fx;
 
 static json_t *ok_json(const char *method, const char *path, const char *body, int status)
 {
-	return api_json(srv.port, key, method, path, body, status);
+	return api_json(fx.srv.port, fx.key, method, path, body, status);
 }
 
 static long long balance_of(const char *customer)
@@ -39,7 +38,7 @@ static long long balance_of(const char *customer)
 /* A number from the ledger of this tenant: sql has $1 = tenant id. */
 static long ledger(const char *sql)
 {
-	return db_long(sql, tenant);
+	return db_long(sql, fx.tenant);
 }
 
 static json_t *post_events(const char *body)
@@ -55,17 +54,9 @@ static const char *PROGRAM =
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Ingest points shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "Ingest points shop");
 	json_decref(ok_json("PUT", "/v1/program", PROGRAM, 200));
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static void orders_earn_by_amount_tier_and_rounding(void **state)
@@ -322,17 +313,15 @@ static void new_rules_for_new_points_old_rules_for_old_refunds(void **state)
 
 static void a_tenant_without_programme_earns_nothing(void **state)
 {
-	char other_tenant[37], other_key[64], auth[96], t[32], body[512];
+	char other_tenant[37], other_key[64], t[32], body[512];
 	struct response r;
 	(void)state;
-	create_tenant(srv.port, "No programme", other_tenant, other_key);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", other_key);
+	create_tenant(fx.srv.port, "No programme", other_tenant, other_key);
 	snprintf(body, sizeof(body),
 	         "{\"customer_id\":\"olga\",\"type\":\"order\",\"occurred_at\":\"%s\","
 	         "\"amount\":500,\"currency\":\"EUR\",\"order_id\":\"O-1\"}",
 	         time_ago(1, t));
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	assert_int_equal(http(srv.port, "POST", "/v1/events", h, body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, other_key, "POST", "/v1/events", body, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	assert_int_equal(
@@ -383,9 +372,7 @@ struct loader {
 static void *load_orders(void *arg)
 {
 	struct loader *l = arg;
-	char auth[96], t[32], body[8192];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
+	char t[32], body[8192];
 	time_ago(1, t);
 	for (int round = 0; round < 10; round++) {
 		size_t len = (size_t)snprintf(body, sizeof(body), "{\"events\":[");
@@ -400,7 +387,8 @@ static void *load_orders(void *arg)
 		}
 		snprintf(body + len, sizeof(body) - len, "]}");
 		struct response r;
-		if (http(srv.port, "POST", "/v1/events", h, body, &r) != 0 || r.status != 200)
+		if (call_as(fx.srv.port, fx.key, "POST", "/v1/events", body, NULL, &r) != 0 ||
+		    r.status != 200)
 			l->failures++;
 		response_free(&r);
 	}
@@ -447,5 +435,5 @@ int main(void)
 	    cmocka_unit_test(tier_placement),
 	    cmocka_unit_test_teardown(concurrent_ingests_never_deadlock, ledger_invariant),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -15,12 +15,11 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
+static struct fixture fx;
 
 static json_t *ok_json(const char *method, const char *path, const char *body, int status)
 {
-	return api_json(srv.port, key, method, path, body, status);
+	return api_json(fx.srv.port, fx.key, method, path, body, status);
 }
 
 static void order(const char *customer, double days_ago, const char *amount, const char *id)
@@ -39,15 +38,13 @@ static void update_one(const char *sql)
 	char wrapped[1024];
 	snprintf(wrapped, sizeof(wrapped), "WITH u AS (%s RETURNING 1) SELECT count(*) FROM u",
 	         sql);
-	assert_int_equal(db_long(wrapped, tenant), 1);
+	assert_int_equal(db_long(wrapped, fx.tenant), 1);
 }
 
 static int setup(void **state)
 {
 	char t[32], body[512];
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Liability shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "Liability shop");
 	json_decref(ok_json("PUT", "/v1/program",
 	                    "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":"
 	                    "\"bronze\",\"threshold\":0},{\"name\":\"silver\",\"threshold\":100},"
@@ -80,12 +77,6 @@ static int setup(void **state)
 	         time_ago(0.5, t));
 	json_decref(ok_json("POST", "/v1/events", body, 200));
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static void liability_expiry_breakage_and_tiers(void **state)
@@ -189,8 +180,8 @@ static void no_programme_no_points(void **state)
 {
 	char other_tenant[37], other_key[64];
 	(void)state;
-	create_tenant(srv.port, "Empty shop", other_tenant, other_key);
-	json_t *j = api_json(srv.port, other_key, "GET", "/v1/reports/points", NULL, 200);
+	create_tenant(fx.srv.port, "Empty shop", other_tenant, other_key);
+	json_t *j = api_json(fx.srv.port, other_key, "GET", "/v1/reports/points", NULL, 200);
 	assert_true(json_is_null(json_object_get(j, "currency")));
 	assert_true(json_is_null(json_object_get(j, "cash_value")));
 	assert_true(json_is_null(json_object_get(j, "breakage")));
@@ -233,5 +224,5 @@ int main(void)
 	    cmocka_unit_test(no_programme_no_points),
 	    cmocka_unit_test(bad_parameters),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

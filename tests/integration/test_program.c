@@ -13,37 +13,21 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64], other_tenant[37], other_key[64];
-
-static int call(const char *k, const char *method, const char *body, struct response *r)
-{
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	return http(srv.port, method, "/v1/program", h, body, r);
-}
+static struct fixture fx;
+static char other_tenant[37], other_key[64];
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Programme shop", tenant, key);
-	create_tenant(srv.port, "Other shop", other_tenant, other_key);
+	fixture_setup(state, &fx, NULL, "Programme shop");
+	create_tenant(fx.srv.port, "Other shop", other_tenant, other_key);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static void no_programme_is_404(void **state)
 {
 	struct response r;
 	(void)state;
-	assert_int_equal(call(key, "GET", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", "/v1/program", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 }
@@ -52,7 +36,9 @@ static void minimal_programme_gets_its_defaults(void **state)
 {
 	struct response r;
 	(void)state;
-	assert_int_equal(call(key, "PUT", "{\"currency\":\"EUR\",\"points_per_unit\":2}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/program",
+	                         "{\"currency\":\"EUR\",\"points_per_unit\":2}", NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 200);
 	json_t *p = response_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(p, "version")), 1);
@@ -81,10 +67,10 @@ static void every_change_is_a_new_version(void **state)
 	    "\"multiplier\":1.0},{\"name\":\"silver\",\"threshold\":1000,\"multiplier\":1.25},"
 	    "{\"name\":\"gold\",\"threshold\":5000,\"multiplier\":1.5}],\"tier_window_days\":365,"
 	    "\"expiry_days\":365,\"min_redeem\":100,\"point_value\":\"0.01\"}";
-	assert_int_equal(call(key, "PUT", full, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/program", full, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
-	assert_int_equal(call(key, "GET", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", "/v1/program", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	json_t *p = response_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(p, "version")), 2);
@@ -101,9 +87,9 @@ static void every_change_is_a_new_version(void **state)
 	response_free(&r);
 	/* both versions are kept */
 	assert_int_equal(
-	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant), 2);
+	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", fx.tenant), 2);
 	/* the other tenant still has none */
-	assert_int_equal(call(other_key, "GET", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, other_key, "GET", "/v1/program", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 }
@@ -111,13 +97,15 @@ static void every_change_is_a_new_version(void **state)
 static void invalid(const char *body, const char *pointer, const char *message)
 {
 	struct response r;
-	long before = db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant);
-	assert_int_equal(call(key, "PUT", body, &r), 0);
+	long before =
+	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", fx.tenant);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/program", body, NULL, &r), 0);
 	if (!response_single_error(&r, 422, pointer, message))
 		fail_msg("%s\n got %d %s\nwant %s: %s", body, r.status, r.body, pointer, message);
 	response_free(&r);
 	assert_int_equal(
-	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", tenant), before);
+	    db_long("SELECT count(*) FROM loyalty_programs WHERE tenant_id = $1", fx.tenant),
+	    before);
 }
 
 #define OTHER_FILTERS                                                                              \
@@ -173,18 +161,18 @@ static void programme_needs_the_admin_scope(void **state)
 	struct response r;
 	char k[64], kid[37];
 	(void)state;
-	create_key(srv.port, key, "[\"read\",\"points\",\"ingest\"]", k, kid);
-	assert_int_equal(call(k, "GET", NULL, &r), 0);
+	create_key(fx.srv.port, fx.key, "[\"read\",\"points\",\"ingest\"]", k, kid);
+	assert_int_equal(call_as(fx.srv.port, k, "GET", "/v1/program", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
-	assert_int_equal(call(k, "PUT", "{" BASE "}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, k, "PUT", "/v1/program", "{" BASE "}", NULL, &r), 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
 }
 
 static json_t *as_other(const char *method, const char *path, const char *body, int status)
 {
-	return api_json(srv.port, other_key, method, path, body, status);
+	return api_json(fx.srv.port, other_key, method, path, body, status);
 }
 
 #define TIERS_V1                                                                                   \
@@ -280,14 +268,12 @@ static void dry_run_lists_tier_changes_and_stores_nothing(void **state)
 	/* a page's cursor is bound to the programme it was computed for: another one changes
 	 * other customers, so its cursor would resume a listing it never started */
 	struct response r;
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", other_key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
 	snprintf(path, sizeof(path), "/v1/program?dry_run=true&limit=2&cursor=%s", first_cursor);
-	assert_int_equal(http(srv.port, "PUT", path, h,
-	                      "{" BASE ",\"tiers\":[{\"name\":\"basic\",\"threshold\":0},{\"name\":"
-	                      "\"plus\",\"threshold\":150}]}",
-	                      &r),
+	assert_int_equal(call_as(fx.srv.port, other_key, "PUT", path,
+	                         "{" BASE
+	                         ",\"tiers\":[{\"name\":\"basic\",\"threshold\":0},{\"name\":"
+	                         "\"plus\",\"threshold\":150}]}",
+	                         NULL, &r),
 	                 0);
 	assert_true(response_bad_parameters(&r, "cursor: " OTHER_FILTERS,
 	                                    (const char *const[]){"cursor", NULL}, OTHER_FILTERS));
@@ -319,5 +305,5 @@ int main(void)
 	    cmocka_unit_test(dry_run_lists_tier_changes_and_stores_nothing),
 
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -15,21 +15,13 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64], nps_id[37], csat_id[37];
-
-static int call(const char *method, const char *path, const char *body, struct response *r)
-{
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	return http(srv.port, method, path, h, body, r);
-}
+static struct fixture fx;
+static char nps_id[37], csat_id[37];
 
 static void make_survey(const char *body, char id[37])
 {
 	struct response r;
-	assert_int_equal(call("POST", "/v1/surveys", body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/surveys", body, NULL, &r), 0);
 	assert_int_equal(r.status, 201);
 	json_t *j = response_json(&r);
 	snprintf(id, 37, "%s", json_string_value(json_object_get(j, "id")));
@@ -42,7 +34,7 @@ static void answer(const char *survey, const char *body)
 	struct response r;
 	char path[96];
 	snprintf(path, sizeof(path), "/v1/surveys/%s/responses", survey);
-	assert_int_equal(call("POST", path, body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, body, NULL, &r), 0);
 	if (r.status != 201)
 		fail_msg("%s: %d %s", body, r.status, r.body);
 	response_free(&r);
@@ -50,9 +42,7 @@ static void answer(const char *survey, const char *body)
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Report shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "Report shop");
 	make_survey("{\"name\":\"NPS\",\"kind\":\"nps\",\"question\":\"Recommend us?\"}", nps_id);
 	make_survey("{\"name\":\"CSAT\",\"kind\":\"csat\",\"question\":\"Satisfied?\"}", csat_id);
 	/* r1 Monday 03-23 00:30 in Zagreb (+01), still Sunday in UTC */
@@ -79,18 +69,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
-}
-
 static json_t *report(const char *query, int status)
 {
 	struct response r;
 	char path[512];
 	snprintf(path, sizeof(path), "/v1/reports/%s", query);
-	assert_int_equal(call("GET", path, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", path, NULL, NULL, &r), 0);
 	if (r.status != status)
 		fail_msg("%s: %d %s", query, r.status, r.body);
 	json_t *j = response_json(&r);
@@ -269,5 +253,5 @@ int main(void)
 	    cmocka_unit_test(empty_range_has_null_figures),
 	    cmocka_unit_test(bad_parameters_are_named),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -15,8 +15,8 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char seed_tenant[37], seed_key[64], tenant[37], key[64];
+static struct fixture fx; /* the monthly tenant */
+static char seed_tenant[37], seed_key[64];
 
 static char *append(char *buf, size_t *len, size_t *cap, const char *customer, const char *at)
 {
@@ -38,10 +38,9 @@ static int setup(void **state)
 {
 	size_t cap = 1024, len;
 	char *body = malloc(cap), who[16];
-	(void)state;
-	server_start(&srv, NULL);
+	fixture_setup(state, &fx, NULL, NULL);
 	/* the seed: 900 customers active at both ends, 100 who lapse, 200 new */
-	create_tenant(srv.port, "Seed 003 shop", seed_tenant, seed_key);
+	create_tenant(fx.srv.port, "Seed 003 shop", seed_tenant, seed_key);
 	len = (size_t)snprintf(body, cap, "{\"events\":[");
 	for (int i = 0; i < 1200; i++) {
 		snprintf(who, sizeof(who), "s%d", i);
@@ -51,10 +50,10 @@ static int setup(void **state)
 		                         : "2026-03-01T12:00:00Z");
 	}
 	memcpy(body + len, "]}", 3);
-	json_decref(api_json(srv.port, seed_key, "POST", "/v1/events", body, 200));
+	json_decref(api_json(fx.srv.port, seed_key, "POST", "/v1/events", body, 200));
 	/* the months: x orders every month, y lapses, z is new in February, w comes back in
 	 * February after a year away, v orders once at 23:30 UTC on 31 January */
-	create_tenant(srv.port, "Monthly shop", tenant, key);
+	create_tenant(fx.srv.port, "Monthly shop", fx.tenant, fx.key);
 	static const char *const orders[][2] = {
 	    {"x", "2025-12-20T12:00:00Z"}, {"x", "2026-01-20T12:00:00Z"},
 	    {"x", "2026-02-20T12:00:00Z"}, {"y", "2025-12-25T12:00:00Z"},
@@ -65,24 +64,12 @@ static int setup(void **state)
 	for (size_t i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
 		body = append(body, &len, &cap, orders[i][0], orders[i][1]);
 	memcpy(body + len, "]}", 3);
-	json_decref(api_json(srv.port, key, "POST", "/v1/events", body, 200));
+	json_decref(api_json(fx.srv.port, fx.key, "POST", "/v1/events", body, 200));
 	free(body);
 	/* x a promoter, y a detractor, z a passive; w and v never answered */
-	char path[128];
-	create_nps_survey(srv.port, key, path);
-	json_decref(
-	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"x\",\"score\":10}", 201));
-	json_decref(
-	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"y\",\"score\":3}", 201));
-	json_decref(
-	    api_json(srv.port, key, "POST", path, "{\"customer_id\":\"z\",\"score\":8}", 201));
+	create_nps_answers(fx.srv.port, fx.key, 3, (const char *const[]){"x", "y", "z"},
+	                   (const int[]){10, 3, 8});
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 /* start end new reactivated retained lost */
@@ -98,7 +85,7 @@ static void expect(json_t *o, const long f[6])
 static void the_seed_example(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, seed_key, "GET",
+	json_t *j = api_json(fx.srv.port, seed_key, "GET",
 	                     "/v1/reports/retention?from=2026-01-01&to=2026-07-01", NULL, 200);
 	static const long f[6] = {1000, 1100, 200, 0, 900, 100};
 	expect(j, f);
@@ -116,7 +103,7 @@ static void monthly_series_in_utc(void **state)
 {
 	(void)state;
 	json_t *j = api_json(
-	    srv.port, key, "GET",
+	    fx.srv.port, fx.key, "GET",
 	    "/v1/reports/retention?from=2026-01-01&to=2026-03-01&window_days=30&interval=month",
 	    NULL, 200);
 	/* active at 1 Jan {x, y}, at 1 Feb {x, v}, at 1 Mar {x, z, w, v} */
@@ -139,7 +126,7 @@ static void monthly_series_in_utc(void **state)
 static void monthly_series_in_zagreb(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/reports/retention?from=2026-01-01&to=2026-03-01&window_days=30&"
 	                     "interval=month&tz=Europe/Zagreb",
 	                     NULL, 200);
@@ -156,7 +143,7 @@ static void monthly_series_in_zagreb(void **state)
 static void by_nps_category(void **state)
 {
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/reports/retention?from=2026-01-01&to=2026-03-01&window_days=30&"
 	                     "by=nps_category",
 	                     NULL, 200);
@@ -183,7 +170,7 @@ static void by_nps_category(void **state)
 	assert_true(json_is_null(json_object_get(json_array_get(g, 1), "retention_rate")));
 	assert_null(json_object_get(j, "series"));
 	json_decref(j);
-	j = api_json(srv.port, key, "GET", "/v1/reports/retention?by=tier", NULL, 400);
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/retention?by=tier", NULL, 400);
 	assert_string_equal(json_string_value(json_object_get(j, "detail")),
 	                    "by: must be nps_category");
 	json_decref(j);
@@ -193,7 +180,7 @@ static void nobody_at_the_start_and_bad_parameters(void **state)
 {
 	(void)state;
 	/* before any order: S = 0, rates null */
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/reports/retention?from=2020-01-01&to=2020-02-01", NULL, 200);
 	static const long none[6] = {0, 0, 0, 0, 0, 0};
 	expect(j, none);
@@ -214,7 +201,7 @@ static void nobody_at_the_start_and_bad_parameters(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "/v1/reports/retention?%s", bad[i][0]);
-		j = api_json(srv.port, key, "GET", path, NULL, 400);
+		j = api_json(fx.srv.port, fx.key, "GET", path, NULL, 400);
 		assert_string_equal(json_string_value(json_object_get(j, "detail")), bad[i][1]);
 		json_decref(j);
 	}
@@ -229,5 +216,5 @@ int main(void)
 	    cmocka_unit_test(by_nps_category),
 	    cmocka_unit_test(nobody_at_the_start_and_bad_parameters),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -15,12 +15,11 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
+static struct fixture fx;
 
 static json_t *get(const char *path)
 {
-	return api_json(srv.port, key, "GET", path, NULL, 200);
+	return api_json(fx.srv.port, fx.key, "GET", path, NULL, 200);
 }
 
 #define ORDER(c, day, amount)                                                                      \
@@ -29,11 +28,9 @@ static json_t *get(const char *path)
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "RFM shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "RFM shop");
 	json_decref(api_json(
-	    srv.port, key, "POST", "/v1/events",
+	    fx.srv.port, fx.key, "POST", "/v1/events",
 	    "{\"events\":[" ORDER("a", "06-29", "100.00") "," ORDER("g", "06-29", "100.00") "," ORDER("b", "06-01", "50.00") "," ORDER(
 	        "b", "06-28",
 	        "50.00") "," ORDER("c", "03-01",
@@ -58,12 +55,6 @@ static int setup(void **state)
 	                                                                                                                                                                                                                                                                                                                                                                              "5.00") "]}",
 	    200));
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static json_t *segment(json_t *report, const char *name)
@@ -164,20 +155,21 @@ static void empty_tenant_and_bad_parameters(void **state)
 {
 	char other_tenant[37], other_key[64];
 	(void)state;
-	create_tenant(srv.port, "Empty RFM shop", other_tenant, other_key);
-	json_t *j = api_json(srv.port, other_key, "GET", "/v1/reports/rfm", NULL, 200);
+	create_tenant(fx.srv.port, "Empty RFM shop", other_tenant, other_key);
+	json_t *j = api_json(fx.srv.port, other_key, "GET", "/v1/reports/rfm", NULL, 200);
 	assert_int_equal(json_int(j, "customers"), 0);
 	json_t *s = json_array_get(json_object_get(j, "segments"), 0);
 	assert_int_equal(json_int(s, "customers"), 0);
 	assert_true(json_is_null(json_object_get(s, "share")));
 	assert_int_equal(json_array_size(json_object_get(j, "grid")), 5);
 	json_decref(j);
-	j = api_json(srv.port, key, "GET", "/v1/reports/rfm?as_of=soon", NULL, 400);
+	j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/rfm?as_of=soon", NULL, 400);
 	assert_string_equal(
 	    json_string_value(json_object_get(j, "detail")),
 	    "as_of: must be an RFC 3339 time or a date YYYY-MM-DD (local to tz), 1970 to 2100");
 	json_decref(j);
-	json_decref(api_json(srv.port, key, "GET", "/v1/reports/rfm?tz=Nowhere/Land", NULL, 400));
+	json_decref(
+	    api_json(fx.srv.port, fx.key, "GET", "/v1/reports/rfm?tz=Nowhere/Land", NULL, 400));
 }
 
 int main(void)
@@ -187,5 +179,5 @@ int main(void)
 	    cmocka_unit_test(as_of_in_the_past_reads_the_events),
 	    cmocka_unit_test(empty_tenant_and_bad_parameters),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -21,8 +21,7 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
+static struct fixture fx;
 
 #define ORDER(c, at, amount)                                                                       \
 	"{\"customer_id\":\"" c "\",\"type\":\"order\",\"occurred_at\":\"" at                      \
@@ -30,7 +29,7 @@ static char tenant[37], key[64];
 
 static void put(const char *path, const char *body)
 {
-	json_t *j = api_json(srv.port, key, "PUT", path, body, 201);
+	json_t *j = api_json(fx.srv.port, fx.key, "PUT", path, body, 201);
 	json_decref(j);
 }
 
@@ -38,21 +37,19 @@ static void answer(const char *path, const char *customer, int score)
 {
 	char body[128];
 	snprintf(body, sizeof(body), "{\"customer_id\":\"%s\",\"score\":%d}", customer, score);
-	json_decref(api_json(srv.port, key, "POST", path, body, 201));
+	json_decref(api_json(fx.srv.port, fx.key, "POST", path, body, 201));
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Segment shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "Segment shop");
 	json_decref(api_json(
-	    srv.port, key, "PUT", "/v1/program",
+	    fx.srv.port, fx.key, "PUT", "/v1/program",
 	    "{\"currency\":\"EUR\",\"points_per_unit\":0.0001,\"tiers\":[{\"name\":\"bronze\","
 	    "\"threshold\":0},{\"name\":\"silver\",\"threshold\":100}]}",
 	    200));
 	json_decref(api_json(
-	    srv.port, key, "POST", "/v1/events",
+	    fx.srv.port, fx.key, "POST", "/v1/events",
 	    "{\"events\":[" ORDER("lap", "2026-01-01T12:00:00Z", "10.00") "," ORDER("fresh", "2026-06-20T12:00:00Z", "10.00") "," ORDER("due", "2026-03-01T12:00:00Z", "10.00") "," ORDER(
 	        "due", "2026-03-11T12:00:00Z",
 	        "10.00") "," ORDER("due", "2026-03-21T12:00:00Z",
@@ -86,21 +83,15 @@ static int setup(void **state)
 	put("/v1/customers/silver_guy",
 	    "{\"email\":\"sg@example.com\",\"name\":\"Doe, \\\"JD\\\"\\nJr\","
 	    "\"tags\":[\"vip\",\"gold card\"]}");
-	json_decref(api_json(srv.port, key, "POST", "/v1/customers/silver_guy/points/earn",
+	json_decref(api_json(fx.srv.port, fx.key, "POST", "/v1/customers/silver_guy/points/earn",
 	                     "{\"points\":150}", 201));
 	char path[128];
-	create_nps_survey(srv.port, key, path);
+	create_nps_survey(fx.srv.port, fx.key, path);
 	answer(path, "prom_ref", 10);
 	answer(path, "prom", 9);
 	answer(path, "pas", 7);
 	answer(path, "det", 2);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 /* The external ids of a segment's customers (all pages), space-separated, sorted. */
@@ -112,7 +103,7 @@ static char *members(const char *query)
 	size_t n = 0;
 	for (;;) {
 		snprintf(path, sizeof(path), "%s%s%s", query, cursor[0] ? "&cursor=" : "", cursor);
-		json_t *j = api_json(srv.port, key, "GET", path, NULL, 200);
+		json_t *j = api_json(fx.srv.port, fx.key, "GET", path, NULL, 200);
 		size_t i;
 		json_t *c;
 		json_array_foreach (json_object_get(j, "data"), i, c)
@@ -173,7 +164,7 @@ static void every_rule_by_hand(void **state)
 	/* 29 February in a year without one: the 28th (and due's first order of 1 March) */
 	expect_members("/v1/segments/anniversaries/customers?as_of=2027-02-25", "due leap");
 	/* one page at a time */
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/segments/lapsed/customers?as_of=2026-06-30&limit=3", NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "data")), 3);
 	assert_true(json_is_string(json_object_get(j, "next_cursor")));
@@ -185,7 +176,7 @@ static json_t *member(const char *segment, const char *id, json_t **page)
 {
 	char q[160];
 	snprintf(q, sizeof(q), "/v1/segments/%s/customers?as_of=2026-06-30", segment);
-	*page = api_json(srv.port, key, "GET", q, NULL, 200);
+	*page = api_json(fx.srv.port, fx.key, "GET", q, NULL, 200);
 	size_t i;
 	json_t *c;
 	json_array_foreach (json_object_get(*page, "data"), i, c)
@@ -246,8 +237,8 @@ static void members_carry_their_rfm_figures(void **state)
 static void sizes_report(void **state)
 {
 	(void)state;
-	json_t *j =
-	    api_json(srv.port, key, "GET", "/v1/reports/segments?as_of=2026-06-30", NULL, 200);
+	json_t *j = api_json(fx.srv.port, fx.key, "GET", "/v1/reports/segments?as_of=2026-06-30",
+	                     NULL, 200);
 	static const struct {
 		const char *name;
 		long n;
@@ -278,12 +269,11 @@ static void sizes_report(void **state)
 static void csv_streamed_with_quoting(void **state)
 {
 	struct response r;
-	char auth[96];
 	(void)state;
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Accept: text/csv", NULL};
-	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:silver/customers", h, NULL, &r),
-	                 0);
+	const char *h[] = {"Accept: text/csv", NULL};
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/segments/tier:silver/customers", NULL, h, &r),
+	    0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(response_header(&r, "Content-Type"), "text/csv; charset=utf-8");
 	const char *want = "external_id,email,name,phone,signup_at,birthday,tags,created_at,"
@@ -298,8 +288,9 @@ static void csv_streamed_with_quoting(void **state)
 	assert_string_equal(rest + strlen(rest) - strlen(",,0,0,,,,\r\n"), ",,0,0,,,,\r\n");
 	response_free(&r);
 	/* a bigger one, every row a line */
-	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:bronze/customers", h, NULL, &r),
-	                 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/segments/tier:bronze/customers", NULL, h, &r),
+	    0);
 	assert_int_equal(r.status, 200);
 	int lines = 0;
 	for (const char *p = r.body; (p = strstr(p, "\r\n")) != NULL; p += 2)
@@ -307,7 +298,9 @@ static void csv_streamed_with_quoting(void **state)
 	assert_int_equal(lines, 1 + 18);
 	response_free(&r);
 	/* an unknown segment is a 404, not an empty CSV */
-	assert_int_equal(http(srv.port, "GET", "/v1/segments/tier:gold/customers", h, NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/segments/tier:gold/customers", NULL, h, &r),
+	    0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 }
@@ -382,42 +375,42 @@ static const char *unneutralised(const char *cell)
  * A tenant of its own, so that the other tests' segments do not change. */
 static void csv_cells_cannot_start_formulas_and_tags_survive(void **state)
 {
-	char csv_tenant[37], csv_key[64], respond[64], respond_id[37], path[128], auth[96];
+	char csv_tenant[37], csv_key[64], respond[64], respond_id[37], path[128];
 	struct response r;
 	(void)state;
-	create_tenant(srv.port, "CSV shop", csv_tenant, csv_key);
+	create_tenant(fx.srv.port, "CSV shop", csv_tenant, csv_key);
 	json_decref(
-	    api_json(srv.port, csv_key, "PUT", "/v1/program",
+	    api_json(fx.srv.port, csv_key, "PUT", "/v1/program",
 	             "{\"currency\":\"EUR\",\"points_per_unit\":0.0001,\"tiers\":[{\"name\":"
 	             "\"bronze\",\"threshold\":0}]}",
 	             200));
 	/* an anonymous visitor, through the widget's key */
-	create_nps_survey(srv.port, csv_key, path);
-	create_key(srv.port, csv_key, "[\"respond\"]", respond, respond_id);
-	json_decref(api_json(srv.port, respond, "POST", path,
+	create_nps_survey(fx.srv.port, csv_key, path);
+	create_key(fx.srv.port, csv_key, "[\"respond\"]", respond, respond_id);
+	json_decref(api_json(fx.srv.port, respond, "POST", path,
 	                     "{\"customer_id\":\"=HYPERLINK(\\\"x\\\")\",\"score\":10}", 201));
-	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/%40SUM(1)",
+	json_decref(api_json(fx.srv.port, csv_key, "PUT", "/v1/customers/%40SUM(1)",
 	                     "{\"email\":\"=1+2@example.com\",\"name\":\"-2+3\","
 	                     "\"phone\":\"+385 1 234 5678\",\"tags\":[\"two words\",\"x\"]}",
 	                     201));
 	json_decref(api_json(
-	    srv.port, csv_key, "POST", "/v1/events",
+	    fx.srv.port, csv_key, "POST", "/v1/events",
 	    "{\"events\":[" ORDER("@SUM(1)", "2026-06-01T12:00:00Z",
 	                          "10.00") ",{\"customer_id\":\"@SUM(1)\",\"type\":\"refund\","
 	                                   "\"occurred_at\":\"2026-06-02T12:00:00Z\",\"amount\":"
 	                                   "\"22.50\",\"currency\":\"EUR\",\"order_id\":"
 	                                   "\"@SUM(1)2026-06-01T12:00:00Z\"}]}",
 	    200));
-	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/tab",
+	json_decref(api_json(fx.srv.port, csv_key, "PUT", "/v1/customers/tab",
 	                     "{\"name\":\"\\tTab\",\"tags\":[\"a,b\",\"say \\\"hi\\\"\"]}", 201));
-	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/'quote",
+	json_decref(api_json(fx.srv.port, csv_key, "PUT", "/v1/customers/'quote",
 	                     "{\"name\":\"'=already\"}", 201));
-	json_decref(
-	    api_json(srv.port, csv_key, "PUT", "/v1/customers/-1", "{\"name\":\"\\r=CR\"}", 201));
-	json_decref(api_json(srv.port, csv_key, "PUT", "/v1/customers/plain",
+	json_decref(api_json(fx.srv.port, csv_key, "PUT", "/v1/customers/-1",
+	                     "{\"name\":\"\\r=CR\"}", 201));
+	json_decref(api_json(fx.srv.port, csv_key, "PUT", "/v1/customers/plain",
 	                     "{\"name\":\"Ana Horvat\",\"email\":\"ana@example.com\"}", 201));
 
-	json_t *page = api_json(srv.port, csv_key, "GET",
+	json_t *page = api_json(fx.srv.port, csv_key, "GET",
 	                        "/v1/segments/tier:bronze/customers?as_of=2026-06-30", NULL, 200);
 	json_t *data = json_object_get(page, "data");
 	assert_int_equal(json_array_size(data), 6);
@@ -427,10 +420,10 @@ static void csv_cells_cannot_start_formulas_and_tags_survive(void **state)
 	json_t *sum = json_array_get(data, 1);
 	assert_string_equal(json_string_value(json_object_get(sum, "monetary")), "-12.50");
 
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", csv_key);
-	const char *h[] = {auth, "Accept: text/csv", NULL};
-	assert_int_equal(http(srv.port, "GET",
-	                      "/v1/segments/tier:bronze/customers?as_of=2026-06-30", h, NULL, &r),
+	const char *h[] = {"Accept: text/csv", NULL};
+	assert_int_equal(call_as(fx.srv.port, csv_key, "GET",
+	                         "/v1/segments/tier:bronze/customers?as_of=2026-06-30", NULL, h,
+	                         &r),
 	                 0);
 	assert_int_equal(r.status, 200);
 	char want[2048];
@@ -480,12 +473,10 @@ static void csv_cells_cannot_start_formulas_and_tags_survive(void **state)
 static void expect_cursor_refused(const char *query, const char *cursor, const char *message)
 {
 	struct response r;
-	char auth[96], path[512], detail[256];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	char path[512], detail[256];
 	snprintf(path, sizeof(path), "%s&cursor=%s", query, cursor);
 	snprintf(detail, sizeof(detail), "cursor: %s", message);
-	const char *h[] = {auth, NULL};
-	assert_int_equal(http(srv.port, "GET", path, h, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", path, NULL, NULL, &r), 0);
 	if (!response_bad_parameters(&r, detail, (const char *const[]){"cursor", NULL}, message))
 		fail_msg("GET %s", path);
 	response_free(&r);
@@ -497,7 +488,7 @@ static void cursors_stay_with_their_segment_and_filters(void **state)
 {
 	char path[512], cursor[160];
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET",
+	json_t *j = api_json(fx.srv.port, fx.key, "GET",
 	                     "/v1/segments/lapsed/customers?as_of=2026-06-30&limit=1", NULL, 200);
 	snprintf(cursor, sizeof(cursor), "%s",
 	         json_string_value(json_object_get(j, "next_cursor")));
@@ -517,7 +508,7 @@ static void cursors_stay_with_their_segment_and_filters(void **state)
 	/* the same filters in another order, another limit: the other three lapsed */
 	snprintf(path, sizeof(path),
 	         "/v1/segments/lapsed/customers?limit=10&as_of=2026-06-30&cursor=%s", cursor);
-	j = api_json(srv.port, key, "GET", path, NULL, 200);
+	j = api_json(fx.srv.port, fx.key, "GET", path, NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "data")), 3);
 	json_decref(j);
 }
@@ -526,7 +517,8 @@ static void unknown_segments_bad_parameters_other_tenants(void **state)
 {
 	char other_tenant[37], other_key[64];
 	(void)state;
-	json_t *j = api_json(srv.port, key, "GET", "/v1/segments/whales/customers", NULL, 404);
+	json_t *j =
+	    api_json(fx.srv.port, fx.key, "GET", "/v1/segments/whales/customers", NULL, 404);
 	json_decref(j);
 	static const char *const bad[][2] = {
 	    {"/v1/segments/lapsed/customers?days=0", "days: must be a whole number from 1 to 3650"},
@@ -540,18 +532,18 @@ static void unknown_segments_bad_parameters_other_tenants(void **state)
 	     "tz: is not a time zone PostgreSQL knows"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		j = api_json(srv.port, key, "GET", bad[i][0], NULL, 400);
+		j = api_json(fx.srv.port, fx.key, "GET", bad[i][0], NULL, 400);
 		assert_string_equal(json_string_value(json_object_get(j, "detail")), bad[i][1]);
 		json_decref(j);
 	}
-	create_tenant(srv.port, "Other segment shop", other_tenant, other_key);
-	j = api_json(srv.port, other_key, "GET", "/v1/segments/lapsed/customers?as_of=2026-06-30",
-	             NULL, 200);
+	create_tenant(fx.srv.port, "Other segment shop", other_tenant, other_key);
+	j = api_json(fx.srv.port, other_key, "GET",
+	             "/v1/segments/lapsed/customers?as_of=2026-06-30", NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "data")), 0);
 	json_decref(j);
 	/* its programme has no tiers of the first shop */
-	json_decref(
-	    api_json(srv.port, other_key, "GET", "/v1/segments/tier:silver/customers", NULL, 404));
+	json_decref(api_json(fx.srv.port, other_key, "GET", "/v1/segments/tier:silver/customers",
+	                     NULL, 404));
 }
 
 static void *commit_later(void *arg)
@@ -567,7 +559,6 @@ static void a_slow_first_row_does_not_cut_the_csv(void **state)
 {
 	struct server slow;
 	struct response r;
-	char auth[96];
 	pthread_t t;
 	const char *env[] = {"LOYALTYD_CONN_TIMEOUT_S=1", NULL};
 	(void)state;
@@ -579,12 +570,11 @@ static void a_slow_first_row_does_not_cut_the_csv(void **state)
 	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
 	PQclear(res);
 	pthread_create(&t, NULL, commit_later, c);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Accept: text/csv", NULL};
+	const char *h[] = {"Accept: text/csv", NULL};
 	long started = now_ms();
-	assert_int_equal(
-	    http(slow.port, "GET", "/v1/segments/lapsed/customers?as_of=2026-06-30", h, NULL, &r),
-	    0);
+	assert_int_equal(call_as(slow.port, fx.key, "GET",
+	                         "/v1/segments/lapsed/customers?as_of=2026-06-30", NULL, h, &r),
+	                 0);
 	pthread_join(t, NULL);
 	PQfinish(c);
 	assert_true(now_ms() - started >= 2500);
@@ -609,5 +599,5 @@ int main(void)
 	    cmocka_unit_test(cursors_stay_with_their_segment_and_filters),
 	    cmocka_unit_test(unknown_segments_bad_parameters_other_tenants),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

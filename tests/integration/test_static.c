@@ -16,19 +16,12 @@
 
 #include "harness.h"
 
-static struct server srv;
+static struct fixture fx; /* no tenant: each test makes its own */
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
+	fixture_setup(state, &fx, NULL, NULL);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 /* The bytes of a file (caller frees); *len its size. */
@@ -47,7 +40,7 @@ static char *slurp(const char *path, size_t *len)
 static void get(const char *path, const char *header, struct response *r)
 {
 	const char *h[] = {header, NULL};
-	assert_int_equal(http(srv.port, "GET", path, header ? h : NULL, NULL, r), 0);
+	assert_int_equal(http(fx.srv.port, "GET", path, header ? h : NULL, NULL, r), 0);
 }
 
 /* Fails unless the body of r is the file at path, decompressed first when gz. */
@@ -129,7 +122,7 @@ static void page_and_widget_headers(void **state)
 	assert_null(response_header(&r, "Content-Security-Policy"));
 	response_free(&r);
 	/* the files are read-only */
-	assert_int_equal(http(srv.port, "POST", "/widget/nps.js", NULL, "x", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", "/widget/nps.js", NULL, "x", &r), 0);
 	assert_int_equal(r.status, 405);
 	response_free(&r);
 }
@@ -196,7 +189,7 @@ static void etags_revalidate_each_representation(void **state)
 	snprintf(full, sizeof(full), "%s", response_header(&r, "Content-Length"));
 	assert_true(strtol(full, NULL, 10) > 0);
 	response_free(&r);
-	int fd = conn_open(srv.port);
+	int fd = conn_open(fx.srv.port);
 	char twice[512];
 	int n = snprintf(twice, sizeof(twice),
 	                 "GET /widget/nps.js HTTP/1.1\r\nHost: t\r\n%s\r\n\r\n"
@@ -214,11 +207,11 @@ static void etags_revalidate_each_representation(void **state)
 	close(fd);
 	/* the plain copy's tag does not stand for the gzipped one, nor the other way round */
 	const char *both[] = {h, "Accept-Encoding: gzip", NULL};
-	assert_int_equal(http(srv.port, "GET", "/widget/nps.js", both, NULL, &r), 0);
+	assert_int_equal(http(fx.srv.port, "GET", "/widget/nps.js", both, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	snprintf(h, sizeof(h), "If-None-Match: %s", gz);
-	assert_int_equal(http(srv.port, "GET", "/widget/nps.js", both, NULL, &r), 0);
+	assert_int_equal(http(fx.srv.port, "GET", "/widget/nps.js", both, NULL, &r), 0);
 	assert_int_equal(r.status, 304);
 	response_free(&r);
 	get("/widget/nps.js", h, &r);
@@ -258,5 +251,5 @@ int main(void)
 	    cmocka_unit_test(etags_revalidate_each_representation),
 	    cmocka_unit_test(web_files_take_cache_busters),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
