@@ -13,31 +13,14 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant_a[37], key_a[64], tenant_b[37], key_b[64];
+static struct fixture fx; /* tenant A */
+static char tenant_b[37], key_b[64];
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Customers A", tenant_a, key_a);
-	create_tenant(srv.port, "Customers B", tenant_b, key_b);
+	fixture_setup(state, &fx, NULL, "Customers A");
+	create_tenant(fx.srv.port, "Customers B", tenant_b, key_b);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
-}
-
-static int call(const char *key, const char *method, const char *path, const char *body,
-                struct response *r)
-{
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	return http(srv.port, method, path, h, body, r);
 }
 
 static json_t *without_times(json_t *c)
@@ -49,13 +32,7 @@ static json_t *without_times(json_t *c)
 
 static void assert_json(json_t *got, const char *want_text)
 {
-	json_t *want = json_loads(want_text, 0, NULL);
-	assert_non_null(want);
-	if (!json_equal(got, want)) {
-		char *g = json_dumps(got, JSON_COMPACT | JSON_SORT_KEYS);
-		fail_msg("got  %s\nwant %s", g, want_text);
-	}
-	json_decref(want);
+	assert_true(json_matches(got, want_text));
 }
 
 static void put_creates_then_replaces(void **state)
@@ -63,12 +40,12 @@ static void put_creates_then_replaces(void **state)
 	struct response r;
 	(void)state;
 	assert_int_equal(
-	    call(key_a, "PUT", "/v1/customers/cust%2F42",
-	         "{\"email\":\"Ana@Example.com\",\"name\":\"Ana Horvat\","
-	         "\"phone\":\"+385 91 123 4567\",\"signup_at\":\"2025-06-01T09:30:00+02:00\","
-	         "\"birthday\":\"1988-02-29\",\"attributes\":{\"city\":\"Split\"},"
-	         "\"tags\":[\"vip\",\"newsletter\"]}",
-	         &r),
+	    call_as(fx.srv.port, fx.key, "PUT", "/v1/customers/cust%2F42",
+	            "{\"email\":\"Ana@Example.com\",\"name\":\"Ana Horvat\","
+	            "\"phone\":\"+385 91 123 4567\",\"signup_at\":\"2025-06-01T09:30:00+02:00\","
+	            "\"birthday\":\"1988-02-29\",\"attributes\":{\"city\":\"Split\"},"
+	            "\"tags\":[\"vip\",\"newsletter\"]}",
+	            NULL, &r),
 	    0);
 	assert_int_equal(r.status, 201);
 	json_t *c = response_json(&r);
@@ -83,7 +60,8 @@ static void put_creates_then_replaces(void **state)
 	response_free(&r);
 
 	/* PUT replaces: what is not sent becomes null */
-	assert_int_equal(call(key_a, "PUT", "/v1/customers/cust%2F42", "{\"name\":\"Ana H.\"}", &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/customers/cust%2F42",
+	                         "{\"name\":\"Ana H.\"}", NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 200);
 	c = response_json(&r);
@@ -93,21 +71,28 @@ static void put_creates_then_replaces(void **state)
 	    "\"signup_at\":null,\"birthday\":null,\"attributes\":{},\"tags\":[]}");
 	json_decref(c);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers/cust%2F42", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers/cust%2F42", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "\"Ana H.\""));
+	assert_true(
+	    response_json_equal(&r,
+	                        "{\"external_id\":\"cust/42\",\"email\":null,\"name\":\"Ana "
+	                        "H.\",\"phone\":null,\"signup_at\":null,\"birthday\":null,"
+	                        "\"attributes\":{},\"tags\":[]}",
+	                        (const char *const[]){"created_at", "updated_at", NULL}));
 	response_free(&r);
 }
 
 static void invalid(const char *body, const char *pointer, const char *message)
 {
 	struct response r;
-	long before = db_long("SELECT count(*) FROM customers WHERE tenant_id = $1", tenant_a);
-	assert_int_equal(call(key_a, "PUT", "/v1/customers/invalid-one", body, &r), 0);
+	long before = db_long("SELECT count(*) FROM customers WHERE tenant_id = $1", fx.tenant);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "PUT", "/v1/customers/invalid-one", body, NULL, &r), 0);
 	if (!response_single_error(&r, 422, pointer, message))
 		fail_msg("%s\n got %d %s\nwant %s: %s", body, r.status, r.body, pointer, message);
 	response_free(&r);
-	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1", tenant_a),
+	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1", fx.tenant),
 	                 before);
 }
 
@@ -145,16 +130,19 @@ static void list_filters_and_cursor(void **state)
 	for (int i = 0; i < 3; i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/v1/customers/list-%d", i);
-		assert_int_equal(call(key_a, "PUT", path, bodies[i], &r), 0);
+		assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", path, bodies[i], NULL, &r), 0);
 		assert_int_equal(r.status, 201);
 		response_free(&r);
 	}
-	assert_int_equal(call(key_a, "GET", "/v1/customers?tag=gold", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers?tag=gold", NULL, NULL, &r), 0);
 	json_t *page = response_json(&r);
 	assert_int_equal(json_array_size(json_object_get(page, "data")), 2);
 	json_decref(page);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers?email=z2%40shop.example", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET",
+	                         "/v1/customers?email=z2%40shop.example", NULL, NULL, &r),
+	                 0);
 	page = response_json(&r);
 	assert_int_equal(json_array_size(json_object_get(page, "data")), 1);
 	assert_string_equal(json_string_value(json_object_get(
@@ -162,7 +150,9 @@ static void list_filters_and_cursor(void **state)
 	                    "list-1");
 	json_decref(page);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers?tag=gold&limit=1", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers?tag=gold&limit=1", NULL, NULL, &r),
+	    0);
 	page = response_json(&r);
 	char path[200];
 	snprintf(path, sizeof(path), "/v1/customers?tag=gold&limit=1&cursor=%s",
@@ -172,7 +162,7 @@ static void list_filters_and_cursor(void **state)
 	                    "list-0");
 	json_decref(page);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", path, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", path, NULL, NULL, &r), 0);
 	page = response_json(&r);
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(json_object_get(page, "data"), 0), "external_id")),
@@ -180,10 +170,14 @@ static void list_filters_and_cursor(void **state)
 	assert_true(json_is_null(json_object_get(page, "next_cursor")));
 	json_decref(page);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers?created_after=2100-01-01", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET",
+	                         "/v1/customers?created_after=2100-01-01", NULL, NULL, &r),
+	                 0);
 	assert_string_equal(r.body, "{\"data\":[],\"next_cursor\":null}");
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers?created_after=soon", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers?created_after=soon", NULL, NULL, &r),
+	    0);
 	assert_int_equal(r.status, 400);
 	response_free(&r);
 }
@@ -196,7 +190,7 @@ static void list_filters_and_cursor(void **state)
 /* The next_cursor of GET path (200 expected) with key, copied into out. */
 static void next_cursor_of(const char *key, const char *path, char out[160])
 {
-	json_t *page = api_json(srv.port, key, "GET", path, NULL, 200);
+	json_t *page = api_json(fx.srv.port, key, "GET", path, NULL, 200);
 	json_t *next = json_object_get(page, "next_cursor");
 	if (!json_is_string(next))
 		fail_msg("%s: no next_cursor", path);
@@ -212,7 +206,7 @@ static void expect_cursor_refused(const char *key, const char *path, const char 
 	char full[512], detail[256];
 	snprintf(full, sizeof(full), "%s%scursor=%s", path, strchr(path, '?') ? "&" : "?", cursor);
 	snprintf(detail, sizeof(detail), "cursor: %s", message);
-	assert_int_equal(call(key, "GET", full, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, key, "GET", full, NULL, NULL, &r), 0);
 	if (!response_bad_parameters(&r, detail, (const char *const[]){"cursor", NULL}, message))
 		fail_msg("GET %s", full);
 	response_free(&r);
@@ -225,14 +219,14 @@ static void cursors_are_bound_to_their_list_and_filters(void **state)
 {
 	char t[37], key[64], k2[64], k2_id[37], keys_cursor[160], cursor[160], path[256];
 	(void)state;
-	create_tenant(srv.port, "Cursors", t, key);
-	create_key(srv.port, key, "[\"read\"]", k2, k2_id);
+	create_tenant(fx.srv.port, "Cursors", t, key);
+	create_key(fx.srv.port, key, "[\"read\"]", k2, k2_id);
 	for (int i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "/v1/customers/c-%d", i);
-		json_decref(api_json(srv.port, key, "PUT", path,
+		json_decref(api_json(fx.srv.port, key, "PUT", path,
 		                     i < 2 ? "{\"tags\":[\"vip\"]}" : "{\"tags\":[\"new\"]}", 201));
 	}
-	json_decref(api_json(srv.port, key, "POST", "/v1/events",
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/events",
 	                     "{\"events\":[{\"customer_id\":\"c-0\",\"type\":\"visit\","
 	                     "\"occurred_at\":\"2026-01-01T00:00:00Z\"},{\"customer_id\":\"c-0\","
 	                     "\"type\":\"visit\",\"occurred_at\":\"2026-01-02T00:00:00Z\"},"
@@ -255,7 +249,7 @@ static void cursors_are_bound_to_their_list_and_filters(void **state)
 	                      OTHER_FILTERS);
 	/* the same filters, another page size: the next customer with the tag */
 	snprintf(path, sizeof(path), "/v1/customers?tag=vip&limit=5&cursor=%s", cursor);
-	json_t *page = api_json(srv.port, key, "GET", path, NULL, 200);
+	json_t *page = api_json(fx.srv.port, key, "GET", path, NULL, 200);
 	json_t *data = json_object_get(page, "data");
 	assert_int_equal(json_array_size(data), 1);
 	assert_string_equal(
@@ -268,14 +262,14 @@ static void cursors_are_bound_to_their_list_and_filters(void **state)
 	expect_cursor_refused(key, "/v1/customers/c-0/events?limit=1&type=visit", cursor,
 	                      OTHER_FILTERS);
 	snprintf(path, sizeof(path), "/v1/customers/c-0/events?limit=1&cursor=%s", cursor);
-	page = api_json(srv.port, key, "GET", path, NULL, 200);
+	page = api_json(fx.srv.port, key, "GET", path, NULL, 200);
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(json_object_get(page, "data"), 0), "occurred_at")),
 	                    "2026-01-02T00:00:00.000000Z");
 	json_decref(page);
 	/* and the keys' cursor still works where it belongs */
 	snprintf(path, sizeof(path), "/v1/keys?limit=1&cursor=%s", keys_cursor);
-	page = api_json(srv.port, key, "GET", path, NULL, 200);
+	page = api_json(fx.srv.port, key, "GET", path, NULL, 200);
 	assert_string_equal(json_string_value(json_object_get(
 	                        json_array_get(json_object_get(page, "data"), 0), "id")),
 	                    k2_id);
@@ -286,32 +280,37 @@ static void another_tenant_cannot_reach_the_customer(void **state)
 {
 	struct response r;
 	(void)state;
-	assert_int_equal(call(key_a, "POST", "/v1/events",
-	                      "{\"customer_id\":\"private\",\"type\":\"visit\",\"occurred_at\":"
-	                      "\"2026-01-01T00:00:00Z\"}",
-	                      &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/events",
+	                         "{\"customer_id\":\"private\",\"type\":\"visit\",\"occurred_at\":"
+	                         "\"2026-01-01T00:00:00Z\"}",
+	                         NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	const char *paths[] = {"/v1/customers/private", "/v1/customers/private/export",
 	                       "/v1/customers/private/events", NULL};
 	for (int i = 0; paths[i]; i++) {
-		assert_int_equal(call(key_b, "GET", paths[i], NULL, &r), 0);
+		assert_int_equal(call_as(fx.srv.port, key_b, "GET", paths[i], NULL, NULL, &r), 0);
 		if (r.status != 404)
 			fail_msg("tenant B read %s: %d", paths[i], r.status);
 		response_free(&r);
 	}
-	assert_int_equal(call(key_b, "DELETE", "/v1/customers/private", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, key_b, "DELETE", "/v1/customers/private", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	assert_int_equal(call(key_b, "GET", "/v1/customers?limit=1000", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, key_b, "GET", "/v1/customers?limit=1000", NULL, NULL, &r), 0);
 	assert_null(strstr(r.body, "private"));
 	response_free(&r);
 	/* B writing the same external id makes B's own customer, A's stays untouched */
-	assert_int_equal(call(key_b, "PUT", "/v1/customers/private", "{\"name\":\"B's\"}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, key_b, "PUT", "/v1/customers/private",
+	                         "{\"name\":\"B's\"}", NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 201);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers/private", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers/private", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	json_t *a_view = response_json(&r);
 	assert_true(json_is_null(json_object_get(a_view, "name")));
@@ -321,7 +320,7 @@ static void another_tenant_cannot_reach_the_customer(void **state)
 	assert_int_equal(db_long("SELECT count(*) FROM events e JOIN customers c ON c.tenant_id = "
 	                         "e.tenant_id AND c.id = e.customer_id WHERE c.external_id = "
 	                         "'private' AND e.tenant_id = $1",
-	                         tenant_a),
+	                         fx.tenant),
 	                 1);
 }
 
@@ -329,28 +328,30 @@ static void erase_then_export_shows_nothing(void **state)
 {
 	struct response r;
 	(void)state;
-	assert_int_equal(
-	    call(key_a, "PUT", "/v1/customers/leaving", "{\"email\":\"gone@example.com\"}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "PUT", "/v1/customers/leaving",
+	                         "{\"email\":\"gone@example.com\"}", NULL, &r),
+	                 0);
 	response_free(&r);
 	assert_int_equal(
-	    call(key_a, "POST", "/v1/events",
-	         "{\"events\":[{\"id\":\"l-1\",\"customer_id\":\"leaving\",\"type\":\"order\","
-	         "\"occurred_at\":\"2026-02-01T10:00:00Z\",\"amount\":\"12.50\",\"currency\":"
-	         "\"EUR\",\"order_id\":\"77\"},{\"customer_id\":\"leaving\",\"type\":"
-	         "\"review\",\"occurred_at\":\"2026-02-03T10:00:00Z\",\"properties\":"
-	         "{\"stars\":4}}]}",
-	         &r),
+	    call_as(fx.srv.port, fx.key, "POST", "/v1/events",
+	            "{\"events\":[{\"id\":\"l-1\",\"customer_id\":\"leaving\",\"type\":\"order\","
+	            "\"occurred_at\":\"2026-02-01T10:00:00Z\",\"amount\":\"12.50\",\"currency\":"
+	            "\"EUR\",\"order_id\":\"77\"},{\"customer_id\":\"leaving\",\"type\":"
+	            "\"review\",\"occurred_at\":\"2026-02-03T10:00:00Z\",\"properties\":"
+	            "{\"stars\":4}}]}",
+	            NULL, &r),
 	    0);
 	response_free(&r);
 	/* an answer and points belong to the export too */
 	char answers[128];
-	create_nps_survey(srv.port, key_a, answers);
-	json_decref(api_json(srv.port, key_a, "POST", answers,
+	create_nps_survey(fx.srv.port, fx.key, answers);
+	json_decref(api_json(fx.srv.port, fx.key, "POST", answers,
 	                     "{\"customer_id\":\"leaving\",\"score\":6,\"comment\":\"slow\"}",
 	                     201));
-	json_decref(api_json(srv.port, key_a, "POST", "/v1/customers/leaving/points/earn",
+	json_decref(api_json(fx.srv.port, fx.key, "POST", "/v1/customers/leaving/points/earn",
 	                     "{\"points\":5,\"reason\":\"welcome\"}", 201));
-	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving/export", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers/leaving/export", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	json_t *doc = response_json(&r);
 	json_t *answer = json_array_get(json_object_get(doc, "survey_responses"), 0);
@@ -376,42 +377,47 @@ static void erase_then_export_shows_nothing(void **state)
 
 	/* erasing needs the admin scope */
 	char ingest_key[64], ingest_id[37];
-	create_key(srv.port, key_a, "[\"ingest\",\"read\"]", ingest_key, ingest_id);
-	assert_int_equal(call(ingest_key, "DELETE", "/v1/customers/leaving", NULL, &r), 0);
+	create_key(fx.srv.port, fx.key, "[\"ingest\",\"read\"]", ingest_key, ingest_id);
+	assert_int_equal(
+	    call_as(fx.srv.port, ingest_key, "DELETE", "/v1/customers/leaving", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
 
-	assert_int_equal(call(key_a, "DELETE", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "DELETE", "/v1/customers/leaving", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 204);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving/export", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers/leaving/export", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	assert_int_equal(call(key_a, "GET", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/customers/leaving", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	assert_int_equal(call(key_a, "DELETE", "/v1/customers/leaving", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "DELETE", "/v1/customers/leaving", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 	assert_int_equal(
 	    db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND client_id = 'l-1'",
-	            tenant_a),
+	            fx.tenant),
 	    0);
 	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
 	                         "comment = 'slow'",
-	                         tenant_a),
+	                         fx.tenant),
 	                 0);
 	assert_int_equal(
 	    db_long("SELECT (SELECT count(*) FROM points_ledger WHERE tenant_id = $1) "
 	            "+ (SELECT count(*) FROM points_accounts WHERE tenant_id = $1) "
 	            "+ (SELECT count(*) FROM customer_rollups WHERE tenant_id = $1 AND "
 	            "order_amount = 12.50)",
-	            tenant_a),
+	            fx.tenant),
 	    0);
 
 	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
 	                         "email = 'gone@example.com'",
-	                         tenant_a),
+	                         fx.tenant),
 	                 0);
 }
 
@@ -425,5 +431,5 @@ int main(void)
 	    cmocka_unit_test(another_tenant_cannot_reach_the_customer),
 	    cmocka_unit_test(erase_then_export_shows_nothing),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

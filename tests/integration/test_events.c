@@ -15,39 +15,27 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64], auth[96];
+static struct fixture fx;
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Events shop", tenant, key);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key);
+	fixture_setup(state, &fx, NULL, "Events shop");
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static long stored_events(void)
 {
-	return db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant);
+	return db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant);
 }
 
 static int post(const char *body, struct response *r)
 {
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	return http(srv.port, "POST", "/v1/events", h, body, r);
+	return call_as(fx.srv.port, fx.key, "POST", "/v1/events", body, NULL, r);
 }
 
 static int get(const char *path, struct response *r)
 {
-	const char *h[] = {auth, NULL};
-	return http(srv.port, "GET", path, h, NULL, r);
+	return call_as(fx.srv.port, fx.key, "GET", path, NULL, NULL, r);
 }
 
 static void assert_body(const struct response *r, int status, const char *want)
@@ -127,7 +115,7 @@ static void duplicates_within_and_across_batches(void **state)
 	assert_int_equal(stored_events(), before + 5);
 	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1 AND client_id = "
 	                         "'d-1' AND type = 'visit'",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
 }
 
@@ -233,7 +221,7 @@ static void batch_of_10000_is_accepted_and_10001_refused(void **state)
 	assert_int_equal(stored_events(), before + 10000);
 	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
 	                         "external_id LIKE 'big-%'",
-	                         tenant),
+	                         fx.tenant),
 	                 500);
 	/* the same batch again: all duplicates, nothing stored */
 	assert_int_equal(post(body, &r), 0);
@@ -334,7 +322,13 @@ static void events_page_in_time_order_with_filters(void **state)
 	response_free(&r);
 	assert_int_equal(get("/v1/customers/pager/events?from=May", &r), 0);
 	assert_int_equal(r.status, 400);
-	assert_non_null(strstr(r.body, "\"parameter\":\"from\""));
+	assert_true(response_json_equal(
+	    &r,
+	    "{\"type\":\"urn:loyaltyd:problem:invalid-parameter\",\"title\":\"Bad "
+	    "Request\",\"status\":400,\"detail\":\"from: must be an RFC 3339 time or a date "
+	    "YYYY-MM-DD from 1970 to 2100\",\"errors\":[{\"parameter\":\"from\",\"message\":\"must "
+	    "be an RFC 3339 time or a date YYYY-MM-DD from 1970 to 2100\"}]}",
+	    NULL));
 	response_free(&r);
 	assert_int_equal(get("/v1/customers/pager/events?type=Bad-Type", &r), 0);
 	assert_int_equal(r.status, 400);
@@ -349,11 +343,10 @@ static void events_page_in_time_order_with_filters(void **state)
 
 static int post_keyed(const char *k, const char *idem, const char *body, struct response *r)
 {
-	char a[96], ik[300];
-	snprintf(a, sizeof(a), "Authorization: Bearer %s", k);
+	char ik[300];
 	snprintf(ik, sizeof(ik), "Idempotency-Key: %s", idem);
-	const char *h[] = {a, ik, "Content-Type: application/json", NULL};
-	return http(srv.port, "POST", "/v1/events", h, body, r);
+	const char *h[] = {ik, NULL};
+	return call_as(fx.srv.port, k, "POST", "/v1/events", body, h, r);
 }
 
 static void idempotency_key_replays_the_first_answer(void **state)
@@ -364,40 +357,40 @@ static void idempotency_key_replays_the_first_answer(void **state)
 	const char *body = "{\"customer_id\":\"idem\",\"type\":\"visit\",\"occurred_at\":"
 	                   "\"2026-08-01T00:00:00Z\"}";
 	long before = stored_events();
-	assert_int_equal(post_keyed(key, "retry-1", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "retry-1", body, &r), 0);
 	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
 	assert_null(response_header(&r, "Idempotent-Replayed"));
 	response_free(&r);
-	assert_int_equal(post_keyed(key, "retry-1", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "retry-1", body, &r), 0);
 	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
 	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
 	response_free(&r);
 	assert_int_equal(stored_events(), before + 1);
 	/* the same key for another request */
-	assert_int_equal(post_keyed(key, "retry-1",
+	assert_int_equal(post_keyed(fx.key, "retry-1",
 	                            "{\"customer_id\":\"other\",\"type\":\"visit\",\"occurred_at\":"
 	                            "\"2026-08-01T00:00:00Z\"}",
 	                            &r),
 	                 0);
 	assert_int_equal(r.status, 422);
-	assert_non_null(strstr(r.body, "urn:loyaltyd:problem:idempotency-key-reused"));
+	assert_true(response_json_equal(&r, PROBLEM_KEY_REUSED, NULL));
 	response_free(&r);
 	/* a 422 is an answer too: replayed as it was */
-	assert_int_equal(post_keyed(key, "retry-2", "{\"customer_id\":\"x\"}", &r), 0);
+	assert_int_equal(post_keyed(fx.key, "retry-2", "{\"customer_id\":\"x\"}", &r), 0);
 	assert_int_equal(r.status, 422);
 	response_free(&r);
-	assert_int_equal(post_keyed(key, "retry-2", "{\"customer_id\":\"x\"}", &r), 0);
+	assert_int_equal(post_keyed(fx.key, "retry-2", "{\"customer_id\":\"x\"}", &r), 0);
 	assert_int_equal(r.status, 422);
 	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
 	response_free(&r);
 	/* a malformed key */
-	assert_int_equal(post_keyed(key, "has space", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "has space", body, &r), 0);
 	assert_int_equal(r.status, 400);
 	response_free(&r);
 	assert_int_equal(stored_events(), before + 1);
 	/* another tenant's identical key is its own */
 	char t2[37], k2[64];
-	create_tenant(srv.port, "Idempotent other", t2, k2);
+	create_tenant(fx.srv.port, "Idempotent other", t2, k2);
 	assert_int_equal(post_keyed(k2, "retry-1", body, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_null(response_header(&r, "Idempotent-Replayed"));
@@ -413,7 +406,7 @@ static void idempotency_key_in_use_and_abandoned(void **state)
 	/* a first request still running: its transaction holds the key (the advisory lock of
 	 * idem_claim.sql) and has inserted it, uncommitted */
 	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
-	const char *p[] = {tenant};
+	const char *p[] = {fx.tenant};
 	PQclear(PQexec(c, "BEGIN"));
 	PGresult *res;
 	res = PQexecParams(c,
@@ -430,10 +423,15 @@ static void idempotency_key_in_use_and_abandoned(void **state)
 	PQclear(res);
 	/* answered at once, not after a lock wait, and told when to come back */
 	long t0 = now_ms();
-	assert_int_equal(post_keyed(key, "running", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "running", body, &r), 0);
 	assert_true(now_ms() - t0 < 500);
 	assert_int_equal(r.status, 409);
-	assert_non_null(strstr(r.body, "urn:loyaltyd:problem:idempotency-key-in-use"));
+	assert_true(response_json_equal(
+	    &r,
+	    "{\"type\":\"urn:loyaltyd:problem:idempotency-key-in-use\",\"title\":\"Conflict\","
+	    "\"status\":409,\"detail\":\"the first request with this Idempotency-Key is still "
+	    "running; retry after a second\"}",
+	    NULL));
 	assert_string_equal(response_header(&r, "Retry-After"), "1");
 	response_free(&r);
 	/* its process dies: PostgreSQL rolls its transaction back, and the claim goes with it,
@@ -441,11 +439,11 @@ static void idempotency_key_in_use_and_abandoned(void **state)
 	PQclear(PQexec(c, "ROLLBACK"));
 	PQfinish(c);
 	long before = stored_events();
-	assert_int_equal(post_keyed(key, "running", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "running", body, &r), 0);
 	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
 	assert_null(response_header(&r, "Idempotent-Replayed"));
 	response_free(&r);
-	assert_int_equal(post_keyed(key, "running", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "running", body, &r), 0);
 	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
 	assert_string_equal(response_header(&r, "Idempotent-Replayed"), "true");
 	response_free(&r);
@@ -457,18 +455,18 @@ static void idempotency_key_in_use_and_abandoned(void **state)
 	    db_long("WITH k AS (INSERT INTO idempotency_keys (tenant_id, key, request_hash) "
 	            "VALUES ($1, 'legacy', decode(repeat('00', 32), 'hex')) RETURNING 1) "
 	            "SELECT count(*) FROM k",
-	            tenant),
+	            fx.tenant),
 	    1);
-	assert_int_equal(post_keyed(key, "legacy", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "legacy", body, &r), 0);
 	assert_int_equal(r.status, 409);
 	assert_string_equal(response_header(&r, "Retry-After"), "1");
 	response_free(&r);
 	assert_int_equal(db_long("WITH k AS (UPDATE idempotency_keys SET created_at = now() - "
 	                         "interval '2 minutes' WHERE tenant_id = $1 AND key = 'legacy' "
 	                         "RETURNING 1) SELECT count(*) FROM k",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
-	assert_int_equal(post_keyed(key, "legacy", body, &r), 0);
+	assert_int_equal(post_keyed(fx.key, "legacy", body, &r), 0);
 	assert_body(&r, 200, "{\"accepted\":1,\"duplicates\":0}");
 	response_free(&r);
 	assert_int_equal(stored_events(), before + 2);
@@ -479,7 +477,7 @@ static void membership_without_a_programme_is_refused(void **state)
 	struct response r;
 	(void)state;
 	long before = stored_events();
-	assert_int_equal(post_keyed(key, "membership-1",
+	assert_int_equal(post_keyed(fx.key, "membership-1",
 	                            "{\"customer_id\":\"member\",\"type\":\"membership_"
 	                            "purchased\",\"occurred_at\":\"2026-01-03T00:00:00Z\","
 	                            "\"properties\":{\"tier\":\"gold\",\"until\":\"2099-01-01T00:"
@@ -496,15 +494,13 @@ static void membership_without_a_programme_is_refused(void **state)
 static void ingest_needs_the_ingest_scope(void **state)
 {
 	struct response r;
-	char read_key[64], read_id[37], read_auth[96];
+	char read_key[64], read_id[37];
 	(void)state;
-	create_key(srv.port, key, "[\"read\"]", read_key, read_id);
-	snprintf(read_auth, sizeof(read_auth), "Authorization: Bearer %s", read_key);
-	const char *h[] = {read_auth, "Content-Type: application/json", NULL};
-	assert_int_equal(http(srv.port, "POST", "/v1/events", h,
-	                      "{\"customer_id\":\"x\",\"type\":\"visit\",\"occurred_at\":"
-	                      "\"2026-01-01T00:00:00Z\"}",
-	                      &r),
+	create_key(fx.srv.port, fx.key, "[\"read\"]", read_key, read_id);
+	assert_int_equal(call_as(fx.srv.port, read_key, "POST", "/v1/events",
+	                         "{\"customer_id\":\"x\",\"type\":\"visit\",\"occurred_at\":"
+	                         "\"2026-01-01T00:00:00Z\"}",
+	                         NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
@@ -524,5 +520,5 @@ int main(void)
 	    cmocka_unit_test(idempotency_key_in_use_and_abandoned),
 	    cmocka_unit_test(ingest_needs_the_ingest_scope),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -16,29 +16,16 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64];
-
-static int call(const char *k, const char *method, const char *path, const char *body,
-                const char *idem, struct response *r)
-{
-	char auth[96], ik[300];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
-	snprintf(ik, sizeof(ik), "Idempotency-Key: %s", idem ? idem : "");
-	const char *h[] = {auth, "Content-Type: application/json", idem ? ik : NULL, NULL};
-	return http(srv.port, method, path, h, body, r);
-}
+static struct fixture fx;
 
 static json_t *ok_json(const char *method, const char *path, const char *body, int status)
 {
-	return api_json(srv.port, key, method, path, body, status);
+	return api_json(fx.srv.port, fx.key, method, path, body, status);
 }
 
 static int setup(void **state)
 {
-	(void)state;
-	server_start(&srv, NULL);
-	create_tenant(srv.port, "Points shop", tenant, key);
+	fixture_setup(state, &fx, NULL, "Points shop");
 	json_decref(
 	    ok_json("PUT", "/v1/program",
 	            "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"bronze\","
@@ -53,12 +40,6 @@ static int setup(void **state)
 		json_decref(ok_json("PUT", path, "{}", 201));
 	}
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static void earn_redeem_adjust_with_exact_balances(void **state)
@@ -110,8 +91,8 @@ static void earn_redeem_adjust_with_exact_balances(void **state)
 	assert_string_equal(json_string_value(json_object_get(first, "kind")), "adjust");
 	assert_true(json_is_string(json_object_get(j, "next_cursor")));
 	json_decref(j);
-	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", tenant),
-	                 3);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", fx.tenant), 3);
 }
 
 static void oldest_lots_first_and_lapsed_points_never_count(void **state)
@@ -132,7 +113,7 @@ static void oldest_lots_first_and_lapsed_points_never_count(void **state)
 	        "('earn', 200, now() + interval '10 days', now() - interval '355 days'), "
 	        "('earn', 300, NULL, now() - interval '5 days')) AS v(kind, points, expires_at, "
 	        "created_at) RETURNING 1) SELECT count(*) FROM ins",
-	        tenant),
+	        fx.tenant),
 	    4);
 	json_t *j = ok_json("GET", "/v1/customers/fifo/points", NULL, 200);
 	/* A's last 50 lapsed: not counted although no expire entry exists yet */
@@ -147,7 +128,7 @@ static void oldest_lots_first_and_lapsed_points_never_count(void **state)
 	    db_long("SELECT -sum(points) FROM points_ledger l JOIN customers c ON c.tenant_id "
 	            "= l.tenant_id AND c.id = l.customer_id WHERE l.tenant_id = $1 AND "
 	            "c.external_id = 'fifo' AND l.kind = 'expire'",
-	            tenant),
+	            fx.tenant),
 	    50);
 	/* B (200) went first, then 250 of C: what is left never lapses */
 	j = ok_json("GET", "/v1/customers/fifo/points", NULL, 200);
@@ -165,8 +146,8 @@ static void *redeem_100(void *arg)
 	struct racer *r = arg;
 	struct response resp;
 	r->status = -1;
-	if (call(key, "POST", "/v1/customers/race/points/redeem", "{\"points\":100}", NULL,
-	         &resp) == 0) {
+	if (call_as(fx.srv.port, fx.key, "POST", "/v1/customers/race/points/redeem",
+	            "{\"points\":100}", NULL, &resp) == 0) {
 		r->status = resp.status;
 		response_free(&resp);
 	}
@@ -212,7 +193,7 @@ static void tiers_follow_points_earned_in_the_window(void **state)
 	            "'400 days' FROM customers c WHERE c.tenant_id = l.tenant_id AND c.id = "
 	            "l.customer_id AND c.external_id = 'tiers' AND l.kind = 'earn' AND "
 	            "l.tenant_id = $1 RETURNING 1) SELECT count(*) FROM u",
-	            tenant),
+	            fx.tenant),
 	    1);
 	j = ok_json("GET", "/v1/customers/tiers/points", NULL, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "tier")), "bronze");
@@ -239,41 +220,49 @@ static void membership_grants_a_tier_until_a_date(void **state)
 	assert_true(json_is_null(json_object_get(j, "next_tier")));
 	json_decref(j);
 	/* the properties are required and checked at ingest */
-	assert_int_equal(call(key, "POST", "/v1/events",
-	                      "{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
-	                      "\"occurred_at\":\"2026-01-01T00:00:00Z\",\"properties\":{\"tier\":"
-	                      "\"gold\",\"until\":\"next year\"}}",
-	                      NULL, &r),
-	                 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "POST", "/v1/events",
+	            "{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
+	            "\"occurred_at\":\"2026-01-01T00:00:00Z\",\"properties\":{\"tier\":"
+	            "\"gold\",\"until\":\"next year\"}}",
+	            NULL, &r),
+	    0);
 	if (!response_single_error(&r, 422, "/properties/until",
 	                           "must be an RFC 3339 time from 1970 to 2100"))
 		fail_msg("%d %s", r.status, r.body);
 	response_free(&r);
-	assert_int_equal(call(key, "POST", "/v1/events",
-	                      "{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
-	                      "\"occurred_at\":\"2026-01-01T00:00:00Z\"}",
-	                      NULL, &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/events",
+	                         "{\"customer_id\":\"tiers\",\"type\":\"membership_purchased\","
+	                         "\"occurred_at\":\"2026-01-01T00:00:00Z\"}",
+	                         NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 422);
-	assert_non_null(strstr(r.body, "\"pointer\":\"/properties\""));
+	assert_true(response_json_equal(
+	    &r,
+	    "{\"type\":\"urn:loyaltyd:problem:validation\",\"title\":\"Unprocessable "
+	    "Content\",\"status\":422,\"detail\":\"/properties: is required for "
+	    "membership_purchased: {\\\"tier\\\": …, \\\"until\\\": "
+	    "…}\",\"errors\":[{\"pointer\":\"/properties\",\"message\":\"is required for "
+	    "membership_purchased: {\\\"tier\\\": …, \\\"until\\\": …}\"}]}",
+	    NULL));
 	response_free(&r);
 	/* a tier the programme lacks would grant nothing: the whole batch is refused, naming
 	 * the event, and nothing of it is stored */
-	long before = db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant);
+	long before = db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant);
 	assert_int_equal(
-	    call(key, "POST", "/v1/events",
-	         "{\"events\":[{\"customer_id\":\"tiers\",\"type\":\"visit\","
-	         "\"occurred_at\":\"2026-01-03T00:00:00Z\"},{\"customer_id\":\"tiers\","
-	         "\"type\":\"membership_purchased\",\"occurred_at\":\"2026-01-03T00:00:"
-	         "00Z\",\"properties\":{\"tier\":\"platinum\",\"until\":\"2099-01-01T00:"
-	         "00:00Z\"}}]}",
-	         NULL, &r),
+	    call_as(fx.srv.port, fx.key, "POST", "/v1/events",
+	            "{\"events\":[{\"customer_id\":\"tiers\",\"type\":\"visit\","
+	            "\"occurred_at\":\"2026-01-03T00:00:00Z\"},{\"customer_id\":\"tiers\","
+	            "\"type\":\"membership_purchased\",\"occurred_at\":\"2026-01-03T00:00:"
+	            "00Z\",\"properties\":{\"tier\":\"platinum\",\"until\":\"2099-01-01T00:"
+	            "00:00Z\"}}]}",
+	            NULL, &r),
 	    0);
 	if (!response_single_error(&r, 422, "/events/1/properties/tier",
 	                           "is not a tier of the programme in force"))
 		fail_msg("%d %s", r.status, r.body);
 	response_free(&r);
-	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", tenant),
+	assert_int_equal(db_long("SELECT count(*) FROM events WHERE tenant_id = $1", fx.tenant),
 	                 before);
 }
 
@@ -283,8 +272,10 @@ static void idempotent_earn_is_stored_once(void **state)
 	char *first = NULL;
 	(void)state;
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(call(key, "POST", "/v1/customers/anna/points/earn",
-		                      "{\"points\":10,\"reason\":\"survey bonus\"}", "bonus-7", &r),
+		assert_int_equal(call_as(fx.srv.port, fx.key, "POST",
+		                         "/v1/customers/anna/points/earn",
+		                         "{\"points\":10,\"reason\":\"survey bonus\"}",
+		                         (const char *[]){"Idempotency-Key: bonus-7", NULL}, &r),
 		                 0);
 		assert_int_equal(r.status, 201);
 		assert_true((response_header(&r, "Idempotent-Replayed") != NULL) == (i == 1));
@@ -297,11 +288,12 @@ static void idempotent_earn_is_stored_once(void **state)
 	}
 	free(first);
 	/* the same key with another body is refused and changes nothing */
-	assert_int_equal(call(key, "POST", "/v1/customers/anna/points/earn",
-	                      "{\"points\":11,\"reason\":\"survey bonus\"}", "bonus-7", &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/customers/anna/points/earn",
+	                         "{\"points\":11,\"reason\":\"survey bonus\"}",
+	                         (const char *[]){"Idempotency-Key: bonus-7", NULL}, &r),
 	                 0);
 	assert_int_equal(r.status, 422);
-	assert_non_null(strstr(r.body, "idempotency-key-reused"));
+	assert_true(response_json_equal(&r, PROBLEM_KEY_REUSED, NULL));
 	response_free(&r);
 	json_t *j = ok_json("GET", "/v1/customers/anna/points", NULL, 200);
 	assert_int_equal(json_int(j, "balance"), 310);
@@ -322,7 +314,7 @@ static void background_task_writes_lapsed_points_off_once(void **state)
 	            "'1 hour' FROM customers c WHERE c.tenant_id = l.tenant_id AND c.id = "
 	            "l.customer_id AND c.external_id = 'lapsing' AND l.points = 70 AND "
 	            "l.tenant_id = $1 RETURNING 1) SELECT count(*) FROM u",
-	            tenant),
+	            fx.tenant),
 	    1);
 	json_t *j = ok_json("GET", "/v1/customers/lapsing/points", NULL, 200);
 	assert_int_equal(json_int(j, "balance"), 30);
@@ -336,7 +328,7 @@ static void background_task_writes_lapsed_points_off_once(void **state)
 	           "SELECT count(*) FROM points_expiry_watermark w JOIN customers c ON c.tenant_id "
 	           "= w.tenant_id AND c.id = w.customer_id WHERE c.external_id = 'lapsing' AND "
 	           "w.tenant_id = $1",
-	           tenant) == 0)
+	           fx.tenant) == 0)
 		usleep(200000);
 	usleep(1500000); /* both have run at least once more */
 	assert_int_equal(server_stop(&a), 0);
@@ -345,7 +337,7 @@ static void background_task_writes_lapsed_points_off_once(void **state)
 	    db_long("SELECT count(*) FROM points_ledger l JOIN customers c ON c.tenant_id = "
 	            "l.tenant_id AND c.id = l.customer_id WHERE c.external_id = 'lapsing' "
 	            "AND l.kind = 'expire' AND l.points = -70 AND l.tenant_id = $1",
-	            tenant),
+	            fx.tenant),
 	    1);
 	j = ok_json("GET", "/v1/customers/lapsing/points", NULL, 200);
 	assert_int_equal(json_int(j, "balance"), 30);
@@ -357,13 +349,13 @@ static void invalid(const char *op, const char *body, const char *pointer, const
 	struct response r;
 	char path[96];
 	snprintf(path, sizeof(path), "/v1/customers/anna/points/%s", op);
-	long before = db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", tenant);
-	assert_int_equal(call(key, "POST", path, body, NULL, &r), 0);
+	long before = db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", fx.tenant);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, body, NULL, &r), 0);
 	if (!response_single_error(&r, 422, pointer, message))
 		fail_msg("%s %s: %d %s", op, body, r.status, r.body);
 	response_free(&r);
-	assert_int_equal(db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", tenant),
-	                 before);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM points_ledger WHERE tenant_id = $1", fx.tenant), before);
 }
 
 static void every_rule_answers_422(void **state)
@@ -390,45 +382,52 @@ static void scopes_tenants_and_erasure(void **state)
 	struct response r;
 	char pk[64], pid[37], rk[64], rid[37], t2[37], k2[64];
 	(void)state;
-	create_key(srv.port, key, "[\"points\"]", pk, pid);
-	create_key(srv.port, key, "[\"read\"]", rk, rid);
-	assert_int_equal(
-	    call(pk, "POST", "/v1/customers/anna/points/earn", "{\"points\":1}", NULL, &r), 0);
+	create_key(fx.srv.port, fx.key, "[\"points\"]", pk, pid);
+	create_key(fx.srv.port, fx.key, "[\"read\"]", rk, rid);
+	assert_int_equal(call_as(fx.srv.port, pk, "POST", "/v1/customers/anna/points/earn",
+	                         "{\"points\":1}", NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 201);
 	response_free(&r);
-	assert_int_equal(call(pk, "POST", "/v1/customers/anna/points/adjust",
-	                      "{\"points\":1,\"reason\":\"x\"}", NULL, &r),
+	assert_int_equal(call_as(fx.srv.port, pk, "POST", "/v1/customers/anna/points/adjust",
+	                         "{\"points\":1,\"reason\":\"x\"}", NULL, &r),
+	                 0);
+	assert_int_equal(r.status, 403);
+	response_free(&r);
+	assert_int_equal(call_as(fx.srv.port, rk, "POST", "/v1/customers/anna/points/earn",
+	                         "{\"points\":1}", NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
 	assert_int_equal(
-	    call(rk, "POST", "/v1/customers/anna/points/earn", "{\"points\":1}", NULL, &r), 0);
-	assert_int_equal(r.status, 403);
-	response_free(&r);
-	assert_int_equal(call(rk, "GET", "/v1/customers/anna/points", NULL, NULL, &r), 0);
+	    call_as(fx.srv.port, rk, "GET", "/v1/customers/anna/points", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
-	assert_int_equal(
-	    call(key, "POST", "/v1/customers/nobody/points/earn", "{\"points\":1}", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/customers/nobody/points/earn",
+	                         "{\"points\":1}", NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	create_tenant(srv.port, "Points other", t2, k2);
-	assert_int_equal(call(k2, "GET", "/v1/customers/anna/points", NULL, NULL, &r), 0);
+	create_tenant(fx.srv.port, "Points other", t2, k2);
+	assert_int_equal(
+	    call_as(fx.srv.port, k2, "GET", "/v1/customers/anna/points", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	assert_int_equal(
-	    call(k2, "POST", "/v1/customers/anna/points/earn", "{\"points\":1}", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, k2, "POST", "/v1/customers/anna/points/earn",
+	                         "{\"points\":1}", NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 	/* erasing the customer erases their ledger */
-	assert_int_equal(call(key, "DELETE", "/v1/customers/anna", NULL, NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "DELETE", "/v1/customers/anna", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 204);
 	response_free(&r);
 	assert_int_equal(
 	    db_long("SELECT count(*) FROM points_ledger l WHERE l.tenant_id = $1 AND NOT "
 	            "EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = l.tenant_id AND "
 	            "c.id = l.customer_id)",
-	            tenant),
+	            fx.tenant),
 	    0);
 }
 
@@ -447,5 +446,5 @@ int main(void)
 	    cmocka_unit_test_teardown(every_rule_answers_422, ledger_invariant),
 	    cmocka_unit_test_teardown(scopes_tenants_and_erasure, ledger_invariant),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -15,23 +15,14 @@
 
 #include "harness.h"
 
-static struct server srv;
-static char tenant[37], key[64], other_tenant[37], other_key[64];
+static struct fixture fx;
+static char other_tenant[37], other_key[64];
 static char nps_id[37], csat_id[37];
-
-static int call(const char *k, const char *method, const char *path, const char *body,
-                struct response *r)
-{
-	char auth[96];
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
-	const char *h[] = {auth, "Content-Type: application/json", NULL};
-	return http(srv.port, method, path, h, body, r);
-}
 
 static void create_survey(const char *body, char id[37])
 {
 	struct response r;
-	assert_int_equal(call(key, "POST", "/v1/surveys", body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", "/v1/surveys", body, NULL, &r), 0);
 	assert_int_equal(r.status, 201);
 	json_t *j = response_json(&r);
 	snprintf(id, 37, "%s", json_string_value(json_object_get(j, "id")));
@@ -42,10 +33,8 @@ static void create_survey(const char *body, char id[37])
 static int setup(void **state)
 {
 	static const char *const env[] = {"LOYALTYD_CORS_ORIGINS=https://shop.example", NULL};
-	(void)state;
-	server_start(&srv, env);
-	create_tenant(srv.port, "Survey shop", tenant, key);
-	create_tenant(srv.port, "Other shop", other_tenant, other_key);
+	fixture_setup(state, &fx, env, "Survey shop");
+	create_tenant(fx.srv.port, "Other shop", other_tenant, other_key);
 	create_survey("{\"name\":\"After delivery\",\"kind\":\"nps\",\"question\":\"Would you "
 	              "recommend us to a friend?\",\"follow_up_questions\":[\"What should we "
 	              "improve?\",\"Anything else?\"]}",
@@ -56,19 +45,13 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
-}
-
 static void survey_is_shown_with_its_count(void **state)
 {
 	struct response r;
 	char path[96];
 	(void)state;
 	snprintf(path, sizeof(path), "/v1/surveys/%s", nps_id);
-	assert_int_equal(call(key, "GET", path, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", path, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	json_t *s = response_json(&r);
 	assert_string_equal(json_string_value(json_object_get(s, "kind")), "nps");
@@ -78,17 +61,19 @@ static void survey_is_shown_with_its_count(void **state)
 	assert_true(json_is_integer(json_object_get(s, "response_count")));
 	json_decref(s);
 	response_free(&r);
-	assert_int_equal(call(key, "GET", "/v1/surveys?limit=1", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", "/v1/surveys?limit=1", NULL, NULL, &r),
+	                 0);
 	json_t *page = response_json(&r);
 	assert_int_equal(json_array_size(json_object_get(page, "data")), 1);
 	assert_true(json_is_string(json_object_get(page, "next_cursor")));
 	json_decref(page);
 	response_free(&r);
 	/* another tenant does not see it */
-	assert_int_equal(call(other_key, "GET", path, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, other_key, "GET", path, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	assert_int_equal(call(key, "GET", "/v1/surveys/not-a-uuid", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "GET", "/v1/surveys/not-a-uuid", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 }
@@ -97,7 +82,7 @@ static void expect_422(const char *method, const char *path, const char *body, c
                        const char *message)
 {
 	struct response r;
-	assert_int_equal(call(key, method, path, body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, method, path, body, NULL, &r), 0);
 	if (!response_single_error(&r, 422, pointer, message))
 		fail_msg("%s\n got %d %s\nwant %s: %s", body, r.status, r.body, pointer, message);
 	response_free(&r);
@@ -106,7 +91,7 @@ static void expect_422(const char *method, const char *path, const char *body, c
 static void every_survey_rule_answers_422(void **state)
 {
 	(void)state;
-	long before = db_long("SELECT count(*) FROM surveys WHERE tenant_id = $1", tenant);
+	long before = db_long("SELECT count(*) FROM surveys WHERE tenant_id = $1", fx.tenant);
 	expect_422("POST", "/v1/surveys", "{\"kind\":\"nps\",\"question\":\"Q\"}", "/name",
 	           "is required");
 	expect_422("POST", "/v1/surveys", "{\"name\":\"S\",\"kind\":\"ces\",\"question\":\"Q\"}",
@@ -124,7 +109,7 @@ static void every_survey_rule_answers_422(void **state)
 	expect_422("POST", "/v1/surveys",
 	           "{\"name\":\"S\",\"kind\":\"nps\",\"question\":\"Q\",\"x\":1}", "/x",
 	           "unknown field");
-	assert_int_equal(db_long("SELECT count(*) FROM surveys WHERE tenant_id = $1", tenant),
+	assert_int_equal(db_long("SELECT count(*) FROM surveys WHERE tenant_id = $1", fx.tenant),
 	                 before);
 }
 
@@ -134,7 +119,8 @@ static void every_response_rule_answers_422(void **state)
 	(void)state;
 	snprintf(nps, sizeof(nps), "/v1/surveys/%s/responses", nps_id);
 	snprintf(csat, sizeof(csat), "/v1/surveys/%s/responses", csat_id);
-	long before = db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant);
+	long before =
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", fx.tenant);
 	expect_422("POST", nps, "{\"comment\":\"x\"}", "/score", "is required");
 	expect_422("POST", nps, "{\"score\":11}", "/score", "must be a whole number from 0 to 10");
 	expect_422("POST", nps, "{\"score\":-1}", "/score", "must be a whole number from 0 to 10");
@@ -158,7 +144,8 @@ static void every_response_rule_answers_422(void **state)
 	strcpy(long_comment + 22 + 4001, "\"}");
 	expect_422("POST", nps, long_comment, "/comment", "must be 0 to 4000 characters long");
 	assert_int_equal(
-	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant), before);
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", fx.tenant),
+	    before);
 }
 
 static void answers_anonymous_identified_and_repeated(void **state)
@@ -167,7 +154,8 @@ static void answers_anonymous_identified_and_repeated(void **state)
 	char path[96];
 	(void)state;
 	snprintf(path, sizeof(path), "/v1/surveys/%s/responses", nps_id);
-	assert_int_equal(call(key, "POST", path, "{\"score\":4,\"comment\":\"Slow delivery\"}", &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path,
+	                         "{\"score\":4,\"comment\":\"Slow delivery\"}", NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 201);
 	json_t *a = response_json(&r);
@@ -181,7 +169,7 @@ static void answers_anonymous_identified_and_repeated(void **state)
 	const char *body = "{\"id\":\"nps-1\",\"customer_id\":\"ivana\",\"score\":10,\"comment\":"
 	                   "\"Odlična usluga, brza dostava\",\"channel\":\"email\",\"answers\":"
 	                   "[\"nothing\",null],\"responded_at\":\"2026-06-01T10:00:00+02:00\"}";
-	assert_int_equal(call(key, "POST", path, body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, body, NULL, &r), 0);
 	assert_int_equal(r.status, 201);
 	a = response_json(&r);
 	json_object_del(a, "received_at");
@@ -199,7 +187,7 @@ static void answers_anonymous_identified_and_repeated(void **state)
 	json_decref(a);
 	response_free(&r);
 	/* the same answer again: not stored twice, answered 200 with the stored answer */
-	assert_int_equal(call(key, "POST", path, body, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, body, NULL, &r), 0);
 	assert_int_equal(r.status, 200);
 	a = response_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(a, "score")), 10);
@@ -218,9 +206,15 @@ static void answers_anonymous_identified_and_repeated(void **state)
 	    "dostava\",\"channel\":\"email\",\"answers\":[\"nothing\",null]}",
 	    NULL};
 	for (int i = 0; others[i]; i++) {
-		assert_int_equal(call(key, "POST", path, others[i], &r), 0);
+		assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, others[i], NULL, &r),
+		                 0);
 		assert_int_equal(r.status, 409);
-		assert_non_null(strstr(r.body, "urn:loyaltyd:problem:response-id-in-use"));
+		assert_true(response_json_equal(
+		    &r,
+		    "{\"type\":\"urn:loyaltyd:problem:response-id-in-use\",\"title\":\"Conflict\","
+		    "\"status\":409,\"detail\":\"another answer was stored with this id; send a "
+		    "new id\"}",
+		    NULL));
 		assert_null(strstr(r.body, "ivana"));
 		assert_null(strstr(r.body, "Odlična"));
 		response_free(&r);
@@ -228,14 +222,15 @@ static void answers_anonymous_identified_and_repeated(void **state)
 	/* the refused repeat did not create its customer */
 	assert_int_equal(db_long("SELECT count(*) FROM customers WHERE tenant_id = $1 AND "
 	                         "external_id = 'marko'",
-	                         tenant),
+	                         fx.tenant),
 	                 0);
 	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
 	                         "client_id = 'nps-1'",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
 	/* the customer was created on first sight */
-	assert_int_equal(call(key, "GET", "/v1/customers/ivana", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", "/v1/customers/ivana", NULL, NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 }
@@ -245,22 +240,24 @@ static void respond_key_may_answer_and_nothing_else(void **state)
 	struct response r;
 	char k[64], kid[37], path[96];
 	(void)state;
-	create_key(srv.port, key, "[\"respond\"]", k, kid);
+	create_key(fx.srv.port, fx.key, "[\"respond\"]", k, kid);
 	snprintf(path, sizeof(path), "/v1/surveys/%s/responses", csat_id);
-	assert_int_equal(call(k, "POST", path, "{\"score\":5,\"channel\":\"web\"}", &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, k, "POST", path, "{\"score\":5,\"channel\":\"web\"}", NULL, &r),
+	    0);
 	assert_int_equal(r.status, 201);
 	assert_non_null(strstr(r.body, "\"category\" : null"));
 	response_free(&r);
-	assert_int_equal(call(k, "GET", path, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, k, "GET", path, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
-	assert_int_equal(call(k, "GET", "/v1/customers", NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, k, "GET", "/v1/customers", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
-	assert_int_equal(call(k, "POST", "/v1/events",
-	                      "{\"customer_id\":\"x\",\"type\":\"visit\",\"occurred_at\":"
-	                      "\"2026-01-01T00:00:00Z\"}",
-	                      &r),
+	assert_int_equal(call_as(fx.srv.port, k, "POST", "/v1/events",
+	                         "{\"customer_id\":\"x\",\"type\":\"visit\",\"occurred_at\":"
+	                         "\"2026-01-01T00:00:00Z\"}",
+	                         NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 403);
 	response_free(&r);
@@ -270,14 +267,15 @@ static void respond_key_may_answer_and_nothing_else(void **state)
 	snprintf(nps_path, sizeof(nps_path), "/v1/surveys/%s/responses", nps_id);
 	const char *legit = "{\"id\":\"legit-1\",\"customer_id\":\"verified-1\",\"score\":4,"
 	                    "\"comment\":\"private words\"}";
-	assert_int_equal(call(key, "POST", path, legit, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, legit, NULL, &r), 0);
 	assert_int_equal(r.status, 201);
 	response_free(&r);
 	const char *probes[][2] = {{path, "{\"id\":\"legit-1\",\"score\":4}"},
 	                           {path, "{\"id\":\"legit-1\",\"score\":1}"},
 	                           {nps_path, "{\"id\":\"legit-1\",\"score\":0}"}};
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
-		assert_int_equal(call(k, "POST", probes[i][0], probes[i][1], &r), 0);
+		assert_int_equal(
+		    call_as(fx.srv.port, k, "POST", probes[i][0], probes[i][1], NULL, &r), 0);
 		assert_int_equal(r.status, 409);
 		assert_null(strstr(r.body, "verified-1"));
 		assert_null(strstr(r.body, "private words"));
@@ -285,7 +283,7 @@ static void respond_key_may_answer_and_nothing_else(void **state)
 	}
 	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
 	                         "client_id = 'legit-1' AND score = 4",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
 	/* and cannot date an answer in the future (an ingest key may, for imports) */
 	char when[160];
@@ -293,18 +291,21 @@ static void respond_key_may_answer_and_nothing_else(void **state)
 	struct tm tm;
 	gmtime_r(&later, &tm);
 	strftime(when, sizeof(when), "{\"score\":5,\"responded_at\":\"%Y-%m-%dT%H:%M:%SZ\"}", &tm);
-	long before = db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant);
-	assert_int_equal(call(k, "POST", path, when, &r), 0);
+	long before =
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", fx.tenant);
+	assert_int_equal(call_as(fx.srv.port, k, "POST", path, when, NULL, &r), 0);
 	assert_true(response_single_error(&r, 422, "/responded_at",
 	                                  "must not be in the future (at most 5 minutes ahead)"));
 	response_free(&r);
 	assert_int_equal(
-	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", tenant), before);
-	assert_int_equal(call(key, "POST", path, when, &r), 0);
+	    db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1", fx.tenant),
+	    before);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, when, NULL, &r), 0);
 	assert_int_equal(r.status, 201);
 	response_free(&r);
 	/* another tenant's key cannot answer this tenant's survey */
-	assert_int_equal(call(other_key, "POST", path, "{\"score\":5}", &r), 0);
+	assert_int_equal(call_as(fx.srv.port, other_key, "POST", path, "{\"score\":5}", NULL, &r),
+	                 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 }
@@ -317,7 +318,7 @@ static void widget_preflight_from_the_shop(void **state)
 	                   "Access-Control-Request-Headers: authorization, content-type", NULL};
 	(void)state;
 	snprintf(path, sizeof(path), "/v1/surveys/%s/responses", nps_id);
-	assert_int_equal(http(srv.port, "OPTIONS", path, h, NULL, &r), 0);
+	assert_int_equal(http(fx.srv.port, "OPTIONS", path, h, NULL, &r), 0);
 	assert_int_equal(r.status, 204);
 	assert_string_equal(response_header(&r, "Access-Control-Allow-Origin"),
 	                    "https://shop.example");
@@ -333,7 +334,7 @@ static size_t count_of(const char *query)
 	struct response r;
 	char path[256];
 	snprintf(path, sizeof(path), "/v1/surveys/%s/responses?%s", nps_id, query);
-	assert_int_equal(call(key, "GET", path, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", path, NULL, NULL, &r), 0);
 	if (r.status != 200)
 		fail_msg("%s: %d %s", query, r.status, r.body);
 	json_t *page = response_json(&r);
@@ -358,7 +359,8 @@ static void filters_and_multilingual_search(void **state)
 	    "spora\",\"channel\":\"sms\",\"responded_at\":\"2026-07-03T00:00:00Z\"}",
 	    "{\"score\":8,\"channel\":\"web\",\"responded_at\":\"2026-07-04T00:00:00Z\"}", NULL};
 	for (int i = 0; bodies[i]; i++) {
-		assert_int_equal(call(key, "POST", path, bodies[i], &r), 0);
+		assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path, bodies[i], NULL, &r),
+		                 0);
 		assert_int_equal(r.status, 201);
 		response_free(&r);
 	}
@@ -385,7 +387,7 @@ static void filters_and_multilingual_search(void **state)
 	assert_int_equal(count_of("q=%22%27%3A%26%21%28"), 0);
 	/* newest first, with a cursor */
 	snprintf(q, sizeof(q), "/v1/surveys/%s/responses?%s&limit=3", nps_id, july);
-	assert_int_equal(call(key, "GET", q, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", q, NULL, NULL, &r), 0);
 	json_t *page = response_json(&r);
 	assert_int_equal(json_integer_value(json_object_get(
 	                     json_array_get(json_object_get(page, "data"), 0), "score")),
@@ -394,7 +396,7 @@ static void filters_and_multilingual_search(void **state)
 	         json_string_value(json_object_get(page, "next_cursor")));
 	json_decref(page);
 	response_free(&r);
-	assert_int_equal(call(key, "GET", q, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", q, NULL, NULL, &r), 0);
 	page = response_json(&r);
 	assert_int_equal(json_array_size(json_object_get(page, "data")), 1);
 	assert_int_equal(json_integer_value(json_object_get(
@@ -402,14 +404,14 @@ static void filters_and_multilingual_search(void **state)
 	                 9);
 	json_decref(page);
 	response_free(&r);
-	assert_int_equal(call(key, "GET",
-	                      "/v1/surveys/00000000-0000-0000-0000-000000000000/responses", NULL,
-	                      &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET",
+	                         "/v1/surveys/00000000-0000-0000-0000-000000000000/responses", NULL,
+	                         NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 	snprintf(q, sizeof(q), "/v1/surveys/%s/responses?category=promoter", csat_id);
-	assert_int_equal(call(key, "GET", q, NULL, &r), 0);
+	assert_int_equal(call_as(fx.srv.port, fx.key, "GET", q, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 400);
 	response_free(&r);
 }
@@ -420,7 +422,8 @@ static void erasing_a_customer_erases_their_answers(void **state)
 	char path[96];
 	(void)state;
 	snprintf(path, sizeof(path), "/v1/surveys/%s/responses", nps_id);
-	assert_int_equal(call(key, "POST", path, "{\"customer_id\":\"forget-me\",\"score\":6}", &r),
+	assert_int_equal(call_as(fx.srv.port, fx.key, "POST", path,
+	                         "{\"customer_id\":\"forget-me\",\"score\":6}", NULL, &r),
 	                 0);
 	assert_int_equal(r.status, 201);
 	response_free(&r);
@@ -428,20 +431,21 @@ static void erasing_a_customer_erases_their_answers(void **state)
 	                         "c.tenant_id = l.tenant_id AND c.id = l.customer_id WHERE "
 	                         "c.external_id = 'forget-me' AND l.category = 'detractor' AND "
 	                         "l.tenant_id = $1",
-	                         tenant),
+	                         fx.tenant),
 	                 1);
-	assert_int_equal(call(key, "DELETE", "/v1/customers/forget-me", NULL, &r), 0);
+	assert_int_equal(
+	    call_as(fx.srv.port, fx.key, "DELETE", "/v1/customers/forget-me", NULL, NULL, &r), 0);
 	assert_int_equal(r.status, 204);
 	response_free(&r);
 	assert_int_equal(db_long("SELECT count(*) FROM survey_responses WHERE tenant_id = $1 AND "
 	                         "score = 6 AND customer_id IS NOT NULL AND customer_id NOT IN "
 	                         "(SELECT id FROM customers WHERE tenant_id = $1)",
-	                         tenant),
+	                         fx.tenant),
 	                 0);
 	assert_int_equal(db_long("SELECT count(*) FROM survey_responses r JOIN customers c ON "
 	                         "c.tenant_id = r.tenant_id AND c.id = r.customer_id WHERE "
 	                         "c.external_id = 'forget-me' AND r.tenant_id = $1",
-	                         tenant),
+	                         fx.tenant),
 	                 0);
 }
 
@@ -457,5 +461,5 @@ int main(void)
 	    cmocka_unit_test(filters_and_multilingual_search),
 	    cmocka_unit_test(erasing_a_customer_erases_their_answers),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

@@ -25,7 +25,7 @@
 #define WOO_SECRET "my-super-secret-private-key"          /* WooCommerce's docs */
 #define MAX_BODY "65536"
 
-static struct server srv;
+static struct fixture fx; /* no tenant: each test makes its own */
 
 struct shop {
 	char tenant[37];
@@ -38,14 +38,14 @@ enum kind { SHOPIFY, WOO };
 static json_t *api(const struct shop *s, const char *method, const char *path, const char *body,
                    int status)
 {
-	return api_json(srv.port, s->key, method, path, body, status);
+	return api_json(fx.srv.port, s->key, method, path, body, status);
 }
 
 /* A tenant with a points programme (1 point per USD, floor) and both sources. */
 static void shop_new(struct shop *s, const char *name)
 {
 	char body[256];
-	create_tenant(srv.port, name, s->tenant, s->key);
+	create_tenant(fx.srv.port, name, s->tenant, s->key);
 	json_decref(
 	    api(s, "PUT", "/v1/program",
 	        "{\"currency\":\"USD\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"basic\","
@@ -116,7 +116,7 @@ static int send_signed(const char *tenant, enum kind kind, const char *topic, co
 		snprintf(event_h, sizeof(event_h), "X-Shopify-Event-Id: %s", event_id);
 		h[nh++] = event_h;
 	}
-	return http(srv.port, "POST", path, h, body, r);
+	return http(fx.srv.port, "POST", path, h, body, r);
 }
 
 /* Sends a signed delivery and returns its answer's "status" (processed, duplicate, …), or
@@ -224,16 +224,9 @@ static json_t *docs_order(const char *financial_status, bool with_refund)
 
 static int setup(void **state)
 {
-	(void)state;
 	const char *env[] = {"LOYALTYD_MAX_BODY_BYTES=" MAX_BODY, NULL};
-	server_start(&srv, env);
+	fixture_setup(state, &fx, env, NULL);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return server_stop(&srv) == 0 ? 0 : -1;
 }
 
 static void sources_and_secret_rotation(void **state)
@@ -273,7 +266,7 @@ static void sources_and_secret_rotation(void **state)
 	                "{\"kind\":\"shopify\",\"shop\":\"other.myshopify.com\",\"secret\":"
 	                "\"another-secret\"}",
 	                409));
-	assert_int_equal(http(srv.port, "POST", "/v1/webhook-sources",
+	assert_int_equal(http(fx.srv.port, "POST", "/v1/webhook-sources",
 	                      (const char *[]){"Content-Type: application/json", NULL},
 	                      "{\"kind\":\"shopify\"}", &r),
 	                 0);
@@ -332,8 +325,8 @@ static void sources_and_secret_rotation(void **state)
 	assert_int_equal(json_array_size(json_object_get(one, "secrets")), 1);
 	json_decref(one);
 	char read_key[64], read_id[37];
-	create_key(srv.port, s.key, "[\"read\",\"ingest\",\"points\"]", read_key, read_id);
-	json_decref(api_json(srv.port, read_key, "GET", path, NULL, 403));
+	create_key(fx.srv.port, s.key, "[\"read\",\"ingest\",\"points\"]", read_key, read_id);
+	json_decref(api_json(fx.srv.port, read_key, "GET", path, NULL, 403));
 	json_decref(api(&s, "DELETE", path, NULL, 204));
 	json_decref(api(&s, "GET", path, NULL, 404));
 	json_decref(api(&s, "DELETE", path, NULL, 404));
@@ -382,7 +375,7 @@ static void published_sample_verifies_and_maps_exactly(void **state)
 	                   "X-Shopify-Event-Id: 98880550-7158-44d4-b7cd-2c97c8a091b5",
 	                   NULL};
 	assert_int_equal(strlen(body), 5845);
-	assert_int_equal(http(srv.port, "POST", path, h, body, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, body, &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, "{\"status\":\"processed\",\"events_stored\":0}");
 	response_free(&r);
@@ -400,7 +393,7 @@ static void published_sample_verifies_and_maps_exactly(void **state)
 	/* the same delivery again: 200, nothing changes */
 	long before[5];
 	snapshot(s.tenant, before);
-	assert_int_equal(http(srv.port, "POST", path, h, body, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, body, &r), 0);
 	assert_string_equal(r.body, "{\"status\":\"duplicate\",\"events_stored\":0}");
 	response_free(&r);
 	assert_unchanged(s.tenant, before);
@@ -465,7 +458,11 @@ static void bad_signatures_are_401_and_change_nothing(void **state)
 	/* no signature header */
 	assert_int_equal(send_signed(s.tenant, SHOPIFY, "orders/paid", body, NULL, "s1", &r), 0);
 	assert_int_equal(r.status, 401);
-	assert_non_null(strstr(r.body, "no signature header"));
+	assert_true(response_json_equal(
+	    &r,
+	    "{\"type\":\"urn:loyaltyd:problem:bad-signature\",\"title\":\"Unauthorized\","
+	    "\"status\":401,\"detail\":\"the delivery carries no signature header\"}",
+	    NULL));
 	assert_non_null(strstr(response_header(&r, "Content-Type"), "application/problem+json"));
 	response_free(&r);
 	/* another secret */
@@ -481,7 +478,7 @@ static void bad_signatures_are_401_and_change_nothing(void **state)
 	snprintf(path, sizeof(path), "/v1/webhooks/shopify/%s", s.tenant);
 	const char *h[] = {"Content-Type: application/json", "X-Shopify-Topic: orders/paid", sig_h,
 	                   NULL};
-	assert_int_equal(http(srv.port, "POST", path, h, flipped, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, flipped, &r), 0);
 	assert_int_equal(r.status, 401);
 	response_free(&r);
 	/* the WooCommerce header on the Shopify path, and vice versa */
@@ -492,7 +489,7 @@ static void bad_signatures_are_401_and_change_nothing(void **state)
 	/* signed right, but from another shop than the source's */
 	const char *other[] = {"Content-Type: application/json", "X-Shopify-Topic: orders/paid",
 	                       sig_h, "X-Shopify-Shop-Domain: evil.myshopify.com", NULL};
-	assert_int_equal(http(srv.port, "POST", path, other, body, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, other, body, &r), 0);
 	assert_int_equal(r.status, 401);
 	response_free(&r);
 	/* a tenant without sources, and a path that is no tenant at all */
@@ -507,7 +504,7 @@ static void bad_signatures_are_401_and_change_nothing(void **state)
 	response_free(&r);
 	assert_unchanged(s.tenant, before);
 	/* and the right one goes through */
-	assert_int_equal(http(srv.port, "POST", path, h, body, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, body, &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	free(body);
@@ -729,7 +726,12 @@ static void malformed_oversized_and_invalid_payloads(void **state)
 	                             SHOPIFY_SECRET, "m-1", &r),
 	                 0);
 	assert_int_equal(r.status, 400);
-	assert_non_null(strstr(r.body, "malformed JSON"));
+	assert_true(
+	    response_json_equal(&r,
+	                        "{\"type\":\"urn:loyaltyd:problem:malformed-json\",\"title\":\"Bad "
+	                        "Request\",\"status\":400,\"detail\":\"malformed JSON at line 1, "
+	                        "column 9: string or '}' expected near end of file\"}",
+	                        NULL));
 	response_free(&r);
 	/* duplicate keys have no single meaning */
 	assert_int_equal(send_signed(s.tenant, SHOPIFY, "customers/create",
@@ -755,10 +757,15 @@ static void malformed_oversized_and_invalid_payloads(void **state)
 	    send_signed(s.tenant, SHOPIFY, "orders/create", corrupted, SHOPIFY_SECRET, "m-4", &r),
 	    0);
 	assert_int_equal(r.status, 422);
-	assert_non_null(strstr(r.body, "{\"pointer\":\"/id\",\"message\":\"disagrees with "
-	                               "admin_graphql_api_id: the id has lost digits on its way "
-	                               "(read through a double?)\"}"));
-	assert_non_null(strstr(r.body, "{\"pointer\":\"/customer/id\""));
+	assert_true(response_json_equal(
+	    &r,
+	    "{\"type\":\"urn:loyaltyd:problem:validation\",\"title\":\"Unprocessable "
+	    "Content\",\"status\":422,\"detail\":\"2 fields are "
+	    "invalid\",\"errors\":[{\"pointer\":\"/id\",\"message\":\"disagrees with "
+	    "admin_graphql_api_id: the id has lost digits on its way (read through a "
+	    "double?)\"},{\"pointer\":\"/customer/id\",\"message\":\"disagrees with "
+	    "admin_graphql_api_id: the id has lost digits on its way (read through a double?)\"}]}",
+	    NULL));
 	response_free(&r);
 	free(corrupted);
 	/* wrong types, named by pointer into the payload */
@@ -769,8 +776,14 @@ static void malformed_oversized_and_invalid_payloads(void **state)
 	                SHOPIFY_SECRET, "m-5", &r),
 	    0);
 	assert_int_equal(r.status, 422);
-	assert_non_null(strstr(r.body, "\"/id\""));
-	assert_non_null(strstr(r.body, "\"/order_id\""));
+	assert_true(response_json_equal(
+	    &r,
+	    "{\"type\":\"urn:loyaltyd:problem:validation\",\"title\":\"Unprocessable "
+	    "Content\",\"status\":422,\"detail\":\"2 fields are "
+	    "invalid\",\"errors\":[{\"pointer\":\"/order_id\",\"message\":\"must be a positive "
+	    "integer id\"},{\"pointer\":\"/id\",\"message\":\"must be an integer: a number with a "
+	    "fraction or exponent has lost the digits of a 64-bit id\"}]}",
+	    NULL));
 	response_free(&r);
 	/* a body that is not JSON at all, as text/plain */
 	char path[128];
@@ -780,7 +793,7 @@ static void malformed_oversized_and_invalid_payloads(void **state)
 	snprintf(sig_h, sizeof(sig_h), "X-Shopify-Hmac-Sha256: %s", sig);
 	const char *h[] = {"Content-Type: text/plain", "X-Shopify-Topic: orders/create", sig_h,
 	                   NULL};
-	assert_int_equal(http(srv.port, "POST", path, h, "hello", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, "hello", &r), 0);
 	assert_int_equal(r.status, 415);
 	response_free(&r);
 	assert_unchanged(s.tenant, before);
@@ -799,11 +812,11 @@ static void woocommerce_ping_orders_refunds_and_customers(void **state)
 	snprintf(path, sizeof(path), "/v1/webhooks/woocommerce/%s", s.tenant);
 	const char *ping[] = {"Content-Type: application/x-www-form-urlencoded",
 	                      "X-WC-Webhook-Source: https://shop.example.com/", NULL};
-	assert_int_equal(http(srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, "{\"status\":\"ping\",\"events_stored\":0}");
 	response_free(&r);
-	assert_int_equal(http(srv.port, "POST", path, ping, "webhook_id=535&x=1", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, ping, "webhook_id=535&x=1", &r), 0);
 	assert_int_equal(r.status, 401);
 	response_free(&r);
 	assert_unchanged(s.tenant, before);
@@ -925,7 +938,7 @@ static long webhook_metric(const char *source, const char *result)
 {
 	struct response r;
 	char needle[160];
-	assert_int_equal(http(srv.port, "GET", "/metrics", NULL, NULL, &r), 0);
+	assert_int_equal(http(fx.srv.port, "GET", "/metrics", NULL, NULL, &r), 0);
 	snprintf(needle, sizeof(needle),
 	         "loyaltyd_webhook_deliveries_total{source=\"%s\",result=\"%s\"} ", source, result);
 	const char *at = strstr(r.body, needle);
@@ -1019,7 +1032,7 @@ static void test_orders_ping_and_the_woocommerce_source(void **state)
 	struct response r;
 	char body[256], path[128];
 	long before[5];
-	create_tenant(srv.port, "Live shop", s.tenant, s.key);
+	create_tenant(fx.srv.port, "Live shop", s.tenant, s.key);
 	json_decref(
 	    api(&s, "PUT", "/v1/program",
 	        "{\"currency\":\"USD\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"basic\","
@@ -1030,10 +1043,10 @@ static void test_orders_ping_and_the_woocommerce_source(void **state)
 	snprintf(path, sizeof(path), "/v1/webhooks/woocommerce/%s", s.tenant);
 	const char *ping[] = {"Content-Type: application/x-www-form-urlencoded",
 	                      "X-WC-Webhook-Source: https://shop.example.com/", NULL};
-	assert_int_equal(http(srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
-	assert_int_equal(http(srv.port, "POST",
+	assert_int_equal(http(fx.srv.port, "POST",
 	                      "/v1/webhooks/woocommerce/00000000-0000-0000-0000-000000000000", ping,
 	                      "webhook_id=535", &r),
 	                 0);
@@ -1070,12 +1083,12 @@ static void test_orders_ping_and_the_woocommerce_source(void **state)
 	json_decref(o);
 
 	/* the ping names the configured shop (case, scheme and a trailing slash aside) */
-	assert_int_equal(http(srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, ping, "webhook_id=535", &r), 0);
 	assert_int_equal(r.status, 200);
 	response_free(&r);
 	const char *elsewhere[] = {"Content-Type: application/x-www-form-urlencoded",
 	                           "X-WC-Webhook-Source: https://other.example.com/", NULL};
-	assert_int_equal(http(srv.port, "POST", path, elsewhere, "webhook_id=535", &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, elsewhere, "webhook_id=535", &r), 0);
 	assert_int_equal(r.status, 404);
 	response_free(&r);
 	/* a signed delivery that says it comes from another site than the source's: 401 */
@@ -1088,16 +1101,22 @@ static void test_orders_ping_and_the_woocommerce_source(void **state)
 	const char *h[] = {"Content-Type: application/json", sig_h,
 	                   "X-WC-Webhook-Topic: order.created",
 	                   "X-WC-Webhook-Source: https://other.example.com/", NULL};
-	assert_int_equal(http(srv.port, "POST", path, h, order, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, order, &r), 0);
 	assert_int_equal(r.status, 401);
-	assert_non_null(strstr(r.body, "another shop"));
+	assert_true(
+	    response_json_equal(&r,
+	                        "{\"type\":\"urn:loyaltyd:problem:bad-signature\",\"title\":"
+	                        "\"Unauthorized\",\"status\":401,\"detail\":\"the delivery comes "
+	                        "from another shop than this source's\"}",
+	                        NULL));
 	response_free(&r);
 	assert_unchanged(s.tenant, before);
 	/* and from the source's own site it is stored */
 	h[3] = "X-WC-Webhook-Source: http://shop.example.com";
-	assert_int_equal(http(srv.port, "POST", path, h, order, &r), 0);
+	assert_int_equal(http(fx.srv.port, "POST", path, h, order, &r), 0);
 	assert_int_equal(r.status, 200);
-	assert_non_null(strstr(r.body, "processed"));
+	assert_true(
+	    response_json_equal(&r, "{\"status\":\"processed\",\"events_stored\":1}", NULL));
 	response_free(&r);
 	free(order);
 }
@@ -1124,5 +1143,5 @@ int main(void)
 	    cmocka_unit_test_teardown(test_orders_ping_and_the_woocommerce_source,
 	                              ledger_invariant),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
