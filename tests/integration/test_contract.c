@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
+#include "dispatch/routes.h"
 #include "harness.h"
-#include "routes.h"
 
 enum who { NOBODY, ADMIN_TOKEN_AUTH, ADMIN_KEY, READ_KEY };
 
