@@ -117,6 +117,15 @@ enum step handlers_report_bound(struct request *req, const char *name, const cha
  * "UTC" when absent. STEP_GO_ON, or the step of a 400. */
 enum step handlers_report_tz(struct request *req, const char **tz);
 
+/* A report's range: its from and to bounds (handlers_report_bound), then its tz
+ * (handlers_report_tz). STEP_GO_ON, or the step of a 400. */
+enum step handlers_report_range(struct request *req, const char **from, const char **to,
+                                const char **tz);
+
+/* A report's instant: its as_of bound (handlers_report_bound), then its tz. STEP_GO_ON,
+ * or the step of a 400. */
+enum step handlers_report_as_of(struct request *req, const char **as_of, const char **tz);
+
 /* Answers a report's failed query: 400 naming tz when PostgreSQL refused the time zone
  * (DB_INVALID), else the problem of st. Returns as problem_db does. */
 enum step handlers_report_failed(struct request *req, enum db_status st);

@@ -156,8 +156,13 @@ static bool tz_shape_ok(const char *tz)
 	size_t n = strlen(tz);
 	if (n == 0 || n > 64 || tz[0] == '/' || strstr(tz, ".."))
 		return false;
-	return strspn(tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
-	       n;
+	for (size_t i = 0; i < n; i++) {
+		char c = tz[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      strchr("/_+-", c)))
+			return false;
+	}
+	return true;
 }
 
 enum step handlers_report_tz(struct request *req, const char **tz)
@@ -168,6 +173,22 @@ enum step handlers_report_tz(struct request *req, const char **tz)
 	if (!*tz)
 		*tz = "UTC";
 	return STEP_GO_ON;
+}
+
+enum step handlers_report_range(struct request *req, const char **from, const char **to,
+                                const char **tz)
+{
+	enum step rc;
+	if ((rc = handlers_report_bound(req, "from", from)) != STEP_GO_ON ||
+	    (rc = handlers_report_bound(req, "to", to)) != STEP_GO_ON)
+		return rc;
+	return handlers_report_tz(req, tz);
+}
+
+enum step handlers_report_as_of(struct request *req, const char **as_of, const char **tz)
+{
+	enum step rc = handlers_report_bound(req, "as_of", as_of);
+	return rc != STEP_GO_ON ? rc : handlers_report_tz(req, tz);
 }
 
 enum step handlers_report_failed(struct request *req, enum db_status st)

@@ -1,6 +1,5 @@
 /* handlers_report_retention.c - GET /v1/reports/retention: retention and churn over a
  * range, and with interval=month over each local month of it. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,83 +18,73 @@ static json_t *rate(long long part, long long whole)
 	return percent_of(part, whole, &pct) ? json_real(pct) : json_null();
 }
 
-/* The figures of period row i: cells k, from, to, start, end, new, reactivated, retained,
- * lost. */
-static json_t *figures(const struct report_table *t, int i)
+/* The figures of a period, and the category of a group. */
+static json_t *figures(const struct retention_period *p)
 {
-	long long s = reports_cell_ll(t, i, 3), retained = reports_cell_ll(t, i, 7),
-	          lost = reports_cell_ll(t, i, 8);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "start", (json_int_t)s, "end",
-	                 (json_int_t)reports_cell_ll(t, i, 4), "new",
-	                 (json_int_t)reports_cell_ll(t, i, 5), "reactivated",
-	                 (json_int_t)reports_cell_ll(t, i, 6), "retained", (json_int_t)retained,
-	                 "lost", (json_int_t)lost, "retention_rate", rate(retained, s),
-	                 "churn_rate", rate(lost, s));
+	json_t *o =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "start", (json_int_t)p->start,
+	              "end", (json_int_t)p->end, "new", (json_int_t)p->new_customers, "reactivated",
+	              (json_int_t)p->reactivated, "retained", (json_int_t)p->retained, "lost",
+	              (json_int_t)p->lost, "retention_rate", rate(p->retained, p->start),
+	              "churn_rate", rate(p->lost, p->start));
+	if (p->group)
+		json_object_set_new(o, "group", json_string(p->group));
+	return o;
 }
 
 enum step handle_report_retention(struct request *req)
 {
-	const char *from = NULL, *to = NULL, *tz = NULL, *interval = NULL, *window = NULL,
-	           *by = NULL;
-	char window_text[16];
-	struct report_table t;
+	struct retention_query q = {.tenant_id = req->who.tenant_id, .window_days = 365};
+	const char *window = NULL;
+	struct retention_report r;
 	enum step rc;
-	if ((rc = handlers_report_bound(req, "from", &from)) != STEP_GO_ON ||
-	    (rc = handlers_report_bound(req, "to", &to)) != STEP_GO_ON ||
-	    (rc = handlers_report_tz(req, &tz)) != STEP_GO_ON)
+	if ((rc = handlers_report_range(req, &q.from, &q.to, &q.tz)) != STEP_GO_ON)
 		return rc;
-	if (http_query(req, "interval", &interval) != 0 ||
-	    (interval && strcmp(interval, "month") != 0))
+	if (http_query(req, "interval", &q.interval) != 0 ||
+	    (q.interval && strcmp(q.interval, "month") != 0))
 		return handlers_bad_parameter(req, "interval", "must be month");
-	if (http_query(req, "by", &by) != 0 || (by && strcmp(by, "nps_category") != 0))
+	if (http_query(req, "by", &q.by) != 0 || (q.by && strcmp(q.by, "nps_category") != 0))
 		return handlers_bad_parameter(req, "by", "must be nps_category");
-	long days = 365;
 	if (http_query(req, "window_days", &window) != 0 ||
-	    (window && (strspn(window, "0123456789") != strlen(window) || strlen(window) > 5 ||
-	                (days = strtol(window, NULL, 10)) < 1 || days > WINDOW_MAX)))
+	    (window &&
+	     (strspn(window, "0123456789") != strlen(window) || strlen(window) > 5 ||
+	      (q.window_days = strtol(window, NULL, 10)) < 1 || q.window_days > WINDOW_MAX)))
 		return handlers_bad_parameter(req, "window_days",
 		                              "must be a whole number of days from 1 to 3650");
-	snprintf(window_text, sizeof(window_text), "%ld", days);
-	const char *params[] = {req->who.tenant_id, from, to, tz, window_text, interval, by};
-	enum db_status st =
-	    reports_table(req->app->pool, req->who.tenant_id, REPORT_RETENTION, 7, params, &t);
+	enum db_status st = reports_retention(req->app->pool, &q, &r);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
-	if (t.rows == 0)
+	if (!r.ordered)
 		rc = handlers_bad_parameter(req, "from", "must be before to");
-	else if (strtol(reports_cell(&t, 0, 10), NULL, 10) > PERIODS_MAX)
+	else if (r.months > PERIODS_MAX)
 		rc = handlers_bad_parameter(req, "interval",
 		                            "gives more than 1000 months for this range");
 	if (rc != STEP_GO_ON) {
-		reports_table_free(&t);
+		reports_release(&r.memory);
 		return rc;
 	}
-	/* rows: the whole range, the series (column 9 null), then the groups */
-	json_t *out = figures(&t, 0), *series = json_array(), *groups = json_array();
-	for (int i = 1; i < t.rows; i++) {
-		json_t *p = figures(&t, i);
-		if (reports_cell(&t, i, 9)) {
-			json_object_set_new(p, "group", json_string(reports_cell(&t, i, 9)));
-			json_array_append_new(groups, p);
-			continue;
+	json_t *out = figures(&r.whole);
+	if (q.interval) {
+		json_t *series = json_array();
+		for (size_t i = 0; i < r.nseries; i++) {
+			json_t *p = figures(&r.series[i]);
+			json_object_set_new(p, "from", json_string(r.series[i].from));
+			json_object_set_new(p, "to", json_string(r.series[i].to));
+			json_array_append_new(series, p);
 		}
-		json_object_set_new(p, "from", json_string(reports_cell(&t, i, 1)));
-		json_object_set_new(p, "to", json_string(reports_cell(&t, i, 2)));
-		json_array_append_new(series, p);
-	}
-	if (interval)
 		json_object_set_new(out, "series", series);
-	else
-		json_decref(series);
-	if (by)
+	}
+	json_t *groups = json_array();
+	for (size_t i = 0; i < r.ngroups; i++)
+		json_array_append_new(groups, figures(&r.groups[i]));
+	if (q.by)
 		json_object_set_new(out, "groups", groups);
 	else
 		json_decref(groups);
 	json_object_set_new(out, "definition",
-	                    json_pack("{s:s, s:s, s:s, s:i, s:s?, s:s?}", "from",
-	                              reports_cell(&t, 0, 1), "to", reports_cell(&t, 0, 2), "tz",
-	                              tz, "window_days", (int)days, "interval", interval, "by",
-	                              by));
-	reports_table_free(&t);
+	                    json_pack("{s:s, s:s, s:s, s:i, s:s?, s:s?}", "from", r.whole.from,
+	                              "to", r.whole.to, "tz", q.tz, "window_days",
+	                              (int)q.window_days, "interval", q.interval, "by", q.by));
+	reports_release(&r.memory);
 	return http_reply_json(req, 200, out);
 }

@@ -1,7 +1,5 @@
 /* handlers_report_segments.c - GET /v1/reports/segments: the size of every named
  * segment. */
-#include <stdlib.h>
-
 #include "api/handlers.h"
 #include "http/http.h"
 #include "http/problem.h"
@@ -9,20 +7,17 @@
 
 enum step handle_report_segments(struct request *req)
 {
-	const char *as_of = NULL, *tz = NULL;
-	struct report_table t;
-	enum step rc;
-	if ((rc = handlers_report_bound(req, "as_of", &as_of)) != STEP_GO_ON ||
-	    (rc = handlers_report_tz(req, &tz)) != STEP_GO_ON)
+	struct as_of_query q = {.tenant_id = req->who.tenant_id};
+	struct segments_report r;
+	enum step rc = handlers_report_as_of(req, &q.as_of, &q.tz);
+	if (rc != STEP_GO_ON)
 		return rc;
-	const char *params[] = {req->who.tenant_id, as_of, tz};
-	enum db_status st =
-	    reports_table(req->app->pool, req->who.tenant_id, REPORT_SEGMENTS, 3, params, &t);
+	enum db_status st = reports_segments(req->app->pool, &q, &r);
 	if (st != DB_OK)
 		return handlers_report_failed(req, st);
-	json_t *out = json_pack("{s:s, s:o, s:{s:s, s:s}}", "as_of", reports_cell(&t, 0, 0),
-	                        "segments", json_loads(reports_cell(&t, 0, 1), 0, NULL),
-	                        "definition", "as_of", reports_cell(&t, 0, 2), "tz", tz);
-	reports_table_free(&t);
+	json_t *out = json_pack("{s:s, s:o, s:{s:s, s:s}}", "as_of", r.as_of, "segments",
+	                        json_loads(r.segments, 0, NULL), "definition", "as_of",
+	                        r.as_of_local, "tz", q.tz);
+	reports_release(&r.memory);
 	return http_reply_json(req, 200, out);
 }

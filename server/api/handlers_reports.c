@@ -66,10 +66,7 @@ static enum step survey_report(struct request *req, const char *kind)
 	struct period_counts *periods = NULL;
 	size_t n = 0;
 	enum step rc;
-	if ((rc = handlers_report_bound(req, "from", &q.from)) != STEP_GO_ON ||
-	    (rc = handlers_report_bound(req, "to", &q.to)) != STEP_GO_ON)
-		return rc;
-	if ((rc = handlers_report_tz(req, &q.tz)) != STEP_GO_ON)
+	if ((rc = handlers_report_range(req, &q.from, &q.to, &q.tz)) != STEP_GO_ON)
 		return rc;
 	if (http_query(req, "interval", &q.interval) != 0 ||
 	    (q.interval && strcmp(q.interval, "day") != 0 && strcmp(q.interval, "week") != 0 &&
