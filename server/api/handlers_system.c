@@ -8,6 +8,7 @@
 #include "http/metrics.h"
 #include "http/problem.h"
 #include "store/migrate.h"
+#include "store/store_system.h"
 
 enum step handle_healthz(struct request *req)
 {
@@ -15,22 +16,11 @@ enum step handle_healthz(struct request *req)
 	return http_reply_static(req, 200, "application/json", body, sizeof(body) - 1);
 }
 
-static enum db_status read_schema_version(struct db *db, void *arg)
-{
-	PGresult *res = NULL;
-	enum db_status st = db_query(db, SQL_SCHEMA_VERSION, 0, NULL, &res);
-	if (st != DB_OK)
-		return st;
-	*(long *)arg = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return DB_OK;
-}
-
 enum step handle_readyz(struct request *req)
 {
 	long version = -1;
 	char detail[128];
-	enum db_status st = db_read(req->app->pool, NULL, read_schema_version, &version);
+	enum db_status st = system_schema_version(req->app->pool, &version);
 	if (st != DB_OK) {
 		http_header_add(req, "Retry-After", "1");
 		return problem_reply(req, 503, "not-ready", "the database is not reachable");
