@@ -15,21 +15,6 @@
 #include "http/problem.h"
 #include "store/store_keys.h"
 
-struct create_args {
-	const char *tenant_id;
-	const char *name;
-	unsigned scopes;
-	json_t *key;
-};
-
-static enum db_status do_create(struct db *db, void *arg)
-{
-	struct create_args *a = arg;
-	json_decref(a->key);
-	a->key = NULL;
-	return keys_create(db, a->tenant_id, a->name, a->scopes, &a->key);
-}
-
 static unsigned parse_scopes(const json_t *body, json_t *errors)
 {
 	json_t *arr = json_object_get(body, "scopes");
@@ -64,7 +49,8 @@ enum step handle_key_create(struct request *req)
 	static const char *const fields[] = {"name", "scopes", NULL};
 	json_t *body = http_body_json(req);
 	json_t *errors = json_array();
-	struct create_args a = {req->who.tenant_id, NULL, 0, NULL};
+	struct key_spec spec = {.tenant_id = req->who.tenant_id};
+	json_t *key = NULL;
 	enum step rc;
 	if (!body) {
 		json_decref(errors);
@@ -72,25 +58,24 @@ enum step handle_key_create(struct request *req)
 	}
 	if (validate_object(body, "", errors)) {
 		validate_known_fields(body, fields, "", errors);
-		a.name = validate_string(body, "name", "", 1, 100, true, errors);
-		a.scopes = parse_scopes(body, errors);
+		spec.name = validate_string(body, "name", "", 1, 100, true, errors);
+		spec.scopes = parse_scopes(body, errors);
 	}
 	if (json_array_size(errors) > 0) {
 		rc = problem_invalid(req, errors);
 		goto out;
 	}
 	json_decref(errors);
-	enum db_status st = db_transaction(req->app->pool, req->who.tenant_id, do_create, &a);
+	enum db_status st = keys_create(req->app->pool, &spec, &key);
 	if (st != DB_OK) {
-		json_decref(a.key);
 		rc = problem_db(req, st);
 		goto out;
 	}
 	char location[80];
 	snprintf(location, sizeof(location), "/v1/keys/%s",
-	         json_string_value(json_object_get(a.key, "id")));
+	         json_string_value(json_object_get(key, "id")));
 	http_header_add(req, "Location", location);
-	rc = http_reply_json(req, 201, a.key);
+	rc = http_reply_json(req, 201, key);
 out:
 	json_decref(body);
 	return rc;

@@ -59,8 +59,7 @@ static json_t *key_json(const PGresult *res, int i, bool with_revoked)
 	return k;
 }
 
-enum db_status keys_create(struct db *db, const char *tenant_id, const char *name, unsigned scopes,
-                           json_t **key)
+enum db_status keys_insert(struct db *db, const struct key_spec *spec, json_t **key)
 {
 	char secret[APIKEY_LEN + 1], prefix[APIKEY_PREFIX_LEN + 1];
 	unsigned char hash[APIKEY_HASH_LEN];
@@ -73,8 +72,8 @@ enum db_status keys_create(struct db *db, const char *tenant_id, const char *nam
 	prefix[APIKEY_PREFIX_LEN] = '\0';
 	apikey_hash(secret, hash);
 	hex_encode(hash, APIKEY_HASH_LEN, hash_hex);
-	scopes_pg(scopes, scopes_text, sizeof(scopes_text));
-	const char *params[] = {tenant_id, name, prefix, hash_hex, scopes_text};
+	scopes_pg(spec->scopes, scopes_text, sizeof(scopes_text));
+	const char *params[] = {spec->tenant_id, spec->name, prefix, hash_hex, scopes_text};
 	enum db_status st = db_query(db, SQL_KEY_INSERT, 5, params, &res);
 	if (st != DB_OK)
 		return st;
@@ -84,6 +83,31 @@ enum db_status keys_create(struct db *db, const char *tenant_id, const char *nam
 		return DB_ERROR;
 	json_object_set_new(*key, "secret", json_string(secret));
 	return DB_OK;
+}
+
+struct create_args {
+	const struct key_spec *spec;
+	json_t **key;
+};
+
+static enum db_status do_create(struct db *db, void *arg)
+{
+	struct create_args *a = arg;
+	json_decref(*a->key); /* from an attempt that was retried */
+	*a->key = NULL;
+	return keys_insert(db, a->spec, a->key);
+}
+
+enum db_status keys_create(struct pool *pool, const struct key_spec *spec, json_t **key)
+{
+	struct create_args a = {spec, key};
+	*key = NULL;
+	enum db_status st = db_transaction(pool, spec->tenant_id, do_create, &a);
+	if (st != DB_OK) {
+		json_decref(*key);
+		*key = NULL;
+	}
+	return st;
 }
 
 struct list_args {

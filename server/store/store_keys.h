@@ -23,11 +23,21 @@ struct key_candidate {
 __attribute__((warn_unused_result)) enum db_status
 keys_lookup(struct pool *pool, const char *prefix, struct key_candidate *out, size_t *n);
 
-/* Creates a key named name with scopes for tenant_id on db (inside the caller's
- * transaction). On DB_OK *key is a new JSON object {id, name, prefix, scopes, created_at,
- * secret}; the secret is in no other place. */
+/* What a new key is: its tenant, name and scopes (scope.h bits). */
+struct key_spec {
+	const char *tenant_id;
+	const char *name;
+	unsigned scopes;
+};
+
+/* Creates the key of spec in a transaction of its own. On DB_OK *key is a new JSON object
+ * {id, name, prefix, scopes, created_at, secret}; the secret is in no other place. */
 __attribute__((warn_unused_result)) enum db_status
-keys_create(struct db *db, const char *tenant_id, const char *name, unsigned scopes, json_t **key);
+keys_create(struct pool *pool, const struct key_spec *spec, json_t **key);
+
+/* keys_create() on db, inside the caller's transaction (a new tenant's first key). */
+__attribute__((warn_unused_result)) enum db_status
+keys_insert(struct db *db, const struct key_spec *spec, json_t **key);
 
 /* Lists up to limit keys of the tenant after cursor (NULL: from the start). On DB_OK
  * *page is {"data": [...], "next_cursor": …|null} (new reference), its cursor in

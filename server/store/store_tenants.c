@@ -26,7 +26,8 @@ static enum db_status do_create(struct db *db, void *arg)
 	const char *id[] = {PQgetvalue(res, 0, 0)};
 	st = db_query(db, SQL_TENANT_USE, 1, id, NULL);
 	if (st == DB_OK)
-		st = keys_create(db, PQgetvalue(res, 0, 0), "admin", SCOPE_ALL, &key);
+		st = keys_insert(db, &(struct key_spec){PQgetvalue(res, 0, 0), "admin", SCOPE_ALL},
+		                 &key);
 	PQclear(res);
 	if (st != DB_OK || !tenant) {
 		json_decref(tenant);
