@@ -1,14 +1,7 @@
 -- wrk script: POST /v1/events with one event per request and a unique client id per
 -- request (thread number + counter), spread over 1,000 customers.
 local counter = 0
-local thread_no = 0
-local threads = {}
-
-function setup(thread)
-  thread_no = thread_no + 1
-  thread:set("tid", thread_no)
-  table.insert(threads, thread)
-end
+dofile("bench/wrk_threads.lua")
 
 function init(args)
   key = os.getenv("BENCH_KEY")

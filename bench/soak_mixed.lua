@@ -3,14 +3,7 @@
 -- reads of a customer's points (10 %) and reports (10 %). Counts every status; prints the
 -- counts and the number of 5xx at the end.
 local counter = 0
-local thread_no = 0
-local threads = {}
-
-function setup(thread)
-  thread_no = thread_no + 1
-  thread:set("tid", thread_no)
-  table.insert(threads, thread)
-end
+dofile("bench/wrk_threads.lua")
 
 function init(args)
   key = os.getenv("BENCH_KEY")
