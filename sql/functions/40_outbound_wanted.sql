@@ -1,0 +1,6 @@
+-- Whether any enabled endpoint of a tenant in tenants wants events at all: the outbox
+-- triggers return at once when none does, so that a tenant without endpoints pays one
+-- index probe per statement.
+CREATE OR REPLACE FUNCTION outbound_wanted(tenants uuid[]) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN EXISTS (SELECT 1 FROM event_endpoints e WHERE e.tenant_id = ANY (tenants) AND e.enabled);
