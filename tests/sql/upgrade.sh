@@ -50,7 +50,10 @@ schema "$new" >"$tmp/s-new"
 [ "$(grep -c . "$tmp/f-new")" -gt 0 ] || fail "no functions in a new database"
 
 migrate "$old" "$tmp/old1"
-grep -q '(0 migrations applied)' "$tmp/old1" || fail "upgrade applied migrations: $(cat "$tmp/old1")"
+# the fixture holds the 24 migrations of 1bad06f: the upgrade applies those that came since
+latest=$(ls "$(dirname "$0")/../../sql/migrations"/*.sql | wc -l)
+grep -q "($((latest - 24)) migrations\? applied)" "$tmp/old1" ||
+  fail "upgrade applied other than the $((latest - 24)) newer migrations: $(cat "$tmp/old1")"
 functions "$old" >"$tmp/f-old1"
 migrate "$old" "$tmp/old2"
 functions "$old" >"$tmp/f-old2"
@@ -58,8 +61,8 @@ diff -u "$tmp/f-old1" "$tmp/f-old2" || fail "a second migrate changed the functi
 diff -u "$tmp/f-new" "$tmp/f-old2" || fail "the upgraded functions differ from a new database's"
 schema "$old" >"$tmp/s-old"
 diff -u "$tmp/s-new" "$tmp/s-old" || fail "the upgraded schema differs from a new database's"
-[ "$(psql_ "$old" -At -c "SELECT count(*) FROM schema_migrations")" = 24 ] ||
-  fail "schema_migrations changed"
+[ "$(psql_ "$old" -At -c "SELECT count(*) FROM schema_migrations")" = "$latest" ] ||
+  fail "schema_migrations does not hold the $latest migrations"
 
 # the fixture's customer, read by the functions as they are now: lots of 100 (lapsing
 # 2025-01-01T10:00Z) and 50 (2025-06-01), 30 redeemed from the first
