@@ -2,7 +2,7 @@
 FROM debian:bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc make cmake pkg-config \
-      libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev nodejs npm \
+      libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev libcurl4-openssl-dev nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # the dashboard's charting library, from web/'s lock file (compiled into the binary)
@@ -20,7 +20,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLOYALTYD_BUILD_TESTS=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libjansson4 libpq5 libssl3 \
-      ca-certificates \
+      libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin loyaltyd
 COPY --from=build /src/build/loyaltyd /usr/local/bin/loyaltyd

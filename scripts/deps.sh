@@ -4,8 +4,10 @@
 set -euo pipefail
 
 # nodejs and npm: the build installs the dashboard's charting library from web/'s lock file;
+# libcurl4-openssl-dev: the outbound events' deliveries (libcurl over OpenSSL);
 # jq and openssl: the README's walk-through reads answers with jq and signs with openssl
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev libssl-dev
+      libcurl4-openssl-dev
       postgresql-15 postgresql-client-15 curl util-linux nodejs npm jq openssl)
 if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
   # slowhttptest: the slow-client tests; clang with libFuzzer: the fuzz targets;

@@ -1,4 +1,5 @@
 /* main.c - the loyaltyd command: serve, migrate, tenant create, --version, --help. */
+#include <curl/curl.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -187,6 +188,11 @@ int main(int argc, char **argv)
 	 * next large bodies come from the heap and stay there; fixed, every block over 128
 	 * KiB (a body, its parse's arrays) is mapped and given back when freed. */
 	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	/* once, before any thread: the outbound deliveries' libcurl (and its OpenSSL) */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "loyaltyd: cannot initialise libcurl\n");
+		return 1;
+	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("loyaltyd %s\n", LOYALTYD_VERSION);
 		return 0;
