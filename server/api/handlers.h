@@ -62,6 +62,18 @@ enum step handle_identity_get(struct request *req);
 enum step handle_identity_put(struct request *req);
 enum step handle_identity_secret_add(struct request *req);
 enum step handle_identity_secret_delete(struct request *req);
+enum step handle_endpoint_create(struct request *req);
+enum step handle_endpoint_list(struct request *req);
+enum step handle_endpoint_get(struct request *req);
+enum step handle_endpoint_patch(struct request *req);
+enum step handle_endpoint_delete(struct request *req);
+enum step handle_endpoint_rotate(struct request *req);
+enum step handle_endpoint_messages(struct request *req);
+enum step handle_endpoint_retry(struct request *req);
+enum step handle_endpoint_replay(struct request *req);
+enum step handle_endpoint_test(struct request *req);
+enum step handle_event_settings_get(struct request *req);
+enum step handle_event_settings_put(struct request *req);
 /* GET /dashboard… and /widget/nps.js: the embedded web assets (handlers_static.c) */
 enum step handle_static(struct request *req);
 

@@ -34,6 +34,10 @@ static const struct config_entry config_table[] = {
      "memory that the JSON bodies being parsed at one moment may hold together "
      "(503 past it); one body may hold at most 12 times its route's limit "
      "(413 past it)"},
+    {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE", NUM(outbound_allow_private), "0", 0, 1,
+     "1 lets event endpoints use http and addresses that are loopback, private or "
+     "link-local (local receivers, tests); 0: only https to public addresses, checked when "
+     "an endpoint is saved and at every delivery"},
     {"LOYALTYD_ADMIN_TOKEN", STR(admin_token), "", 0, 0,
      "bearer token for /v1/admin (unset: /v1/admin answers 404)"},
     {"LOYALTYD_CORS_ORIGINS", STR(cors_origins), "", 0, 0,

@@ -45,6 +45,8 @@ struct config {
 	long expiry_interval_s;        /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
 	long analyze_every;            /* LOYALTYD_ANALYZE_EVERY: events between ANALYZEs */
 	long ingest_linger_us;         /* LOYALTYD_INGEST_LINGER_US: wait for company */
+	long outbound_allow_private;   /* LOYALTYD_OUTBOUND_ALLOW_PRIVATE: 1 allows http and
+	                                  inner addresses for event endpoints (tests, local) */
 
 	/* LOYALTYD_TRUSTED_PROXIES as given, and parsed (empty: nobody is trusted) */
 	char trusted_proxies_text[CONFIG_STR_MAX];
