@@ -14,7 +14,8 @@ echo "== dependencies"
 scripts/deps.sh test
 if [ ! -x scripts/tools/node_modules/.bin/redocly ] || [ ! -x scripts/tools/node_modules/.bin/prism ] ||
    [ ! -f scripts/tools/node_modules/playwright-core/package.json ] ||
-   [ ! -f scripts/tools/node_modules/axe-core/axe.min.js ]; then
+   [ ! -f scripts/tools/node_modules/axe-core/axe.min.js ] ||
+   [ ! -f scripts/tools/node_modules/standardwebhooks/package.json ]; then
   (cd scripts/tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
