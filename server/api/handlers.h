@@ -159,6 +159,12 @@ enum step handlers_time_id_cursor(struct request *req, struct page_params *p, co
  * detail (an id of another form cannot exist). */
 const char *handlers_uuid(struct request *req, const char *name, const char *detail);
 
+/* The request's JSON body, checked to be an object holding only the members named in
+ * fields (NULL-terminated): NULL after the reply to a body that is no JSON (415, 400,
+ * 413); else the body, with *errors a new array holding what is wrong with its shape, in
+ * which case json_is_object(body) tells whether its members may be read. */
+json_t *handlers_body(struct request *req, const char *const *fields, json_t **errors);
+
 /* Returns a new empty array to collect validation errors into. */
 #define handlers_errors() json_array()
 

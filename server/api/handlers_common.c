@@ -8,6 +8,7 @@
 #include "api/query.h"
 #include "base/timefmt.h"
 #include "domain/validate.h"
+#include "http/body_json.h"
 #include "http/http.h"
 #include "http/problem.h"
 
@@ -217,4 +218,16 @@ enum step handlers_time_page(struct request *req, struct time_page_params *t, st
 	out->limit = t->page.limit;
 	out->cursor_scope = t->page.scope;
 	return rc;
+}
+
+json_t *handlers_body(struct request *req, const char *const *fields, json_t **errors)
+{
+	json_t *body = http_body_json(req);
+	*errors = NULL;
+	if (!body)
+		return NULL;
+	*errors = handlers_errors();
+	if (validate_object(body, "", *errors))
+		validate_known_fields(body, fields, "", *errors);
+	return body;
 }

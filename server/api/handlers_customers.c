@@ -117,14 +117,14 @@ enum step handle_customer_export(struct request *req)
 enum step handle_customer_events(struct request *req)
 {
 	const char *id = handlers_external_id(req, "external_id");
+	if (!id)
+		return STEP_ANSWERED;
 	struct time_page_params t;
 	struct event_filter f = {0};
 	char *page = NULL;
 	size_t len = 0;
 	bool found = false;
 	enum step rc;
-	if (!id)
-		return STEP_ANSWERED;
 	if ((rc = handlers_time_page_params(req, "events", &t)) != STEP_GO_ON)
 		return rc;
 	if (http_query(req, "type", &f.type) != 0 || (f.type && !event_input_type_ok(f.type)))

@@ -28,12 +28,10 @@ enum step handle_identity_put(struct request *req)
 	enum identity_change change = IDENTITY_DONE;
 	char *json = NULL;
 	enum step rc;
-	json_t *body = http_body_json(req);
+	json_t *errors, *body = handlers_body(req, fields, &errors);
 	if (!body)
 		return STEP_ANSWERED;
-	json_t *errors = handlers_errors();
-	if (validate_object(body, "", errors)) {
-		validate_known_fields(body, fields, "", errors);
+	if (json_is_object(body)) {
 		if (!json_is_boolean(json_object_get(body, "required")))
 			json_error_add(errors, "/required", "is required: true or false");
 	}

@@ -63,13 +63,13 @@ enum step handle_points_get(struct request *req)
 enum step handle_points_history(struct request *req)
 {
 	const char *id = handlers_external_id(req, "external_id");
+	if (!id)
+		return STEP_ANSWERED;
 	struct page_params p;
 	char *page = NULL;
 	size_t len = 0;
 	bool found = false;
 	enum step rc;
-	if (!id)
-		return STEP_ANSWERED;
 	if ((rc = handlers_page_params(req, "points", NULL, &p)) != STEP_GO_ON)
 		return rc;
 	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
@@ -95,14 +95,10 @@ static enum step change(struct request *req, enum points_op op)
 	long long min_redeem = 0;
 	char *entry = NULL;
 	enum step rc;
-	if (!id)
-		return STEP_ANSWERED;
-	json_t *body = http_body_json(req);
+	json_t *errors, *body = id ? handlers_body(req, fields, &errors) : NULL;
 	if (!body)
 		return STEP_ANSWERED;
-	json_t *errors = handlers_errors();
-	if (validate_object(body, "", errors)) {
-		validate_known_fields(body, fields, "", errors);
+	if (json_is_object(body)) {
 		json_t *pts = json_object_get(body, "points");
 		long long lo = op == POINTS_ADJUST ? -POINTS_MAX : 1;
 		if (!pts)

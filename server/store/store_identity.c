@@ -13,6 +13,8 @@ struct identity_args {
 	enum identity_change *change;
 	char **json;
 	struct identity_secrets *secrets;
+	long nsecrets; /* set by lock_settings: how many secrets the tenant has */
+	bool required; /* and whether it requires verification */
 };
 
 static enum db_status do_get(struct db *db, void *arg)
@@ -31,11 +33,9 @@ enum db_status identity_settings_get(struct pool *pool, const char *tenant_id, c
 	return db_read(pool, tenant_id, do_get, &a);
 }
 
-/* Locks the tenant's settings row; *secrets is how many secrets it has, *required whether
- * it requires verification. Drops the answer of an earlier run of the same work (a
- * transaction may run again). */
-static enum db_status lock_settings(struct db *db, struct identity_args *a, long *secrets,
-                                    bool *required)
+/* Locks the tenant's settings row and reads a->nsecrets and a->required. Drops the answer
+ * of an earlier run of the same work (a transaction may run again). */
+static enum db_status lock_settings(struct db *db, struct identity_args *a)
 {
 	PGresult *res = NULL;
 	const char *params[] = {a->tenant_id};
@@ -44,8 +44,8 @@ static enum db_status lock_settings(struct db *db, struct identity_args *a, long
 	enum db_status st = db_query(db, SQL_IDENTITY_LOCK, 1, params, &res);
 	if (st != DB_OK)
 		return st;
-	*secrets = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	*required = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	a->nsecrets = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	a->required = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 	PQclear(res);
 	return DB_OK;
 }
@@ -53,12 +53,10 @@ static enum db_status lock_settings(struct db *db, struct identity_args *a, long
 static enum db_status do_required_set(struct db *db, void *arg)
 {
 	struct identity_args *a = arg;
-	long secrets;
-	bool required;
-	enum db_status st = lock_settings(db, a, &secrets, &required);
+	enum db_status st = lock_settings(db, a);
 	if (st != DB_OK)
 		return st;
-	if (strcmp(a->value, "true") == 0 && secrets == 0) {
+	if (strcmp(a->value, "true") == 0 && a->nsecrets == 0) {
 		*a->change = IDENTITY_NO_SECRET;
 		return DB_ROLLBACK;
 	}
@@ -93,12 +91,10 @@ enum db_status identity_required_set(struct pool *pool, const char *tenant_id, b
 static enum db_status do_secret_add(struct db *db, void *arg)
 {
 	struct identity_args *a = arg;
-	long secrets;
-	bool required;
-	enum db_status st = lock_settings(db, a, &secrets, &required);
+	enum db_status st = lock_settings(db, a);
 	if (st != DB_OK)
 		return st;
-	if (secrets >= IDENTITY_SECRETS_MAX) {
+	if (a->nsecrets >= IDENTITY_SECRETS_MAX) {
 		*a->change = IDENTITY_FULL;
 		return DB_ROLLBACK;
 	}
@@ -124,10 +120,8 @@ enum db_status identity_secret_add(struct pool *pool, const char *tenant_id,
 static enum db_status do_secret_delete(struct db *db, void *arg)
 {
 	struct identity_args *a = arg;
-	long secrets;
-	bool required;
 	char *deleted = NULL;
-	enum db_status st = lock_settings(db, a, &secrets, &required);
+	enum db_status st = lock_settings(db, a);
 	if (st != DB_OK)
 		return st;
 	const char *params[] = {a->tenant_id, a->id};
@@ -140,7 +134,7 @@ static enum db_status do_secret_delete(struct db *db, void *arg)
 		*a->change = IDENTITY_NOT_FOUND;
 		return DB_ROLLBACK;
 	}
-	if (required && secrets == 1) {
+	if (a->required && a->nsecrets == 1) {
 		*a->change = IDENTITY_LAST;
 		return DB_ROLLBACK;
 	}

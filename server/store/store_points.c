@@ -103,9 +103,10 @@ struct history_args {
 	const char *tenant_id, *external_id, *after_id;
 	int limit;
 	const char *cursor_scope;
+	/* the answer: whether the customer exists, and its page */
+	bool *found;
 	char **page;
 	size_t *len;
-	bool *found;
 };
 
 static enum db_status do_history(struct db *db, void *arg)
@@ -138,7 +139,7 @@ enum db_status points_history(struct pool *pool, const char *tenant_id, const ch
                               char **page, size_t *len, bool *found)
 {
 	struct history_args a = {tenant_id,    external_id, after_id, limit,
-	                         cursor_scope, page,        len,      found};
+	                         cursor_scope, found,       page,     len};
 	*page = NULL;
 	*found = false;
 	return db_read(pool, tenant_id, do_history, &a);

@@ -29,9 +29,10 @@ struct page_args {
 	const char *after;
 	int limit;
 	const char *cursor_scope;
+	/* the answer: whether the segment is known, and its page */
+	bool *known;
 	char **page;
 	size_t *len;
-	bool *known;
 };
 
 static enum db_status do_page(struct db *db, void *arg)
@@ -63,7 +64,7 @@ enum db_status segments_page(struct pool *pool, const struct segment_query *q, c
                              int limit, const char *cursor_scope, char **page, size_t *len,
                              bool *known)
 {
-	struct page_args a = {q, after, limit, cursor_scope, page, len, known};
+	struct page_args a = {q, after, limit, cursor_scope, known, page, len};
 	*page = NULL;
 	*known = false;
 	return db_read(pool, q->tenant_id, do_page, &a);

@@ -4,3 +4,11 @@
 CREATE OR REPLACE FUNCTION outbound_wanted(tenants uuid[]) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN EXISTS (SELECT 1 FROM event_endpoints e WHERE e.tenant_id = ANY (tenants) AND e.enabled);
+
+-- The enabled endpoints of tenant t that want events of type (an SQL function the
+-- planner inlines into the triggers' joins).
+CREATE OR REPLACE FUNCTION outbound_targets(t uuid, type text) RETURNS SETOF uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT e.id FROM event_endpoints e
+          WHERE e.tenant_id = t AND e.enabled
+            AND (e.event_types IS NULL OR type = ANY (e.event_types)) $$;

@@ -21,8 +21,7 @@ BEGIN
                                            WHEN 'redeem' THEN 'points.redeemed'
                                            WHEN 'expire' THEN 'points.expired' END AS type) k
     JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
-    JOIN event_endpoints e ON e.tenant_id = a.tenant_id AND e.enabled
-                          AND (e.event_types IS NULL OR k.type = ANY (e.event_types))
+    CROSS JOIN LATERAL outbound_targets(a.tenant_id, k.type) AS e(id)
     WHERE k.type IS NOT NULL
     ORDER BY a.id, e.id;
     RETURN NULL;

@@ -25,8 +25,7 @@ BEGIN
     FROM added a
     JOIN surveys s ON s.tenant_id = a.tenant_id AND s.id = a.survey_id
     LEFT JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
-    JOIN event_endpoints e ON e.tenant_id = a.tenant_id AND e.enabled
-                          AND (e.event_types IS NULL OR 'survey.answered' = ANY (e.event_types))
+    CROSS JOIN LATERAL outbound_targets(a.tenant_id, 'survey.answered') AS e(id)
     ORDER BY a.id, e.id;
     RETURN NULL;
 END;

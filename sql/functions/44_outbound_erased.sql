@@ -17,8 +17,7 @@ BEGIN
                          jsonb_build_object('customer_id', g.external_id,
                                             'erased_at', rfc3339(now())))
     FROM gone g
-    JOIN event_endpoints e ON e.tenant_id = g.tenant_id AND e.enabled
-                          AND (e.event_types IS NULL OR 'customer.erased' = ANY (e.event_types))
+    CROSS JOIN LATERAL outbound_targets(g.tenant_id, 'customer.erased') AS e(id)
     ORDER BY g.id, e.id;
     RETURN NULL;
 END;

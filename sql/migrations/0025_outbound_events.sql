@@ -103,20 +103,28 @@ CREATE TABLE outbound_expiring_sent (
 );
 COMMENT ON TABLE outbound_expiring_sent IS 'The earned lots points.expiring was sent for: once per lot.';
 
-DO $$
-DECLARE
-    t text;
-BEGIN
-    FOREACH t IN ARRAY ARRAY['event_endpoints', 'event_endpoint_secrets', 'outbound_messages',
-                             'outbound_settings', 'outbound_segment_members', 'outbound_tiers',
-                             'outbound_expiring_sent']
-    LOOP
-        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = loyaltyd_tenant()) '
-                       'WITH CHECK (tenant_id = loyaltyd_tenant())', t);
-    END LOOP;
-END
-$$;
+-- Row-level security, as for every table with a tenant_id (0018_row_level_security.sql).
+ALTER TABLE event_endpoints ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON event_endpoints USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
+ALTER TABLE event_endpoint_secrets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON event_endpoint_secrets USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
+ALTER TABLE outbound_messages ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON outbound_messages USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
+ALTER TABLE outbound_settings ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON outbound_settings USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
+ALTER TABLE outbound_segment_members ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON outbound_segment_members USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
+ALTER TABLE outbound_tiers ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON outbound_tiers USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
+ALTER TABLE outbound_expiring_sent ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON outbound_expiring_sent USING (tenant_id = loyaltyd_tenant())
+    WITH CHECK (tenant_id = loyaltyd_tenant());
 
 -- The triggers' functions are in sql/functions/ (re-created after the migrations on every
 -- migrate); on a new database the triggers come first, so they name placeholders.
