@@ -8,16 +8,16 @@ CREATE OR REPLACE FUNCTION outbound_backoff(attempts integer) RETURNS interval
 -- delivers the message and clears its endpoint's failing_since. A failure is retried after
 -- outbound_backoff with ±25 % jitter, unless that falls past give_up_seconds after the
 -- message was written (about three days): then it is failed. An endpoint failing for
--- disable_seconds (no success since) is disabled and says why in words. Returns how many
--- endpoints this call disabled.
-CREATE OR REPLACE FUNCTION outbound_settle(ids bigint[], oks boolean[], codes integer[],
-                                           errors text[], give_up_seconds integer,
-                                           disable_seconds integer)
-RETURNS integer
+-- disable_seconds (no success since) is disabled and says why in words. Only pending
+-- messages are settled: a late outcome (a dispatcher past its lease, whose attempt another
+-- one made and settled meanwhile) never turns a delivered message back. Returns how many
+-- messages this call gave up on and how many endpoints it disabled.
+DROP FUNCTION IF EXISTS outbound_settle(bigint[], boolean[], integer[], text[], integer, integer);
+CREATE FUNCTION outbound_settle(ids bigint[], oks boolean[], codes integer[], errors text[],
+                                give_up_seconds integer, disable_seconds integer)
+RETURNS TABLE (gave_up integer, disabled integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
-DECLARE
-    disabled integer;
 BEGIN
     WITH outcome AS (
         SELECT * FROM unnest(ids, oks, codes, errors) AS o(id, ok, code, error)
@@ -35,14 +35,17 @@ BEGIN
             last_status = o.code,
             last_error = CASE WHEN o.ok THEN NULL ELSE left(o.error, 500) END
         FROM outcome o
-        WHERE m.id = o.id
-        RETURNING m.tenant_id, m.endpoint_id, o.ok
+        WHERE m.id = o.id AND m.status = 'pending'
+        RETURNING m.tenant_id, m.endpoint_id, o.ok, m.status
+    ), endpoints AS (
+        UPDATE event_endpoints e
+        SET failing_since = CASE WHEN p.any_ok THEN NULL ELSE coalesce(e.failing_since, now()) END
+        FROM (SELECT s.tenant_id, s.endpoint_id, bool_or(s.ok) AS any_ok
+              FROM settled s GROUP BY s.tenant_id, s.endpoint_id) p
+        WHERE e.tenant_id = p.tenant_id AND e.id = p.endpoint_id
+        RETURNING e.id
     )
-    UPDATE event_endpoints e
-    SET failing_since = CASE WHEN p.any_ok THEN NULL ELSE coalesce(e.failing_since, now()) END
-    FROM (SELECT s.tenant_id, s.endpoint_id, bool_or(s.ok) AS any_ok
-          FROM settled s GROUP BY s.tenant_id, s.endpoint_id) p
-    WHERE e.tenant_id = p.tenant_id AND e.id = p.endpoint_id;
+    SELECT count(*) FILTER (WHERE s.status = 'failed')::integer INTO gave_up FROM settled s;
 
     UPDATE event_endpoints e
     SET enabled = false, updated_at = now(),
@@ -59,7 +62,7 @@ BEGIN
       AND (e.tenant_id, e.id) IN (SELECT m.tenant_id, m.endpoint_id FROM outbound_messages m
                                   WHERE m.id = ANY (ids));
     GET DIAGNOSTICS disabled = ROW_COUNT;
-    RETURN disabled;
+    RETURN NEXT;
 END;
 $$;
 REVOKE ALL ON FUNCTION outbound_settle(bigint[], boolean[], integer[], text[], integer, integer) FROM PUBLIC;
