@@ -20,6 +20,7 @@
 #include "http/server.h"
 #include "jobs/analyze.h"
 #include "jobs/expiry.h"
+#include "jobs/outbound.h"
 #include "store/db.h"
 #include "store/ingest.h"
 #include "store/keycache.h"
@@ -129,6 +130,7 @@ static int cmd_serve(void)
 	static struct app app; /* lives for the whole process; threads point into it */
 	struct MHD_Daemon *daemon = NULL;
 	struct expiry_task *expiry = NULL;
+	struct outbound *outbound = NULL;
 	sigset_t stop;
 	int sig = 0, rc = 1;
 
@@ -155,7 +157,7 @@ static int cmd_serve(void)
 	if (keycache_listen_start(app.cfg.database_url) != 0 ||
 	    expiry_start(&expiry, app.pool, app.cfg.expiry_interval_s) != 0 ||
 	    analyzer_start(&app.analyze, app.pool, app.cfg.analyze_every) != 0 ||
-	    http_start(&app, &dispatch, &daemon) != 0)
+	    outbound_start(&outbound, &app.cfg) != 0 || http_start(&app, &dispatch, &daemon) != 0)
 		goto out;
 	json_t *f =
 	    json_pack("{s:s, s:s, s:i, s:i}", "listen", app.cfg.listen, "version", LOYALTYD_VERSION,
@@ -163,12 +165,15 @@ static int cmd_serve(void)
 	log_event(LOG_INFO, "listening", f);
 	sigwait(&stop, &sig);
 	log_msg(LOG_INFO, "shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* deliveries in flight finish within the grace, alongside the requests */
+	outbound_request_stop(outbound, app.cfg.shutdown_grace_s);
 	http_stop(&app, daemon);
 	ingester_stop(app.ingest); /* after the daemon: no request waits on it any more */
 	app.ingest = NULL;
 	rc = 0;
 	log_msg(LOG_INFO, "stopped", NULL);
 out:
+	outbound_stop(outbound, 0);
 	expiry_stop(expiry);
 	analyzer_stop(app.analyze);
 	app.analyze = NULL;

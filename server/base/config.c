@@ -34,10 +34,6 @@ static const struct config_entry config_table[] = {
      "memory that the JSON bodies being parsed at one moment may hold together "
      "(503 past it); one body may hold at most 12 times its route's limit "
      "(413 past it)"},
-    {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE", NUM(outbound_allow_private), "0", 0, 1,
-     "1 lets event endpoints use http and addresses that are loopback, private or "
-     "link-local (local receivers, tests); 0: only https to public addresses, checked when "
-     "an endpoint is saved and at every delivery"},
     {"LOYALTYD_ADMIN_TOKEN", STR(admin_token), "", 0, 0,
      "bearer token for /v1/admin (unset: /v1/admin answers 404)"},
     {"LOYALTYD_CORS_ORIGINS", STR(cors_origins), "", 0, 0,
@@ -98,6 +94,26 @@ static const struct config_entry config_table[] = {
      "how often lapsed points are written off (seconds; 0: never)"},
     {"LOYALTYD_ANALYZE_EVERY", NUM(analyze_every), "10000", 0, 100000000,
      "events stored between two ANALYZEs of the report tables (0: never)"},
+    {"LOYALTYD_OUTBOUND_WORKERS", NUM(outbound_workers), "1", 0, 16,
+     "threads that deliver outbound events, each with its own database connection (0: this "
+     "process delivers none)"},
+    {"LOYALTYD_OUTBOUND_CONCURRENCY", NUM(outbound_concurrency), "32", 1, 1000,
+     "outbound deliveries one worker makes at once (its claimed batch)"},
+    {"LOYALTYD_OUTBOUND_POLL_MS", NUM(outbound_poll_ms), "1000", 10, 60000,
+     "how long an idle worker waits before it looks for due deliveries again "
+     "(milliseconds)"},
+    {"LOYALTYD_OUTBOUND_TIMEOUT_MS", NUM(outbound_timeout_ms), "10000", 1000, 60000,
+     "the limit of one outbound delivery, connection included (milliseconds)"},
+    {"LOYALTYD_OUTBOUND_GIVE_UP_HOURS", NUM(outbound_give_up_hours), "72", 1, 720,
+     "an outbound event not delivered this many hours after it happened is failed"},
+    {"LOYALTYD_OUTBOUND_DISABLE_HOURS", NUM(outbound_disable_hours), "120", 1, 8760,
+     "an endpoint whose every delivery failed for this many hours is disabled"},
+    {"LOYALTYD_OUTBOUND_RETENTION_DAYS", NUM(outbound_retention_days), "30", 1, 3650,
+     "delivered and failed outbound events are pruned after this many days"},
+    {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE", NUM(outbound_allow_private), "0", 0, 1,
+     "1 lets event endpoints use http and hosts whose addresses are loopback, private or "
+     "link-local (local receivers, tests); 0: only https to public addresses, checked when "
+     "an endpoint is saved and at every delivery"},
 };
 
 static int parse_long(const char *s, long min, long max, long *out)

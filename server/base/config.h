@@ -45,8 +45,14 @@ struct config {
 	long expiry_interval_s;        /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
 	long analyze_every;            /* LOYALTYD_ANALYZE_EVERY: events between ANALYZEs */
 	long ingest_linger_us;         /* LOYALTYD_INGEST_LINGER_US: wait for company */
-	long outbound_allow_private;   /* LOYALTYD_OUTBOUND_ALLOW_PRIVATE: 1 allows http and
-	                                  inner addresses for event endpoints (tests, local) */
+	long outbound_workers;         /* LOYALTYD_OUTBOUND_WORKERS: dispatcher threads (0: off) */
+	long outbound_concurrency;     /* LOYALTYD_OUTBOUND_CONCURRENCY: deliveries at once */
+	long outbound_poll_ms;         /* LOYALTYD_OUTBOUND_POLL_MS: idle wait between claims */
+	long outbound_timeout_ms;      /* LOYALTYD_OUTBOUND_TIMEOUT_MS: one delivery, whole */
+	long outbound_give_up_hours;   /* LOYALTYD_OUTBOUND_GIVE_UP_HOURS */
+	long outbound_disable_hours;   /* LOYALTYD_OUTBOUND_DISABLE_HOURS */
+	long outbound_retention_days;  /* LOYALTYD_OUTBOUND_RETENTION_DAYS */
+	long outbound_allow_private;   /* LOYALTYD_OUTBOUND_ALLOW_PRIVATE: http, inner addresses */
 
 	/* LOYALTYD_TRUSTED_PROXIES as given, and parsed (empty: nobody is trusted) */
 	char trusted_proxies_text[CONFIG_STR_MAX];

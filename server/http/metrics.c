@@ -8,6 +8,7 @@
 #include "base/sbuf.h"
 #include "http/conn_guard.h"
 #include "http/router.h"
+#include "jobs/outbound.h"
 #include "store/ingest.h"
 
 static const int tracked_status[] = {0,   200, 201, 204, 400, 401, 403, 404, 405,
@@ -225,6 +226,32 @@ char *metrics_render(struct app *app, size_t *len)
 			    " %lu\n",
 			    webhook_kind_name((enum webhook_kind)k), webhook_results[r],
 			    atomic_load(&webhooks[k][r]));
+	struct outbound_stats os;
+	outbound_get_stats(&os);
+	rc |= sbuf_printf(
+	    &b,
+	    "# HELP loyaltyd_outbound_attempts_total Outbound event deliveries attempted, by "
+	    "result.\n"
+	    "# TYPE loyaltyd_outbound_attempts_total counter\n"
+	    "loyaltyd_outbound_attempts_total{result=\"delivered\"} %lu\n"
+	    "loyaltyd_outbound_attempts_total{result=\"failed\"} %lu\n"
+	    "# HELP loyaltyd_outbound_gave_up_total Outbound events failed for good (not "
+	    "delivered within LOYALTYD_OUTBOUND_GIVE_UP_HOURS).\n"
+	    "# TYPE loyaltyd_outbound_gave_up_total counter\n"
+	    "loyaltyd_outbound_gave_up_total %lu\n"
+	    "# HELP loyaltyd_outbound_endpoints_disabled_total Endpoints disabled for failing "
+	    "(LOYALTYD_OUTBOUND_DISABLE_HOURS).\n"
+	    "# TYPE loyaltyd_outbound_endpoints_disabled_total counter\n"
+	    "loyaltyd_outbound_endpoints_disabled_total %lu\n"
+	    "# HELP loyaltyd_outbound_pending Outbound events waiting for delivery to enabled "
+	    "endpoints (refreshed every few seconds by the dispatcher).\n"
+	    "# TYPE loyaltyd_outbound_pending gauge\n"
+	    "loyaltyd_outbound_pending %ld\n"
+	    "# HELP loyaltyd_outbound_lag_seconds Age of the oldest outbound event waiting for "
+	    "delivery (refreshed every few seconds by the dispatcher).\n"
+	    "# TYPE loyaltyd_outbound_lag_seconds gauge\n"
+	    "loyaltyd_outbound_lag_seconds %.3f\n",
+	    os.delivered, os.failed, os.gave_up, os.disabled, os.pending, os.lag_s);
 	if (rc != 0) {
 		sbuf_release(&b);
 		return NULL;
