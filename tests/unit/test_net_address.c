@@ -126,12 +126,26 @@ static const char *v6(const char *text)
 	return net_ip6_refusal(&a);
 }
 
+struct range_case {
+	const char *addr, *why; /* why NULL: public */
+};
+
+/* Each address is refused for its why, or public when why is NULL. */
+static void check_ranges(const struct range_case *cases, size_t n,
+                         const char *(*refusal)(const char *))
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *got = refusal(cases[i].addr);
+		if ((got == NULL) != (cases[i].why == NULL) ||
+		    (got && strcmp(got, cases[i].why) != 0))
+			fail_msg("%s: got %s", cases[i].addr, got ? got : "(public)");
+	}
+}
+
 static void ipv4_ranges(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *addr, *why; /* why NULL: public */
-	} cases[] = {
+	static const struct range_case cases[] = {
 	    {"0.0.0.0", "unspecified"},
 	    {"0.255.255.255", "unspecified"},
 	    {"10.0.0.1", "private"},
@@ -169,20 +183,13 @@ static void ipv4_ranges(void **state)
 	    {"255.255.255.254", "reserved"},
 	    {"255.255.255.255", "broadcast"},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *got = v4(cases[i].addr);
-		if ((got == NULL) != (cases[i].why == NULL) ||
-		    (got && strcmp(got, cases[i].why) != 0))
-			fail_msg("%s: got %s", cases[i].addr, got ? got : "(public)");
-	}
+	check_ranges(cases, sizeof(cases) / sizeof(cases[0]), v4);
 }
 
 static void ipv6_ranges(void **state)
 {
 	(void)state;
-	static const struct {
-		const char *addr, *why;
-	} cases[] = {
+	static const struct range_case cases[] = {
 	    {"::", "unspecified"},
 	    {"::1", "loopback"},
 	    {"::ffff:127.0.0.1", "loopback"},
@@ -214,12 +221,7 @@ static void ipv6_ranges(void **state)
 	    {"2a00:1450:4001::200e", NULL},
 	    {"2001:4860:4860::8888", NULL},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *got = v6(cases[i].addr);
-		if ((got == NULL) != (cases[i].why == NULL) ||
-		    (got && strcmp(got, cases[i].why) != 0))
-			fail_msg("%s: got %s", cases[i].addr, got ? got : "(public)");
-	}
+	check_ranges(cases, sizeof(cases) / sizeof(cases[0]), v6);
 }
 
 static void sockaddrs_and_resolution(void **state)
