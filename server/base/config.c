@@ -102,6 +102,12 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_OUTBOUND_POLL_MS", NUM(outbound_poll_ms), "1000", 10, 60000,
      "how long an idle worker waits before it looks for due deliveries again "
      "(milliseconds)"},
+    {"LOYALTYD_OUTBOUND_PER_ENDPOINT", NUM(outbound_per_endpoint), "16", 1, 1000,
+     "outbound deliveries in flight to one endpoint at most, across the dispatcher's "
+     "threads and loyaltyd processes (a slow receiver holds this many slots, never all)"},
+    {"LOYALTYD_OUTBOUND_LEASE_S", NUM(outbound_lease_s), "60", 5, 3600,
+     "seconds a claimed delivery is a dispatcher's before another may make it again (a "
+     "dispatcher that died mid-delivery); at least the delivery timeout and 6 s"},
     {"LOYALTYD_OUTBOUND_TIMEOUT_MS", NUM(outbound_timeout_ms), "10000", 1000, 60000,
      "the limit of one outbound delivery, connection included (milliseconds)"},
     {"LOYALTYD_OUTBOUND_GIVE_UP_HOURS", NUM(outbound_give_up_hours), "72", 1, 720,

@@ -46,11 +46,17 @@ struct resolved {
 	time_t until;
 };
 
-/* One delivery in flight. */
+/* A slot of a worker: free, a delivery in flight, or one done and waiting to be settled. */
+enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE };
+
+/* One delivery: the claimed message it owns until settled, and what became of it. */
 struct transfer {
 	CURL *easy;
 	struct curl_slist *headers, *resolve;
-	struct outbox_outcome *outcome;
+	enum slot_state state;
+	struct outbox_message msg;
+	struct outbox_outcome result;
+	struct outbox_outcome *outcome; /* &result */
 	size_t received;
 	bool truncated;   /* the answer passed OUTBOUND_ANSWER_MAX: reading stopped */
 	char refused[96]; /* set when the socket's address was refused */
@@ -63,7 +69,9 @@ struct worker {
 	int index;
 	CURLM *multi;
 	struct transfer *slots;
-	struct outbox_outcome *outcomes;
+	struct outbox_outcome *outcomes; /* gathered for a settle */
+	size_t running, done;            /* slots in each state */
+	long first_done_ms;              /* when the oldest unsettled outcome was known */
 	struct resolved cache[RESOLVE_CACHE];
 	size_t ncache;
 	time_t next_lag, next_prune;
@@ -78,8 +86,10 @@ static long monotonic_ms(void)
 
 long outbound_lease_s(const struct config *cfg)
 {
-	long s = 2 * (cfg->outbound_timeout_ms + OUTBOUND_CONNECT_TIMEOUT_MS) / 1000 + 30;
-	return s < 60 ? 60 : s;
+	/* never shorter than a delivery can last, so that no other dispatcher makes an attempt
+	 * again while it is in flight */
+	long floor = (cfg->outbound_timeout_ms + OUTBOUND_CONNECT_TIMEOUT_MS) / 1000 + 6;
+	return cfg->outbound_lease_s > floor ? cfg->outbound_lease_s : floor;
 }
 
 void outbound_get_stats(struct outbound_stats *out)
@@ -301,76 +311,79 @@ static void release(struct worker *w, struct transfer *t, bool added)
 	t->headers = t->resolve = NULL;
 }
 
-/* Delivers the batch at once; returns how many outcomes are known (the first ones of
- * w->outcomes: those dropped at a forced stop are not among them). */
-static size_t deliver(struct worker *w, const struct outbox_batch *b)
+/* Starts the delivery of the claimed message m in a free slot t (which takes m over); a
+ * delivery refused before any request is done at once. */
+static void start(struct worker *w, struct transfer *t, struct outbox_message *m)
 {
-	size_t known = 0, running = 0;
-	bool *added = calloc(b->n, sizeof(*added));
-	if (!added)
-		return 0;
-	for (size_t i = 0; i < b->n; i++) {
-		struct transfer *t = &w->slots[i];
-		t->received = 0;
-		t->truncated = false;
-		t->refused[0] = t->error[0] = t->words[0] = '\0';
-		t->outcome = &w->outcomes[i];
-		*t->outcome = (struct outbox_outcome){b->m[i].id, false, 0, NULL};
-		if (prepare(w, t, &b->m[i]) &&
-		    curl_multi_add_handle(w->multi, t->easy) == CURLM_OK) {
-			added[i] = true;
-			running++;
-		} else {
-			if (!t->outcome->error)
-				refuse(t, "out of memory");
-			atomic_fetch_add(&n_failed, 1);
-		}
+	t->msg = *m;
+	memset(m, 0, sizeof(*m)); /* the slot owns url and body now */
+	t->received = 0;
+	t->truncated = false;
+	t->refused[0] = t->error[0] = t->words[0] = '\0';
+	t->outcome = &t->result;
+	t->result = (struct outbox_outcome){t->msg.id, false, 0, NULL};
+	if (prepare(w, t, &t->msg) && curl_multi_add_handle(w->multi, t->easy) == CURLM_OK) {
+		t->state = SLOT_RUNNING;
+		w->running++;
+		return;
 	}
-	int still = (int)running;
-	while (still > 0) {
-		if (atomic_load(&w->o->stopping) &&
-		    monotonic_ms() > atomic_load(&w->o->stop_deadline))
-			break; /* the grace is over: the leases of the rest expire */
-		if (curl_multi_perform(w->multi, &still) != CURLM_OK)
-			break;
-		CURLMsg *msg;
-		int left;
-		while ((msg = curl_multi_info_read(w->multi, &left))) {
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			struct transfer *t = NULL;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-			conclude(w, t, msg->data.result);
-			release(w, t, true);
-			added[t - w->slots] = false;
-		}
-		if (still > 0)
-			curl_multi_poll(w->multi, NULL, 0, 100, NULL);
-	}
-	/* compact: known outcomes first (refused before sending, or finished) */
-	for (size_t i = 0; i < b->n; i++) {
-		struct transfer *t = &w->slots[i];
-		if (added[i]) {
-			release(w, t, true); /* dropped at a forced stop: not settled */
-			continue;
-		}
-		w->outcomes[known++] = w->outcomes[i]; /* its error stays in slot i's words */
-	}
-	free(added);
-	return known;
+	if (!t->result.error)
+		refuse(t, "out of memory");
+	atomic_fetch_add(&n_failed, 1);
+	release(w, t, false);
+	t->state = SLOT_DONE;
+	if (w->done++ == 0)
+		w->first_done_ms = monotonic_ms();
 }
 
-static void settle(struct worker *w, size_t n)
+/* Frees slot t (its message). */
+static void vacate(struct transfer *t)
+{
+	free(t->msg.url);
+	free(t->msg.body);
+	memset(&t->msg, 0, sizeof(t->msg));
+	t->state = SLOT_FREE;
+}
+
+/* Moves the deliveries that finished to done. */
+static void collect(struct worker *w)
+{
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(w->multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		struct transfer *t = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		conclude(w, t, msg->data.result);
+		release(w, t, true);
+		t->state = SLOT_DONE;
+		w->running--;
+		if (w->done++ == 0)
+			w->first_done_ms = monotonic_ms();
+	}
+}
+
+/* Settles every done slot in one call and frees them. A settle that failed leaves the
+ * leases to expire: the attempts are made again, with the same webhook-ids. */
+static void settle_done(struct worker *w)
 {
 	const struct config *cfg = &w->o->cfg;
+	size_t n = 0, cap = (size_t)cfg->outbound_concurrency;
 	long gave_up = 0, disabled = 0;
+	for (size_t i = 0; i < cap; i++)
+		if (w->slots[i].state == SLOT_DONE)
+			w->outcomes[n++] = w->slots[i].result;
 	if (n == 0)
 		return;
 	enum db_status st =
 	    outbox_settle(w->o->pool, w->outcomes, n, cfg->outbound_give_up_hours * 3600,
 	                  cfg->outbound_disable_hours * 3600, &gave_up, &disabled);
+	for (size_t i = 0; i < cap; i++)
+		if (w->slots[i].state == SLOT_DONE)
+			vacate(&w->slots[i]);
+	w->done = 0;
 	if (st != DB_OK) {
-		/* the leases expire and the attempts are made again (same webhook-id) */
 		log_msg(LOG_WARN, "outbound settle failed", db_status_name(st));
 		return;
 	}
@@ -380,6 +393,35 @@ static void settle(struct worker *w, size_t n)
 		json_t *f = json_pack("{s:I}", "endpoints", (json_int_t)disabled);
 		log_event(LOG_WARN, "outbound endpoints disabled for failing", f);
 	}
+}
+
+/* Claims as many due attempts as there are free slots and starts them. Returns how many
+ * were claimed, *full when that was all the room (more may be due), -1 on a failure. */
+static long fill(struct worker *w, bool *full)
+{
+	const struct config *cfg = &w->o->cfg;
+	size_t cap = (size_t)cfg->outbound_concurrency, room = cap - w->running - w->done;
+	struct outbox_batch b = {0};
+	*full = false;
+	if (room == 0)
+		return 0;
+	enum db_status st =
+	    outbox_claim(w->o->pool, (int)room, w->o->lease_s, (int)cfg->outbound_per_endpoint, &b);
+	if (st != DB_OK) {
+		log_msg(LOG_WARN, "outbound claim failed", db_status_name(st));
+		outbox_batch_free(&b);
+		return -1;
+	}
+	size_t slot = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		while (w->slots[slot].state != SLOT_FREE)
+			slot++;
+		start(w, &w->slots[slot], &b.m[i]);
+	}
+	*full = b.n == room;
+	long got = (long)b.n;
+	outbox_batch_free(&b);
+	return got;
 }
 
 /* The first worker's chores: the gauges every few seconds, pruning every minute. */
@@ -433,29 +475,56 @@ static void idle(struct outbound *o, long ms)
 	pthread_mutex_unlock(&o->lock);
 }
 
+/* The worker's loop: slots are refilled as deliveries finish (a slow receiver holds its
+ * own slots, never the others'), outcomes settled in small groups. */
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct outbound *o = w->o;
-	while (!atomic_load(&o->stopping)) {
-		if (w->index == 0)
+	long next_claim = 0;
+	for (;;) {
+		bool stopping = atomic_load(&o->stopping);
+		long now = monotonic_ms();
+		if (stopping && (w->running == 0 || now > atomic_load(&o->stop_deadline)))
+			break; /* past the grace, the leases of those still running expire */
+		if (!stopping && w->index == 0)
 			maintain(w);
-		struct outbox_batch b;
-		enum db_status st =
-		    outbox_claim(o->pool, (int)o->cfg.outbound_concurrency, o->lease_s, &b);
-		if (st != DB_OK) {
-			log_msg(LOG_WARN, "outbound claim failed", db_status_name(st));
-			outbox_batch_free(&b);
-			idle(o, o->cfg.outbound_poll_ms);
-			continue;
+		if (!stopping && now >= next_claim) {
+			bool full = false;
+			long got = fill(w, &full);
+			/* more may be due at once; else look again soon while deliveries run (their
+			 * ends free slots and unblock their customers' next messages), or after the
+			 * poll interval when all is quiet */
+			next_claim = full                        ? now
+			             : got > 0 || w->running > 0 ? now + OUTBOUND_REFILL_MS
+			                                         : now + o->cfg.outbound_poll_ms;
 		}
-		if (b.n == 0) {
-			outbox_batch_free(&b);
-			idle(o, o->cfg.outbound_poll_ms);
-			continue;
+		if (w->running > 0) {
+			int still = 0;
+			if (curl_multi_perform(w->multi, &still) == CURLM_OK)
+				collect(w);
 		}
-		settle(w, deliver(w, &b));
-		outbox_batch_free(&b);
+		if (w->done > 0 &&
+		    (w->running == 0 || w->done * 2 >= (size_t)o->cfg.outbound_concurrency ||
+		     monotonic_ms() - w->first_done_ms >= OUTBOUND_SETTLE_MS))
+			settle_done(w);
+		long wait = next_claim - monotonic_ms();
+		if (w->running > 0)
+			curl_multi_poll(w->multi, NULL, 0,
+			                wait < 1    ? 1
+			                : wait > 50 ? 50
+			                            : (int)wait,
+			                NULL);
+		else if (w->done == 0 && wait > 0)
+			idle(o, wait);
+	}
+	settle_done(w);
+	for (long i = 0; i < o->cfg.outbound_concurrency; i++) {
+		struct transfer *t = &w->slots[i];
+		if (t->state == SLOT_RUNNING)
+			release(w, t, true); /* dropped at a forced stop: not settled */
+		if (t->state != SLOT_FREE)
+			vacate(t);
 	}
 	return NULL;
 }

@@ -2,10 +2,12 @@
  *
  * LOYALTYD_OUTBOUND_WORKERS threads, each with its own database connection (a pool of
  * their own: a slow receiver never holds a connection of the API or of ingest) and its
- * own libcurl multi handle (keep-alive connections reused across batches), loop: claim up
- * to LOYALTYD_OUTBOUND_CONCURRENCY due attempts (store_outbox.h: SKIP LOCKED and a lease,
- * so several loyaltyd processes never make the same attempt), deliver them at once, settle
- * the batch in one call; wait LOYALTYD_OUTBOUND_POLL_MS when nothing was due. The first
+ * own libcurl multi handle (keep-alive connections reused), keep up to
+ * LOYALTYD_OUTBOUND_CONCURRENCY deliveries in flight: they claim due attempts for their
+ * free slots (store_outbox.h: SKIP LOCKED and a lease, so several loyaltyd processes never
+ * make the same attempt; at most LOYALTYD_OUTBOUND_PER_ENDPOINT in flight at one
+ * endpoint), refill slots as deliveries end, and settle outcomes in small groups; they
+ * wait LOYALTYD_OUTBOUND_POLL_MS when nothing is due. The first
  * worker also refreshes the gauges every few seconds and prunes old messages every minute.
  *
  * A delivery is an HTTP/1.1 POST of the body with webhook-id, webhook-timestamp and
@@ -24,6 +26,8 @@
 #define OUTBOUND_LAG_EVERY_S 5
 #define OUTBOUND_PRUNE_EVERY_S 60
 #define OUTBOUND_PRUNE_BATCH 1000
+#define OUTBOUND_REFILL_MS 20 /* look for more to claim while deliveries run */
+#define OUTBOUND_SETTLE_MS 20 /* settle finished deliveries within this */
 
 struct outbound;
 
@@ -41,7 +45,8 @@ void outbound_request_stop(struct outbound *o, long grace_s);
  * dropped unsettled: their leases expire and they are made again). Frees everything. */
 void outbound_stop(struct outbound *o, long grace_s);
 
-/* The lease of a claimed attempt in seconds: longer than any batch's deliveries. */
+/* The lease of a claimed attempt in seconds: LOYALTYD_OUTBOUND_LEASE_S, but never shorter
+ * than a delivery may last. */
 long outbound_lease_s(const struct config *cfg);
 
 /* Process-wide figures for /metrics (no database query). */

@@ -1,18 +1,29 @@
 -- The dispatcher's claim (server/jobs/outbound.c), across tenants: up to batch attempts that
 -- are due, of enabled endpoints, each the oldest pending message of its customer at its
--- endpoint (so that one customer's messages go in order), leased for lease_seconds so that
--- no other dispatcher takes them meanwhile (SKIP LOCKED: concurrent claims take others).
--- A dispatcher that dies mid-delivery loses its lease; the attempt is made again, with
--- the same webhook-id. secrets: the endpoint's live signing secrets, newest first.
-CREATE OR REPLACE FUNCTION outbound_claim(batch integer, lease_seconds integer)
+-- endpoint (so that one customer's messages go in order), at most per_endpoint in flight
+-- at any one endpoint (counting those leased already: a slow or hanging receiver holds a
+-- few of the dispatcher's slots, never all), leased for lease_seconds so that no other
+-- dispatcher takes them meanwhile (SKIP LOCKED: concurrent claims take others). A
+-- dispatcher that dies mid-delivery loses its lease; the attempt is made again, with the
+-- same webhook-id. secrets: the endpoint's live signing secrets, newest first.
+DROP FUNCTION IF EXISTS outbound_claim(integer, integer);
+CREATE OR REPLACE FUNCTION outbound_claim(batch integer, lease_seconds integer,
+                                          per_endpoint integer)
 RETURNS TABLE (id bigint, tenant_id uuid, endpoint_id uuid, url text, body text,
                attempts integer, created_at timestamptz, secrets text[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
     RETURN QUERY
-    WITH due AS (
-        SELECT m.id
+    WITH busy AS (
+        SELECT b.endpoint_id, count(*) AS n
+        FROM outbound_messages b
+        WHERE b.status = 'pending' AND b.leased_until IS NOT NULL AND b.leased_until > now()
+        GROUP BY b.endpoint_id
+    ), eligible AS (
+        -- the first due ones in time order, a few batches' worth: enough to fill a batch
+        -- after the per-endpoint cap, without ranking a whole backlog
+        SELECT m.id, m.endpoint_id, m.next_attempt_at
         FROM outbound_messages m
         WHERE m.status = 'pending' AND m.next_attempt_at <= now()
           AND (m.leased_until IS NULL OR m.leased_until <= now())
@@ -23,6 +34,18 @@ BEGIN
                             AND p.customer_key = m.customer_key
                             AND p.status = 'pending' AND p.id < m.id)
         ORDER BY m.next_attempt_at, m.id
+        LIMIT batch * 4
+    ), ranked AS (
+        SELECT g.id, g.next_attempt_at,
+               row_number() OVER (PARTITION BY g.endpoint_id ORDER BY g.next_attempt_at, g.id)
+                   + coalesce(b.n, 0) AS in_flight
+        FROM eligible g LEFT JOIN busy b ON b.endpoint_id = g.endpoint_id
+    ), due AS (
+        SELECT m.id
+        FROM outbound_messages m
+        JOIN ranked r ON r.id = m.id
+        WHERE r.in_flight <= per_endpoint
+        ORDER BY r.next_attempt_at, r.id
         LIMIT batch
         FOR UPDATE OF m SKIP LOCKED
     ), claimed AS (
@@ -30,6 +53,7 @@ BEGIN
         SET leased_until = now() + make_interval(secs => lease_seconds),
             attempts = m.attempts + 1, last_attempt_at = now()
         FROM due WHERE m.id = due.id
+          AND m.status = 'pending' -- settled between the scan and the lock: not claimed
         RETURNING m.id, m.tenant_id, m.endpoint_id, m.body, m.attempts, m.created_at
     )
     SELECT c.id, c.tenant_id, c.endpoint_id, e.url, c.body, c.attempts, c.created_at,
@@ -42,5 +66,5 @@ BEGIN
     ORDER BY c.id;
 END;
 $$;
-REVOKE ALL ON FUNCTION outbound_claim(integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION outbound_claim(integer, integer) TO loyaltyd_app;
+REVOKE ALL ON FUNCTION outbound_claim(integer, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION outbound_claim(integer, integer, integer) TO loyaltyd_app;

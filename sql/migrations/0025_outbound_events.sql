@@ -60,6 +60,8 @@ COMMENT ON COLUMN outbound_messages.last_error IS 'The last failure in words (ti
 CREATE INDEX outbound_messages_due ON outbound_messages (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX outbound_messages_order ON outbound_messages (endpoint_id, customer_key, id)
     WHERE status = 'pending';
+CREATE INDEX outbound_messages_leased ON outbound_messages (endpoint_id)
+    WHERE status = 'pending' AND leased_until IS NOT NULL;
 CREATE INDEX outbound_messages_endpoint ON outbound_messages (tenant_id, endpoint_id, id);
 CREATE INDEX outbound_messages_settled ON outbound_messages (created_at) WHERE status <> 'pending';
 CREATE INDEX outbound_messages_customer ON outbound_messages (tenant_id, customer_key)
