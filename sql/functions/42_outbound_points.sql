@@ -10,20 +10,24 @@ BEGIN
     IF NOT outbound_wanted(ARRAY(SELECT DISTINCT a.tenant_id FROM added a)) THEN
         RETURN NULL;
     END IF;
+    -- each event's body once, however many endpoints want it
+    WITH event AS MATERIALIZED (
+        SELECT a.tenant_id, a.id, a.customer_id, k.type,
+               outbound_body(k.type, a.created_at,
+                             jsonb_build_object('customer_id', c.external_id)
+                             || jsonb_set(to_jsonb(points_entry_json(a::points_ledger)),
+                                          '{points}', to_jsonb(abs(a.points)))) AS body
+        FROM added a
+        CROSS JOIN LATERAL (SELECT CASE a.kind WHEN 'earn' THEN 'points.earned'
+                                               WHEN 'redeem' THEN 'points.redeemed'
+                                               WHEN 'expire' THEN 'points.expired' END AS type) k
+        JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
+        WHERE k.type IS NOT NULL
+    )
     INSERT INTO outbound_messages (tenant_id, endpoint_id, type, customer_key, body)
-    SELECT a.tenant_id, e.id, k.type, a.customer_id,
-           outbound_body(k.type, a.created_at,
-                         jsonb_build_object('customer_id', c.external_id)
-                         || jsonb_set(to_jsonb(points_entry_json(a::points_ledger)), '{points}',
-                                      to_jsonb(abs(a.points))))
-    FROM added a
-    CROSS JOIN LATERAL (SELECT CASE a.kind WHEN 'earn' THEN 'points.earned'
-                                           WHEN 'redeem' THEN 'points.redeemed'
-                                           WHEN 'expire' THEN 'points.expired' END AS type) k
-    JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
-    CROSS JOIN LATERAL outbound_targets(a.tenant_id, k.type) AS e(id)
-    WHERE k.type IS NOT NULL
-    ORDER BY a.id, e.id;
+    SELECT v.tenant_id, e.id, v.type, v.customer_id, v.body
+    FROM event v CROSS JOIN LATERAL outbound_targets(v.tenant_id, v.type) AS e(id)
+    ORDER BY v.id, e.id;
     RETURN NULL;
 END;
 $$;
