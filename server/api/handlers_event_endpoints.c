@@ -75,12 +75,15 @@ static void check_types(const json_t *v, struct endpoint_input *in, json_t *erro
 			               "is not an event type (docs/events.md lists them)");
 			continue;
 		}
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(json_string_value(json_array_get(v, j)), s) == 0) {
+		for (size_t j = 0; j < i; j++) {
+			/* an earlier member may be no string (already reported) */
+			const char *prev = json_string_value(json_array_get(v, j));
+			if (prev && strcmp(prev, s) == 0) {
 				json_error_add(errors, ptr, "is named twice");
 				s = NULL;
 				break;
 			}
+		}
 		if (s)
 			len += (size_t)snprintf(in->types + len, sizeof(in->types) - len, "%s%s",
 			                        len ? "," : "{", s);
@@ -458,8 +461,10 @@ enum step handle_event_settings_get(struct request *req)
 /* "HH:MM", 00:00 to 23:59. */
 static bool clock_ok(const char *s)
 {
-	return strlen(s) == 5 && s[2] == ':' && strspn(s, "0123456789:") == 5 &&
-	       ((s[0] - '0') * 10 + (s[1] - '0')) < 24 && s[3] - '0' < 6;
+	static const char digits[] = "0123456789";
+	return strlen(s) == 5 && s[2] == ':' && strspn(s, digits) == 2 &&
+	       strspn(s + 3, digits) == 2 && ((s[0] - '0') * 10 + (s[1] - '0')) < 24 &&
+	       s[3] - '0' < 6;
 }
 
 enum step handle_event_settings_put(struct request *req)
