@@ -244,6 +244,55 @@ static const struct walk_step walk[] = {
     {"GET", "/v1/reports/rfm?as_of=later", READ_KEY, NULL, NULL, 400},
 
     {"GET", "/v1/reports/points?from=2026-03-01&to=2026-01-01", READ_KEY, NULL, NULL, 400},
+
+    {"POST", "/v1/event-endpoints", ADMIN_KEY, "application/json",
+     "{\"url\":\"http://127.0.0.1:9/walk\",\"event_types\":[\"points.earned\","
+     "\"survey.answered\"],\"enabled\":false,\"description\":\"walk\","
+     "\"secret\":\"whsec_d2Fsay13YWxrLXdhbGstd2Fsay13YWxr\"}",
+     201},
+    {"POST", "/v1/event-endpoints", ADMIN_KEY, "application/json",
+     "{\"url\":\"ftp://x.example/y\"}", 422},
+    {"POST", "/v1/event-endpoints", ADMIN_KEY, "application/json", "{\"url\":", 400},
+    {"POST", "/v1/event-endpoints", ADMIN_KEY, "text/plain", "url", 415},
+    {"POST", "/v1/event-endpoints", READ_KEY, "application/json", "{}", 403},
+    {"POST", "/v1/event-endpoints", NOBODY, "application/json", "{}", 401},
+    {"GET", "/v1/event-endpoints", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/event-endpoints", READ_KEY, NULL, NULL, 403},
+    {"GET", "/v1/event-endpoints/{endpoint_id}", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/event-endpoints/00000000-0000-0000-0000-000000000000", ADMIN_KEY, NULL, NULL, 404},
+    {"PATCH", "/v1/event-endpoints/{endpoint_id}", ADMIN_KEY, "application/json",
+     "{\"description\":\"walked\",\"event_types\":null,\"enabled\":false}", 200},
+    {"PATCH", "/v1/event-endpoints/{endpoint_id}", ADMIN_KEY, "application/json",
+     "{\"event_types\":[]}", 422},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/secret/rotate", ADMIN_KEY, "application/json",
+     "{\"overlap_hours\":1}", 200},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/secret/rotate", ADMIN_KEY, "application/json",
+     "{\"secret\":\"nope\"}", 422},
+    {"GET", "/v1/event-endpoints/{endpoint_id}", ADMIN_KEY, NULL, NULL, 200},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/test", ADMIN_KEY, NULL, NULL, 202},
+    {"POST", "/v1/event-endpoints/00000000-0000-0000-0000-000000000000/test", ADMIN_KEY, NULL, NULL,
+     404},
+    {"GET", "/v1/event-endpoints/{endpoint_id}/messages", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/event-endpoints/{endpoint_id}/messages?limit=1&status=pending", ADMIN_KEY, NULL,
+     NULL, 200},
+    {"GET", "/v1/event-endpoints/{endpoint_id}/messages?status=lost", ADMIN_KEY, NULL, NULL, 400},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/messages/{message_id}/retry", ADMIN_KEY, NULL, NULL,
+     202},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/messages/msg_999999999/retry", ADMIN_KEY, NULL,
+     NULL, 404},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/replay", ADMIN_KEY, "application/json",
+     "{\"from\":\"2026-01-01T00:00:00Z\"}", 202},
+    {"POST", "/v1/event-endpoints/{endpoint_id}/replay", ADMIN_KEY, "application/json",
+     "{\"from\":\"2030-01-01T00:00:00Z\",\"to\":\"2029-01-01T00:00:00Z\"}", 422},
+    {"GET", "/v1/event-settings", ADMIN_KEY, NULL, NULL, 200},
+    {"PUT", "/v1/event-settings", ADMIN_KEY, "application/json",
+     "{\"tz\":\"Europe/Zagreb\",\"run_at\":\"06:30\",\"expiring_days\":14}", 200},
+    {"PUT", "/v1/event-settings", ADMIN_KEY, "application/json",
+     "{\"tz\":\"Nowhere/Land\",\"run_at\":\"06:30\",\"expiring_days\":14}", 422},
+    {"GET", "/v1/event-settings", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/event-settings", READ_KEY, NULL, NULL, 403},
+    {"DELETE", "/v1/event-endpoints/{endpoint_id}", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/event-endpoints/{endpoint_id}", ADMIN_KEY, NULL, NULL, 404},
 };
 #pragma GCC diagnostic pop
 
@@ -251,7 +300,7 @@ static struct fixture fx;
 static pid_t prism_pid;
 static int prism_port;
 static char read_key[64], read_key_id[37], key_id[37], survey_id[37];
-static char source_id[37], secret_id[37], identity_id[37];
+static char source_id[37], secret_id[37], identity_id[37], endpoint_id[37], message_id[32];
 
 /* Replaces {key_id} and {survey_id} in a step's path with the ids the walk made. */
 static void fill_path(const char *pattern, char *out, size_t cap)
@@ -259,9 +308,10 @@ static void fill_path(const char *pattern, char *out, size_t cap)
 	static const struct {
 		const char *hole;
 		const char *value;
-	} holes[] = {{"{key_id}", key_id},       {"{survey_id}", survey_id},
-	             {"{tenant_id}", fx.tenant}, {"{source_id}", source_id},
-	             {"{secret_id}", secret_id}, {"{identity_id}", identity_id}};
+	} holes[] = {{"{key_id}", key_id},           {"{survey_id}", survey_id},
+	             {"{tenant_id}", fx.tenant},     {"{source_id}", source_id},
+	             {"{secret_id}", secret_id},     {"{identity_id}", identity_id},
+	             {"{endpoint_id}", endpoint_id}, {"{message_id}", message_id}};
 	snprintf(out, cap, "%s", pattern);
 	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
 		char *at = strstr(out, holes[i].hole);
@@ -307,7 +357,9 @@ static void start_prism(void)
 
 static int setup(void **state)
 {
-	fixture_setup(state, &fx, NULL, "Walk");
+	/* event endpoints on http://127.0.0.1 (nothing listens on port 9) */
+	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1", NULL};
+	fixture_setup(state, &fx, env, "Walk");
 	char victim[64];
 	create_key(fx.srv.port, fx.key, "[\"read\"]", read_key, read_key_id);
 	create_key(fx.srv.port, fx.key, "[\"points\"]", victim, key_id); /* revoked by the walk */
@@ -330,6 +382,17 @@ static int setup(void **state)
 	j = api_json(fx.srv.port, fx.key, "POST", "/v1/identity-verification/secrets", NULL, 201);
 	snprintf(identity_id, sizeof(identity_id), "%s",
 	         json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	/* an event endpoint (disabled: no delivery changes it during the walk) and a message */
+	j = api_json(fx.srv.port, fx.key, "POST", "/v1/event-endpoints",
+	             "{\"url\":\"http://127.0.0.1:9/walk\",\"enabled\":false}", 201);
+	snprintf(endpoint_id, sizeof(endpoint_id), "%s",
+	         json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	char path[128];
+	snprintf(path, sizeof(path), "/v1/event-endpoints/%s/test", endpoint_id);
+	j = api_json(fx.srv.port, fx.key, "POST", path, NULL, 202);
+	snprintf(message_id, sizeof(message_id), "%s", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
 
 	start_prism();

@@ -25,6 +25,7 @@ static struct fixture fx; /* its tenants are a and b */
 
 struct tenant {
 	char id[37], key[64], survey[37], key_id[37], source[37], secret[37], identity[37];
+	char endpoint[37], message[32]; /* an event endpoint and one of its messages */
 };
 static struct tenant a, b;
 
@@ -43,6 +44,12 @@ static void tenant_with_data(struct tenant *t, const char *name, const char *cus
 	char other[64];
 	create_tenant(fx.srv.port, name, t->id, t->key);
 	create_key(fx.srv.port, t->key, "[\"read\"]", other, t->key_id);
+	/* an event endpoint first, so that the data below writes messages for it */
+	json_t *ep = api(t, "POST", "/v1/event-endpoints",
+	                 "{\"url\":\"http://127.0.0.1:9/iso\",\"description\":\"iso\"}", 201);
+	snprintf(t->endpoint, sizeof(t->endpoint), "%s",
+	         json_string_value(json_object_get(ep, "id")));
+	json_decref(ep);
 	json_decref(
 	    api(t, "PUT", "/v1/program",
 	        "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":\"basic\","
@@ -85,6 +92,17 @@ static void tenant_with_data(struct tenant *t, const char *name, const char *cus
 	         json_string_value(json_object_get(idv, "id")));
 	json_decref(idv);
 	json_decref(api(t, "PUT", "/v1/identity-verification", "{\"required\":true}", 200));
+	snprintf(path, sizeof(path), "/v1/event-endpoints/%s/test", t->endpoint);
+	json_t *msg = api(t, "POST", path, NULL, 202);
+	snprintf(t->message, sizeof(t->message), "%s",
+	         json_string_value(json_object_get(msg, "id")));
+	json_decref(msg);
+	json_decref(api(t, "PUT", "/v1/event-settings",
+	                "{\"tz\":\"Europe/Zagreb\",\"run_at\":\"05:00\",\"expiring_days\":3}",
+	                200));
+	/* disabled, so that no delivery attempt changes its messages during the walk */
+	snprintf(path, sizeof(path), "/v1/event-endpoints/%s", t->endpoint);
+	json_decref(api(t, "PATCH", path, "{\"enabled\":false}", 200));
 }
 
 /* Every row B has, as one digest. */
@@ -96,7 +114,8 @@ static char *digest_of_b(void)
 	    "customer_rollups", "surveys",          "survey_responses",        "api_keys",
 	    "loyalty_programs", "webhook_sources",  "webhook_secrets",         "webhook_deliveries",
 	    "webhook_orders",   "idempotency_keys", "points_expiry_watermark", "identity_settings",
-	    "identity_secrets"};
+	    "identity_secrets", "event_endpoints",  "event_endpoint_secrets",  "outbound_messages",
+	    "outbound_settings"};
 	char sql[4096] = "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (";
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char part[200];
@@ -196,15 +215,34 @@ static const struct walk_step walk[] = {
      * purpose, as two shops' could be: the second each added differs) */
     {"POST", "/v1/webhooks/shopify/{bt}", "{\"id\":77,\"email\":\"a@example.com\"}", UNAUTHORIZED},
     {"POST", "/v1/webhooks/woocommerce/{bt}", "{\"id\":77}", UNAUTHORIZED},
+    /* event endpoints: B's endpoint and message ids from A; A's own lists and settings */
+    {"GET", "/v1/event-endpoints", NULL, CLEAN},
+    {"POST", "/v1/event-endpoints", "{\"url\":\"http://127.0.0.1:9/a-too\"}", CLEAN},
+    {"GET", "/v1/event-endpoints/{be}", NULL, NOT_FOUND},
+    {"PATCH", "/v1/event-endpoints/{be}", "{\"enabled\":true,\"description\":\"A's\"}", NOT_FOUND},
+    {"POST", "/v1/event-endpoints/{be}/secret/rotate", "{\"overlap_hours\":0}", NOT_FOUND},
+    {"GET", "/v1/event-endpoints/{be}/messages", NULL, NOT_FOUND},
+    {"GET", "/v1/event-endpoints/{be}/messages?status=pending", NULL, NOT_FOUND},
+    {"POST", "/v1/event-endpoints/{be}/messages/{bm}/retry", NULL, NOT_FOUND},
+    {"POST", "/v1/event-endpoints/{ae}/messages/{bm}/retry", NULL, NOT_FOUND},
+    {"POST", "/v1/event-endpoints/{be}/replay", "{\"from\":\"2000-01-01T00:00:00Z\"}", NOT_FOUND},
+    {"POST", "/v1/event-endpoints/{be}/test", NULL, NOT_FOUND},
+    {"DELETE", "/v1/event-endpoints/{be}", NULL, NOT_FOUND},
+    {"GET", "/v1/event-endpoints/{ae}/messages", NULL, CLEAN},
+    {"POST", "/v1/event-endpoints/{ae}/replay", "{\"from\":\"2000-01-01T00:00:00Z\"}", CLEAN},
+    {"GET", "/v1/event-settings", NULL, CLEAN},
+    {"PUT", "/v1/event-settings", "{\"tz\":\"UTC\",\"run_at\":\"23:59\",\"expiring_days\":1}",
+     CLEAN},
 };
 
 static void fill(const char *in, char *out, size_t cap)
 {
 	const struct {
 		const char *hole, *value;
-	} holes[] = {{"{bc}", "iso-b-only"}, {"{bs}", b.survey}, {"{bk}", b.key_id},
-	             {"{bw}", b.source},     {"{bx}", b.secret}, {"{bt}", b.id},
-	             {"{bi}", b.identity}};
+	} holes[] = {{"{bc}", "iso-b-only"}, {"{bs}", b.survey},   {"{bk}", b.key_id},
+	             {"{bw}", b.source},     {"{bx}", b.secret},   {"{bt}", b.id},
+	             {"{bi}", b.identity},   {"{be}", b.endpoint}, {"{bm}", b.message},
+	             {"{ae}", a.endpoint}};
 	size_t o = 0;
 	while (*in && o + 1 < cap) {
 		bool done = false;
@@ -261,7 +299,7 @@ static void every_route_with_a_key_against_b_ids(void **state)
 			if (strstr(r.body, markers[m]) && !(strstr(path, markers[m])))
 				fail_msg("%s %s shows B's %s", walk[s].method, path, markers[m]);
 		if (strstr(r.body, b.survey) || strstr(r.body, b.key_id) ||
-		    strstr(r.body, b.source) ||
+		    strstr(r.body, b.source) || strstr(r.body, b.endpoint) ||
 		    (strstr(r.body, b.id) && !strstr(walk[s].path, "openapi")))
 			fail_msg("%s %s shows one of B's ids", walk[s].method, path);
 		response_free(&r);
@@ -303,13 +341,15 @@ static long as_app(const char *tenants, const char *sql)
 static void row_level_security_is_a_second_wall(void **state)
 {
 	(void)state;
-	static const char *const tables[] = {"customers",        "events",
-	                                     "points_ledger",    "points_accounts",
-	                                     "customer_rollups", "surveys",
-	                                     "survey_responses", "api_keys",
-	                                     "loyalty_programs", "webhook_sources",
-	                                     "webhook_secrets",  "webhook_orders",
-	                                     "tenants",          "customer_nps_latest"};
+	static const char *const tables[] = {"customers",         "events",
+	                                     "points_ledger",     "points_accounts",
+	                                     "customer_rollups",  "surveys",
+	                                     "survey_responses",  "api_keys",
+	                                     "loyalty_programs",  "webhook_sources",
+	                                     "webhook_secrets",   "webhook_orders",
+	                                     "tenants",           "customer_nps_latest",
+	                                     "event_endpoints",   "event_endpoint_secrets",
+	                                     "outbound_messages", "outbound_settings"};
 	char sql[256];
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		/* no tenant named: nothing at all, though the owner sees rows */
@@ -370,7 +410,9 @@ static void loyaltyd_works_as_its_role(void **state)
 
 static int setup(void **state)
 {
-	fixture_setup(state, &fx, NULL, NULL);
+	/* event endpoints on http://127.0.0.1 (nothing listens on port 9) */
+	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1", NULL};
+	fixture_setup(state, &fx, env, NULL);
 	tenant_with_data(&a, "Tenant A", "iso-a-only", "a@tenant-a.example", "Tenant A Person",
 	                 "a-comment");
 	tenant_with_data(&b, "Tenant B", "iso-b-only", "b-marker@tenant-b.example",
