@@ -413,7 +413,10 @@ enum step handle_endpoint_replay(struct request *req)
 	}
 	int64_t from_us = 0, to_us = 0;
 	if (!to) {
-		timefmt_format((int64_t)time(NULL) * 1000000, now);
+		/* to the microsecond: a message written earlier this second is in range */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		timefmt_format((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, now);
 		to = json_array_size(errors) == 0 ? now : NULL;
 	}
 	if (from && to && timefmt_parse_rfc3339(from, &from_us) == 0 &&
