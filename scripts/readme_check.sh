@@ -24,7 +24,9 @@
 #     http://127.0.0.1:8080 becomes this server's address, and var/demo-tenant.json (the
 #     demo tenant scripts/run.sh creates) a tenant this check creates the same way;
 #     this check's server runs with the LOYALTYD_ADMIN_TOKEN the first
-#     `export LOYALTYD_ADMIN_TOKEN=…` line of the README sets.
+#     `export LOYALTYD_ADMIN_TOKEN=…` line of the README sets, and with
+#     LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1, as the README asks for its outbound events (their
+#     endpoint is http://127.0.0.1:9/hook: the check needs no DNS and no receiver).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -152,7 +154,8 @@ export LOYALTYD_DATABASE_URL=$db_url
 admin_token=$(sed -n 's/^export LOYALTYD_ADMIN_TOKEN=\([^ ]*\).*/\1/p' README.md | head -n 1)
 admin_token=${admin_token:-readme-check-$RANDOM$RANDOM}
 LOYALTYD_LISTEN=127.0.0.1:$port LOYALTYD_ADMIN_TOKEN=$admin_token LOYALTYD_THREADS=4 \
-  LOYALTYD_DB_POOL=4 LOYALTYD_INGEST_LINGER_US=0 "$bin" serve 2>"$work/server.log" &
+  LOYALTYD_DB_POOL=4 LOYALTYD_INGEST_LINGER_US=0 LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1 \
+  "$bin" serve 2>"$work/server.log" &
 pid=$!
 for _ in $(seq 1 300); do
   if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
