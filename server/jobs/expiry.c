@@ -1,24 +1,10 @@
 /* expiry.c - writing lapsed points off in the background. */
 #include "jobs/expiry.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include "base/log.h"
-
-struct expiry_task {
-	struct pool *pool;
-	long interval_s;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stopping;
-};
+#include "jobs/periodic.h"
 
 struct batch_args {
 	long visited;
@@ -65,63 +51,22 @@ long expiry_run_once(struct pool *pool)
 	}
 }
 
-static void *loop(void *arg)
+static void run_pass(void *arg)
 {
-	struct expiry_task *t = arg;
-	pthread_mutex_lock(&t->lock);
-	while (!t->stopping) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += t->interval_s;
-		while (!t->stopping &&
-		       pthread_cond_timedwait(&t->wake, &t->lock, &until) != ETIMEDOUT)
-			;
-		if (t->stopping)
-			break;
-		pthread_mutex_unlock(&t->lock);
-		long n = expiry_run_once(t->pool);
-		if (n > 0) {
-			json_t *f = json_pack("{s:I}", "customers", (json_int_t)n);
-			log_event(LOG_INFO, "points expired", f);
-		}
-		pthread_mutex_lock(&t->lock);
+	long n = expiry_run_once(arg);
+	if (n > 0) {
+		json_t *f = json_pack("{s:I}", "customers", (json_int_t)n);
+		log_event(LOG_INFO, "points expired", f);
 	}
-	pthread_mutex_unlock(&t->lock);
-	return NULL;
 }
 
 int expiry_start(struct expiry_task **out, struct pool *pool, long interval_s)
 {
-	*out = NULL;
-	if (interval_s <= 0)
-		return 0;
-	struct expiry_task *t = calloc(1, sizeof(*t));
-	if (!t)
-		return -1;
-	t->pool = pool;
-	t->interval_s = interval_s;
-	pthread_mutex_init(&t->lock, NULL);
-	pthread_cond_init(&t->wake, NULL);
-	if (pthread_create(&t->thread, NULL, loop, t) != 0) {
-		pthread_cond_destroy(&t->wake);
-		pthread_mutex_destroy(&t->lock);
-		free(t);
-		return -1;
-	}
-	*out = t;
-	return 0;
+	/* the task is the periodic thread itself (struct expiry_task is never defined) */
+	return periodic_start((struct periodic **)out, interval_s, run_pass, pool);
 }
 
 void expiry_stop(struct expiry_task *t)
 {
-	if (!t)
-		return;
-	pthread_mutex_lock(&t->lock);
-	t->stopping = true;
-	pthread_cond_signal(&t->wake);
-	pthread_mutex_unlock(&t->lock);
-	pthread_join(t->thread, NULL);
-	pthread_cond_destroy(&t->wake);
-	pthread_mutex_destroy(&t->lock);
-	free(t);
+	periodic_stop((struct periodic *)t);
 }
