@@ -1,4 +1,5 @@
-/* main.c - the loyaltyd command: serve, migrate, tenant create, --version, --help. */
+/* main.c - the loyaltyd command: serve, migrate, tenant create, outbound-daily, --version,
+ * --help. */
 #include <curl/curl.h>
 #include <jansson.h>
 #include <malloc.h>
@@ -21,6 +22,7 @@
 #include "jobs/analyze.h"
 #include "jobs/expiry.h"
 #include "jobs/outbound.h"
+#include "jobs/outbound_daily.h"
 #include "store/db.h"
 #include "store/ingest.h"
 #include "store/keycache.h"
@@ -33,6 +35,8 @@ static void usage(FILE *out)
 	        "usage: loyaltyd [serve]            run the HTTP service (default)\n"
 	        "       loyaltyd migrate            apply database migrations\n"
 	        "       loyaltyd tenant create NAME create a tenant and print its first API key\n"
+	        "       loyaltyd outbound-daily [ID] run the due daily outbound evaluations now\n"
+	        "                                   (with ID: that tenant's, even if not due)\n"
 	        "       loyaltyd --version | --help\n");
 }
 
@@ -91,23 +95,31 @@ static int cmd_migrate(void)
 	return 0;
 }
 
+/* For a command that works on the database: the configuration, the schema checked and a
+ * pool of one connection. Returns 0, or the exit status for the command to return. */
+static int command_pool(struct config *cfg, struct pool **pool)
+{
+	if (load_config(cfg) != 0)
+		return 2;
+	if (wait_for_schema(cfg) != 0)
+		return 1;
+	cfg->db_pool = 1;
+	return pool_init(pool, cfg) == 0 ? 0 : 1;
+}
+
 static int cmd_tenant_create(const char *name)
 {
 	struct config cfg;
 	struct pool *pool = NULL;
 	json_t *out = NULL;
 	int rc = 1;
-	if (load_config(&cfg) != 0)
-		return 2;
 	if (strlen(name) == 0 || strlen(name) > 200) {
 		fprintf(stderr, "loyaltyd: the tenant name must be 1 to 200 characters\n");
 		return 2;
 	}
-	if (wait_for_schema(&cfg) != 0)
-		return 1;
-	cfg.db_pool = 1;
-	if (pool_init(&pool, &cfg) != 0)
-		return 1;
+	int setup = command_pool(&cfg, &pool);
+	if (setup != 0)
+		return setup;
 	enum db_status st = tenants_create(pool, name, &out);
 	if (st != DB_OK) {
 		fprintf(stderr, "loyaltyd: cannot create the tenant (%s)\n", db_status_name(st));
@@ -125,12 +137,50 @@ out:
 	return rc;
 }
 
+/* The daily evaluation of outbound events, now (jobs/outbound_daily.h): with a tenant, that
+ * tenant's even if it is not due; without, one check of the background thread. Prints what
+ * was done as JSON. */
+static int cmd_outbound_daily(const char *tenant)
+{
+	struct config cfg;
+	struct pool *pool = NULL;
+	json_t *out = NULL;
+	int setup = command_pool(&cfg, &pool);
+	if (setup != 0)
+		return setup;
+	if (tenant) {
+		struct outbound_daily_result r;
+		if (outbound_daily_run_tenant(pool, tenant, true, &r) == DB_OK)
+			out = json_pack("{s:s, s:b, s:b, s:I, s:I, s:I}", "tenant_id", tenant,
+			                "ran", r.ran, "baseline", r.baseline, "entered_segment",
+			                (json_int_t)r.entered, "expiring", (json_int_t)r.expiring,
+			                "tier_changed", (json_int_t)r.tier_changes);
+	} else {
+		long n = outbound_daily_run_due(pool);
+		if (n >= 0)
+			out = json_pack("{s:I}", "tenants", (json_int_t)n);
+	}
+	pool_free(pool);
+	if (!out) {
+		fprintf(stderr, "loyaltyd: the daily evaluation failed (see the log)\n");
+		return 1;
+	}
+	char *text = json_dumps(out, 0);
+	json_decref(out);
+	if (!text)
+		return 1;
+	printf("%s\n", text);
+	free(text);
+	return 0;
+}
+
 static int cmd_serve(void)
 {
 	static struct app app; /* lives for the whole process; threads point into it */
 	struct MHD_Daemon *daemon = NULL;
 	struct expiry_task *expiry = NULL;
 	struct outbound *outbound = NULL;
+	struct outbound_daily_task *daily = NULL;
 	sigset_t stop;
 	int sig = 0, rc = 1;
 
@@ -156,6 +206,7 @@ static int cmd_serve(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (keycache_listen_start(app.cfg.database_url) != 0 ||
 	    expiry_start(&expiry, app.pool, app.cfg.expiry_interval_s) != 0 ||
+	    outbound_daily_start(&daily, app.pool, app.cfg.outbound_daily_check_s) != 0 ||
 	    analyzer_start(&app.analyze, app.pool, app.cfg.analyze_every) != 0 ||
 	    outbound_start(&outbound, &app.cfg) != 0 || http_start(&app, &dispatch, &daemon) != 0)
 		goto out;
@@ -175,6 +226,7 @@ static int cmd_serve(void)
 out:
 	outbound_stop(outbound, 0);
 	expiry_stop(expiry);
+	outbound_daily_stop(daily);
 	analyzer_stop(app.analyze);
 	app.analyze = NULL;
 	keycache_listen_stop();
@@ -214,6 +266,8 @@ int main(int argc, char **argv)
 		return cmd_migrate();
 	if (strcmp(cmd, "tenant") == 0 && argc == 4 && strcmp(argv[2], "create") == 0)
 		return cmd_tenant_create(argv[3]);
+	if (strcmp(cmd, "outbound-daily") == 0 && argc <= 3)
+		return cmd_outbound_daily(argc == 3 ? argv[2] : NULL);
 	usage(stderr);
 	return 2;
 }

@@ -92,6 +92,9 @@ static const struct config_entry config_table[] = {
      "how long a group commit waits for more small requests (microseconds)"},
     {"LOYALTYD_EXPIRY_INTERVAL_S", NUM(expiry_interval_s), "60", 0, 86400,
      "how often lapsed points are written off (seconds; 0: never)"},
+    {"LOYALTYD_OUTBOUND_DAILY_CHECK_S", NUM(outbound_daily_check_s), "60", 0, 86400,
+     "how often the daily evaluation of outbound events checks whether a tenant's run_at has "
+     "come in its time zone (seconds; 0: never, loyaltyd outbound-daily runs it)"},
     {"LOYALTYD_ANALYZE_EVERY", NUM(analyze_every), "10000", 0, 100000000,
      "events stored between two ANALYZEs of the report tables (0: never)"},
     {"LOYALTYD_OUTBOUND_WORKERS", NUM(outbound_workers), "1", 0, 16,

@@ -43,6 +43,7 @@ struct config {
 	long shutdown_grace_s;         /* LOYALTYD_SHUTDOWN_GRACE_S: wait for in-flight requests */
 	long ingest_workers;           /* LOYALTYD_INGEST_WORKERS: group-commit threads (0: off) */
 	long expiry_interval_s;        /* LOYALTYD_EXPIRY_INTERVAL_S: points expiry task */
+	long outbound_daily_check_s;   /* LOYALTYD_OUTBOUND_DAILY_CHECK_S: daily evaluation */
 	long analyze_every;            /* LOYALTYD_ANALYZE_EVERY: events between ANALYZEs */
 	long ingest_linger_us;         /* LOYALTYD_INGEST_LINGER_US: wait for company */
 	long outbound_workers;         /* LOYALTYD_OUTBOUND_WORKERS: dispatcher threads (0: off) */
