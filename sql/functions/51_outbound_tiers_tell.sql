@@ -21,10 +21,10 @@ BEGIN
     ), now_t AS (
         SELECT c.id AS customer_id, c.external_id, n.tier, n.earned,
                o.customer_id IS NOT NULL AS seen, o.tier AS last_told
-        FROM customers c
+        FROM unnest(customers) AS u(id)
+        JOIN customers c ON c.tenant_id = t AND c.id = u.id
         CROSS JOIN LATERAL outbound_tier_now(t, c.id, cfg, '{}') n
         LEFT JOIN outbound_tiers o ON o.tenant_id = t AND o.customer_id = c.id
-        WHERE c.tenant_id = t AND c.id = ANY (customers)
     ), was AS (
         SELECT n.*,
                CASE WHEN n.seen THEN n.last_told

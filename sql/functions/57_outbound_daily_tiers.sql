@@ -27,8 +27,8 @@ BEGIN
     IF cardinality(candidates) = 0 THEN
         RETURN 0;
     END IF;
-    PERFORM 1 FROM customers c WHERE c.tenant_id = t AND c.id = ANY (candidates)
-    ORDER BY c.id FOR NO KEY UPDATE;
+    PERFORM 1 FROM unnest(candidates) AS u(id) JOIN customers c ON c.tenant_id = t AND c.id = u.id
+    ORDER BY c.id FOR NO KEY UPDATE OF c;
     RETURN outbound_tiers_tell(t, cfg, candidates, NULL);
 END;
 $$;
