@@ -154,7 +154,9 @@ static const struct resolved *resolve(struct worker *w, const struct net_url *u)
 /* Fails t's attempt before any request, in words. */
 static void refuse(struct transfer *t, const char *words)
 {
-	snprintf(t->words, sizeof(t->words), "%s", words);
+	size_t n = strnlen(words, sizeof(t->words) - 1); /* cut, as the database keeps 500 */
+	memcpy(t->words, words, n);
+	t->words[n] = '\0';
 	t->outcome->ok = false;
 	t->outcome->code = 0;
 	t->outcome->error = t->words;
