@@ -7,7 +7,7 @@
   var KEY_ITEM = 'loyaltyd.key';
   var $ = function (id) { return document.getElementById(id); };
   var state = { key: null, surveys: [], period: null, segment: null, charts: {}, gens: {} };
-  ['loadNps', 'loadComments', 'loadRetention', 'loadPoints', 'loadCohorts', 'loadRfm'].forEach(function (k) { state.gens[k] = 0; });
+  ['loadNps', 'loadComments', 'loadRetention', 'loadPoints', 'loadCohorts', 'loadRfm', 'loadEndpoints'].forEach(function (k) { state.gens[k] = 0; });
 
   /* Wraps a card's answer handler so that an answer to an older request (the user asked
      again meanwhile) is dropped. */
@@ -35,12 +35,14 @@
     return detail ? detail : 'loyaltyd answered ' + status + '.';
   }
 
-  function api(path, params, accept) {
+  /* GET path?params (method: POST for the actions, which send no body). */
+  function api(path, params, accept, method) {
     var url = new URL(path, window.location.origin);
     Object.keys(params || {}).forEach(function (k) {
       if (params[k] !== undefined && params[k] !== null && params[k] !== '') url.searchParams.set(k, params[k]);
     });
     return fetch(url, {
+      method: method || 'GET',
       headers: { Authorization: 'Bearer ' + state.key, Accept: accept || 'application/json' },
       cache: 'no-store'
     }).then(function (res) {
@@ -62,6 +64,16 @@
   function pct(x) { return x === null || x === undefined ? '—' : num(x, 1) + ' %'; }
   function signed(x) { return x === null || x === undefined ? '—' : (x > 0 ? '+' : '') + num(x, 1); }
   function day(iso) { return iso ? iso.slice(0, 10) : '—'; }
+  /* A moment (RFC 3339) in the period's time zone, to the second. */
+  function when(iso) {
+    if (!iso) return '—';
+    var d = new Date(iso), opts = { dateStyle: 'medium', timeStyle: 'medium' };
+    try {
+      return d.toLocaleString(undefined, Object.assign({ timeZone: state.period ? state.period.tz : undefined }, opts));
+    } catch (e) {
+      return d.toLocaleString(undefined, opts); /* a time zone this browser does not know */
+    }
+  }
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -434,6 +446,163 @@
     }, failed('segment')).then(function () { button.disabled = false; });
   }
 
+
+  /* ---- event endpoints (the admin scope) ---- */
+
+  var ADMIN_WORDS = 'Event endpoints need an admin key: this key may read reports but not ' +
+    'see where events go. Open the dashboard with a key with the admin scope to see them.';
+
+  function badge(kind, words) { return el('span', { class: 'badge ' + kind }, words); }
+
+  /* The words of one delivery's state: when it was delivered, or why it failed (the
+     receiver's answer in words) and what happens next. */
+  function deliveryDetail(m) {
+    if (m.status === 'delivered') return 'delivered ' + when(m.delivered_at);
+    var why = m.last_error || (m.attempts ? 'the last attempt failed' : '');
+    var tried = m.last_attempt_at ? ' (last tried ' + when(m.last_attempt_at) + ')' : '';
+    if (m.status === 'failed') return (why || 'failed') + tried + '; loyaltyd gave up on it';
+    if (!m.attempts) return 'waiting for its first attempt, due ' + when(m.next_attempt_at);
+    return why + tried + '; next attempt ' + when(m.next_attempt_at);
+  }
+
+  var STATUS_BADGE = { delivered: 'ok', pending: 'wait', failed: 'bad' };
+
+  function deliveries(e, messages) {
+    var table = el('table', { class: 'list deliveries', 'data-testid': 'messages' });
+    table.appendChild(el('caption', { class: 'sr' }, 'The last deliveries to ' + e.url));
+    var head = el('tr');
+    ['Event', 'Status', 'Created', 'Attempts', 'Last answer', 'Details', 'Action'].forEach(function (h) {
+      head.appendChild(el('th', { scope: 'col' }, h));
+    });
+    table.appendChild(el('thead')).appendChild(head);
+    var body = table.appendChild(el('tbody'));
+    messages.forEach(function (m) {
+      var tr = el('tr', { 'data-testid': 'message', 'data-message': m.id, 'data-status': m.status });
+      var type = el('td', { 'data-testid': 'message-type' }, m.type);
+      type.appendChild(el('small', null, m.id));
+      tr.appendChild(type);
+      var status = el('td', { 'data-testid': 'message-status' });
+      status.appendChild(badge(STATUS_BADGE[m.status] || 'off', m.status));
+      tr.appendChild(status);
+      tr.appendChild(el('td', null, when(m.created_at)));
+      tr.appendChild(el('td', { class: 'n' }, num(m.attempts, 0)));
+      tr.appendChild(el('td', { 'data-testid': 'message-answer' },
+        m.last_status ? 'HTTP ' + m.last_status : m.attempts ? 'no answer' : '—'));
+      tr.appendChild(el('td', { class: 'detail', 'data-testid': 'message-detail' }, deliveryDetail(m)));
+      var action = el('td');
+      /* a failed message, or a pending one that failed already: retried now on request */
+      if (m.status === 'failed' || (m.status === 'pending' && m.attempts > 0)) {
+        var words = m.status === 'failed' ? 'Retry' : 'Retry now';
+        action.appendChild(el('button', {
+          type: 'button', 'data-action': 'retry', 'data-endpoint': e.id, 'data-message': m.id,
+          'aria-label': words + ' ' + m.type + ' ' + m.id
+        }, words));
+      }
+      tr.appendChild(action);
+      body.appendChild(tr);
+    });
+    return table;
+  }
+
+  function endpointItem(row) {
+    var e = row.endpoint;
+    var li = el('li', { class: 'endpoint', 'data-testid': 'endpoint', 'data-endpoint': e.id });
+    var head = li.appendChild(el('div', { class: 'endpoint-head' }));
+    head.appendChild(el('h3', { 'data-testid': 'endpoint-url' }, e.url));
+    head.appendChild(el('button', {
+      type: 'button', 'data-action': 'test', 'data-endpoint': e.id,
+      'aria-label': 'Send test event to ' + e.url
+    }, 'Send test event'));
+    var dl = li.appendChild(el('dl'));
+    dl.appendChild(el('dt', null, 'Events'));
+    dl.appendChild(el('dd', { 'data-testid': 'endpoint-types' },
+      e.event_types === null || e.event_types === undefined ? 'all events' : e.event_types.join(', ')));
+    dl.appendChild(el('dt', null, 'State'));
+    var st = dl.appendChild(el('dd', { 'data-testid': 'endpoint-state' }));
+    if (e.enabled) {
+      st.appendChild(badge(e.failing_since ? 'wait' : 'ok', 'enabled'));
+    } else {
+      st.appendChild(badge(e.disabled_reason ? 'bad' : 'off', 'disabled'));
+      /* in words when loyaltyd disabled it; a tenant's own PATCH has no reason */
+      st.appendChild(document.createTextNode(' ' + (e.disabled_reason || 'by the shop (PATCH it with "enabled": true to resume)')));
+    }
+    if (e.failing_since) st.appendChild(document.createTextNode(' · failing since ' + when(e.failing_since)));
+    if (e.description) {
+      dl.appendChild(el('dt', null, 'Description'));
+      dl.appendChild(el('dd', { 'data-testid': 'endpoint-description' }, e.description));
+    }
+    if (row.error) {
+      li.appendChild(el('p', { class: 'none' }, 'Its deliveries could not be read: ' + row.error.message));
+    } else if (row.messages.length === 0) {
+      li.appendChild(el('p', { class: 'none', 'data-testid': 'no-messages' }, 'No deliveries yet: send a test event to try it.'));
+    } else {
+      li.appendChild(el('div', { class: 'scroll' })).appendChild(deliveries(e, row.messages));
+    }
+    return li;
+  }
+
+  /* The endpoints and the last 10 messages of each. quiet: keep what is shown until the
+     answer is there (after an action), then say note and put the focus back on focus (a
+     selector), so that a keyboard user stays where they were. */
+  function loadEndpoints(quiet, note, focus) {
+    var gen = ++state.gens['loadEndpoints'];
+    var card = $('endpoints');
+    if (quiet) card.setAttribute('aria-busy', 'true');
+    else show('endpoints', 'loading');
+    return api('/v1/event-endpoints').then(function (r) {
+      return Promise.all(r.data.map(function (e) {
+        return api('/v1/event-endpoints/' + encodeURIComponent(e.id) + '/messages', { limit: 10 }).then(
+          function (m) { return { endpoint: e, messages: m.data, error: null }; },
+          function (err) {
+            if (err instanceof ApiError && (err.status === 401 || err.status === 403)) throw err;
+            return { endpoint: e, messages: [], error: err }; /* e.g. deleted meanwhile */
+          });
+      }));
+    }).then(fresh('loadEndpoints', gen, function (rows) {
+      var list = document.querySelector('[data-testid=endpoints]');
+      clear(list);
+      if (rows.length === 0) {
+        show('endpoints', 'empty', 'No event endpoint yet. Add one with an admin key: curl -X POST ' +
+          window.location.origin + '/v1/event-endpoints -H "Authorization: Bearer $ADMIN_KEY" ' +
+          '-d \'{"url":"https://shop.example/loyaltyd"}\' (keep the secret it answers: it signs every delivery).');
+        return;
+      }
+      rows.forEach(function (row) { list.appendChild(endpointItem(row)); });
+      show('endpoints', 'ready', note || '');
+      var target = focus && (card.querySelector(focus.primary) || (focus.fallback && card.querySelector(focus.fallback)));
+      if (target) target.focus();
+    }), fresh('loadEndpoints', gen, function (err) {
+      if (err instanceof ApiError && err.status === 403) {
+        clear(document.querySelector('[data-testid=endpoints]'));
+        show('endpoints', 'empty', ADMIN_WORDS);
+        return;
+      }
+      failed('endpoints')(err);
+    }));
+  }
+
+  /* "Send test event" and "Retry": POST, then the card again with what happened. */
+  function endpointAction(button) {
+    var id = button.getAttribute('data-endpoint');
+    var msg = button.getAttribute('data-message');
+    var base = '/v1/event-endpoints/' + encodeURIComponent(id);
+    var back = { primary: '[data-endpoint="' + id + '"] button[data-action=test]' };
+    var path = base + '/test';
+    if (msg) {
+      path = base + '/messages/' + encodeURIComponent(msg) + '/retry';
+      back = { primary: 'button[data-message="' + msg + '"]', fallback: back.primary };
+    }
+    button.disabled = true;
+    api(path, null, null, 'POST').then(function (m) {
+      return msg ? m.id + ' is queued again: loyaltyd delivers it now.'
+                 : 'Test event ' + m.id + ' queued: loyaltyd delivers it in a moment.';
+    }, function (err) {
+      if (err instanceof ApiError && err.status === 401) { failed('endpoints')(err); throw err; }
+      if (err instanceof ApiError && err.status === 403) return ADMIN_WORDS;
+      return (msg ? 'The retry was not made: ' : 'The test event was not sent: ') + err.message;
+    }).then(function (note) { return loadEndpoints(true, note, back); }, function () { /* forgotten */ });
+  }
+
   /* ---- the page ---- */
 
   function refresh() {
@@ -452,6 +621,7 @@
     loadPoints(p);
     loadCohorts(p);
     loadRfm(p);
+    loadEndpoints(false);
   }
 
   function notice(text) {
@@ -525,6 +695,13 @@
       if (state.period) loadComments(state.period);
     });
     $('csv').addEventListener('click', downloadCsv);
+    $('endpoints-refresh').addEventListener('click', function () {
+      loadEndpoints(true, '', { primary: '#endpoints-refresh' });
+    });
+    document.querySelector('[data-testid=endpoints]').addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-action]');
+      if (b && !b.disabled) endpointAction(b);
+    });
     window.addEventListener('resize', function () {
       Object.keys(state.charts).forEach(function (id) {
         state.charts[id].setSize({ width: Math.max(260, $(id).clientWidth), height: 220 });
