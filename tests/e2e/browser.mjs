@@ -479,12 +479,144 @@ async function identity(keys) {
 }
 
 
+// ---- the event endpoints card, with the admin key: one endpoint whose receiver is down
+// (port 9: nothing listens), one with a receiver answering 204 and a test event delivered
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+async function endpoints() {
+  const received = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { received.push(JSON.parse(body)); res.writeHead(204); res.end(); });
+  });
+  await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+  const LIVE = `http://127.0.0.1:${receiver.address().port}/loyaltyd`;
+  const DEAD = 'http://127.0.0.1:9/hooks';
+  const ids = [];
+  const messages = async (id) =>
+    (await api('GET', `/v1/event-endpoints/${id}/messages?limit=10`, ADMIN, undefined, 200)).data;
+  try {
+    const dead = await api('POST', '/v1/event-endpoints', ADMIN,
+      { url: DEAD, event_types: ['points.earned', 'tier.changed'], description: 'The CRM, down' }, 201);
+    ids.push(dead.id);
+    // an order: points.earned, for the dead endpoint only (the live one does not exist yet)
+    await api('POST', '/v1/events', ADMIN, { events: [order(99, 'c09', '2026-06-25', '20.00')] }, 200);
+    const live = await api('POST', '/v1/event-endpoints', ADMIN, { url: LIVE }, 201);
+    ids.push(live.id);
+    const test = await api('POST', `/v1/event-endpoints/${live.id}/test`, ADMIN, undefined, 202);
+    assert.equal(test.type, 'endpoint.test');
+    // the dispatcher tries both: the dead one refused, the test event delivered
+    const failing = await until('the dead endpoint tried', async () =>
+      (await messages(dead.id)).find((m) => m.type === 'points.earned' && m.last_error));
+    assert.equal(failing.last_error, 'connection refused');
+    assert.ok(['pending', 'failed'].includes(failing.status));
+    await until('the test event delivered', async () =>
+      (await messages(live.id)).find((m) => m.id === test.id && m.status === 'delivered'));
+    assert.ok(received.some((b) => b.type === 'endpoint.test'));
+
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const problems = watch(page, 'endpoints');
+    await openDashboard(page, ADMIN);
+    await setPeriod(page);
+    assert.equal(await page.getAttribute('#endpoints', 'data-state'), 'ready');
+    assert.equal(await page.getAttribute('#endpoints', 'aria-busy'), 'false');
+    // one item per endpoint, oldest first, with the types it gets
+    assert.deepEqual(await page.locator('#endpoints [data-testid=endpoint-url]').allInnerTexts(), [DEAD, LIVE]);
+    assert.deepEqual(await page.locator('#endpoints [data-testid=endpoint-types]').allInnerTexts(),
+      ['points.earned, tier.changed', 'all events']);
+    const deadItem = page.locator(`#endpoints [data-endpoint="${dead.id}"]`);
+    const liveItem = page.locator(`#endpoints [data-endpoint="${live.id}"]`);
+    assert.match(await deadItem.locator('[data-testid=endpoint-state]').innerText(), /^enabled · failing since /);
+    assert.equal(await liveItem.locator('[data-testid=endpoint-state]').innerText(), 'enabled');
+    assert.equal(await deadItem.locator('[data-testid=endpoint-description]').innerText(), 'The CRM, down');
+    // the failure in words, its status a word too, and what happens next
+    const row = deadItem.locator(`[data-testid=message][data-message="${failing.id}"]`);
+    assert.equal(await row.locator('[data-testid=message-status]').innerText(), failing.status);
+    assert.equal(await row.locator('[data-testid=message-answer]').innerText(), 'no answer');
+    const detail = await row.locator('[data-testid=message-detail]').innerText();
+    assert.match(detail, failing.status === 'pending'
+      ? /^connection refused \(last tried .+\); next attempt .+/ : /^connection refused/);
+    // the delivered test event: the receiver's answer
+    const done = liveItem.locator(`[data-testid=message][data-message="${test.id}"]`);
+    assert.equal(await done.locator('[data-testid=message-type]').innerText(), `endpoint.test\n${test.id}`);
+    assert.equal(await done.locator('[data-testid=message-status]').innerText(), 'delivered');
+    assert.equal(await done.locator('[data-testid=message-answer]').innerText(), 'HTTP 204');
+    assert.match(await done.locator('[data-testid=message-detail]').innerText(), /^delivered /);
+    await shot(page, 'dashboard-endpoints');
+    await audit(page, 'event endpoints');
+
+    // "Send test event", by keyboard: a new endpoint.test message appears, the focus stays
+    const before = new Set((await messages(dead.id)).map((m) => m.id));
+    await deadItem.locator('button[data-action=test]').focus();
+    assert.equal(await deadItem.locator('button[data-action=test]').getAttribute('aria-label'), `Send test event to ${DEAD}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((known) => [...document.querySelectorAll('#endpoints [data-testid=message]')]
+      .some((r) => !known.includes(r.dataset.message) && r.querySelector('[data-testid=message-type]').firstChild.textContent === 'endpoint.test'),
+      [...before, test.id]);
+    const sent = (await messages(dead.id)).find((m) => !before.has(m.id));
+    assert.equal(sent.type, 'endpoint.test');
+    assert.equal(await text(page, '#endpoints .state'), `Test event ${sent.id} queued: loyaltyd delivers it in a moment.`);
+    assert.equal(await deadItem.locator(`[data-message="${sent.id}"] [data-testid=message-type]`).innerText(), `endpoint.test\n${sent.id}`);
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), `Send test event to ${DEAD}`);
+
+    // a failed message (given up: shown here as loyaltyd would after three days) has a
+    // Retry button; a retry makes it pending again, due at once
+    await page.route(`**/v1/event-endpoints/${dead.id}/messages?*`, async (route) => {
+      const res = await route.fetch();
+      const page1 = await res.json();
+      for (const m of page1.data) if (m.id === failing.id) Object.assign(m, { status: 'failed', next_attempt_at: null });
+      await route.fulfill({ response: res, json: page1 });
+    });
+    await page.click('#endpoints-refresh');
+    await page.waitForSelector(`#endpoints [data-message="${failing.id}"][data-status=failed]`);
+    const failedRow = deadItem.locator(`[data-testid=message][data-message="${failing.id}"]`);
+    assert.equal(await failedRow.locator('[data-testid=message-status]').innerText(), 'failed');
+    assert.match(await failedRow.locator('[data-testid=message-detail]').innerText(),
+      /^connection refused \(last tried .+\); loyaltyd gave up on it$/);
+    await audit(page, 'event endpoints with a failed message');
+    await page.unrouteAll();
+    const retry = failedRow.locator('button[data-action=retry]');
+    assert.equal(await retry.innerText(), 'Retry');
+    assert.equal(await retry.getAttribute('aria-label'), `Retry points.earned ${failing.id}`);
+    await retry.click();
+    await page.waitForFunction((id) => /is queued again/.test(document.querySelector('#endpoints .state').textContent), failing.id);
+    assert.equal(await text(page, '#endpoints .state'), `${failing.id} is queued again: loyaltyd delivers it now.`);
+    assert.equal(await page.getAttribute(`#endpoints [data-message="${failing.id}"]`, 'data-status'), 'pending');
+
+    // no endpoint at all: the card says how to add one
+    await page.route('**/v1/event-endpoints', (route) => route.fulfill({ json: { data: [], next_cursor: null } }));
+    await page.click('#endpoints-refresh');
+    await page.waitForSelector('#endpoints[data-state=empty]');
+    assert.match(await text(page, '#endpoints .state'),
+      /^No event endpoint yet\. Add one with an admin key: curl -X POST http:\/\/127\.0\.0\.1:\d+\/v1\/event-endpoints /);
+    await page.unrouteAll();
+    assert.deepEqual(problems, []);
+    await ctx.close();
+  } finally {
+    for (const id of ids) await api('DELETE', `/v1/event-endpoints/${id}`, ADMIN, undefined, 204);
+    receiver.close();
+  }
+}
+
 try {
   const keys = await seed();
   await dashboard(keys);
   await dashboardStates(keys);
   await widget(keys);
   await identity(keys);
+  await endpoints();
   console.log(`browser tests passed; screenshots:\n  ${shots.join('\n  ')}`);
 } finally {
   await browser.close();

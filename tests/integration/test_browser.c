@@ -1,8 +1,9 @@
 /* test_browser.c - the dashboard and the NPS widget in headless Chromium: starts loyaltyd
  * (CORS open to the shop page's origin) with two fresh tenants, one to seed and one left
  * empty, and runs tests/e2e/browser.mjs (playwright-core driving /usr/bin/chromium), which
- * seeds known data through the API and asserts what the pages show and store. Screenshots
- * land in e2e-screenshots/ of the test directory (build-test/tests). */
+ * seeds known data through the API and asserts what the pages show and store (the event
+ * endpoints' deliveries too: private http receivers allowed, the dispatcher polling every
+ * 100 ms). Screenshots land in e2e-screenshots/ of the test directory (build-test/tests). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,7 +28,9 @@ static void dashboard_and_widget_in_chromium(void **state)
 	int host_port = free_port();
 	snprintf(origin, sizeof(origin), "http://127.0.0.1:%d", host_port);
 	snprintf(cors, sizeof(cors), "LOYALTYD_CORS_ORIGINS=%s", origin);
-	const char *env[] = {cors, NULL};
+	/* the event endpoints' receivers are local (http, 127.0.0.1), found within 100 ms */
+	const char *env[] = {cors, "LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1",
+	                     "LOYALTYD_OUTBOUND_POLL_MS=100", NULL};
 	server_start(&s, env);
 	create_tenant(s.port, "Browser shop", tenant, admin);
 	create_tenant(s.port, "New shop", empty_tenant, empty_admin);
