@@ -2,6 +2,4 @@
 -- every type): the event writers that cost more than one statement ask it first.
 CREATE OR REPLACE FUNCTION outbound_wants(t uuid, type text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN EXISTS (SELECT 1 FROM event_endpoints e
-                   WHERE e.tenant_id = t AND e.enabled
-                     AND (e.event_types IS NULL OR type = ANY (e.event_types)));
+    RETURN EXISTS (SELECT 1 FROM outbound_targets(t, type));

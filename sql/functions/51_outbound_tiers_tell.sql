@@ -47,8 +47,7 @@ BEGIN
                                                THEN 'up' ELSE 'down' END,
                              'points_in_window', w.earned, 'at', rfc3339(now())))
     FROM was w
-    JOIN event_endpoints e ON e.tenant_id = t AND e.enabled
-                          AND (e.event_types IS NULL OR 'tier.changed' = ANY (e.event_types))
+    CROSS JOIN LATERAL outbound_targets(t, 'tier.changed') AS e(id)
     WHERE w.from_tier IS DISTINCT FROM w.tier
     ORDER BY w.customer_id, e.id;
     GET DIAGNOSTICS told = ROW_COUNT;

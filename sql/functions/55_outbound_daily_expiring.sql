@@ -55,8 +55,7 @@ BEGIN ATOMIC
                                                 'balance', d.balance))
         FROM due d
         JOIN customers c ON c.tenant_id = t AND c.id = d.customer_id
-        JOIN event_endpoints e ON e.tenant_id = t AND e.enabled
-                              AND (e.event_types IS NULL OR 'points.expiring' = ANY (e.event_types))
+        CROSS JOIN LATERAL outbound_targets(t, 'points.expiring') AS e(id)
         ORDER BY d.customer_id, d.expires_at, d.id, e.id
         RETURNING 1
     )

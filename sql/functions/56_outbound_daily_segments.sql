@@ -42,8 +42,7 @@ BEGIN ATOMIC
         FROM came k
         JOIN now_in n ON n.entered = k.segment AND n.customer_id = k.customer_id
         JOIN customers c ON c.tenant_id = t AND c.id = k.customer_id
-        JOIN event_endpoints e ON e.tenant_id = t AND e.enabled
-                              AND (e.event_types IS NULL OR 'customer.entered_segment' = ANY (e.event_types))
+        CROSS JOIN LATERAL outbound_targets(t, 'customer.entered_segment') AS e(id)
         WHERE NOT baseline
         ORDER BY k.customer_id,
                  array_position(ARRAY['lapsed', 'due_for_reorder', 'anniversaries', 'at_risk'], k.segment),
