@@ -108,17 +108,19 @@ static const char *check_secret(const json_t *body, json_t *errors)
 	return json_string_value(v);
 }
 
-/* Checks the members of a POST (create: url required) or PATCH body into in. */
-static void check_endpoint(struct request *req, const json_t *body, bool create,
-                           struct endpoint_input *in, json_t *errors)
+/* The body of a POST (create: url required) or PATCH, checked into in: NULL after the
+ * reply to a body that is no JSON, else the body with *errors what is wrong in it. */
+static json_t *endpoint_body(struct request *req, bool create, struct endpoint_input *in,
+                             json_t **errors_out)
 {
 	static const char *const post[] = {"url",         "event_types", "enabled",
 	                                   "description", "secret",      NULL};
 	static const char *const patch[] = {"url", "event_types", "enabled", "description", NULL};
+	json_t *errors, *body = handlers_body(req, create ? post : patch, &errors);
+	*errors_out = errors;
 	memset(in, 0, sizeof(*in));
-	if (!validate_object(body, "", errors))
-		return;
-	validate_known_fields(body, create ? post : patch, "", errors);
+	if (!body || !json_is_object(body))
+		return body;
 	in->url = validate_string(body, "url", "", 8, 2048, create, errors);
 	if (in->url)
 		check_url(&req->app->cfg, in->url, errors);
@@ -134,6 +136,7 @@ static void check_endpoint(struct request *req, const json_t *body, bool create,
 	    validate_string(body, "description", "", 0, DESCRIPTION_MAX_CHARS, false, errors);
 	if (create)
 		in->secret = check_secret(body, errors);
+	return body;
 }
 
 /* Answers a JSON text the store made: status, or 404 when there was none. */
@@ -162,11 +165,9 @@ enum step handle_endpoint_create(struct request *req)
 	struct endpoint_input in;
 	char secret[SWH_SECRET_MAX + 1], *json = NULL;
 	enum step rc;
-	json_t *body = http_body_json(req), *errors;
+	json_t *errors, *body = endpoint_body(req, true, &in, &errors);
 	if (!body)
 		return STEP_ANSWERED;
-	errors = handlers_errors();
-	check_endpoint(req, body, true, &in, errors);
 	if (json_array_size(errors) > 0) {
 		rc = problem_invalid(req, errors);
 		goto out;
@@ -218,14 +219,23 @@ enum step handle_endpoint_list(struct request *req)
 	return http_reply_json(req, 200, json_pack("{s:o, s:n}", "data", data, "next_cursor"));
 }
 
-enum step handle_endpoint_get(struct request *req)
+/* The operations on one endpoint that take nothing but its id and answer a JSON text. */
+typedef enum db_status (*endpoint_op)(struct pool *pool, const char *tenant_id, const char *id,
+                                      char **json);
+
+static enum step on_endpoint(struct request *req, endpoint_op op, int status)
 {
 	char *json = NULL;
 	const char *id = handlers_uuid(req, "id", NO_ENDPOINT);
 	if (!id)
 		return STEP_ANSWERED;
-	enum db_status st = endpoints_get(req->app->pool, req->who.tenant_id, id, &json);
-	return reply_found(req, st, json, 200);
+	enum db_status st = op(req->app->pool, req->who.tenant_id, id, &json);
+	return reply_found(req, st, json, status);
+}
+
+enum step handle_endpoint_get(struct request *req)
+{
+	return on_endpoint(req, endpoints_get, 200);
 }
 
 enum step handle_endpoint_patch(struct request *req)
@@ -236,11 +246,9 @@ enum step handle_endpoint_patch(struct request *req)
 	const char *id = handlers_uuid(req, "id", NO_ENDPOINT);
 	if (!id)
 		return STEP_ANSWERED;
-	json_t *body = http_body_json(req), *errors;
+	json_t *errors, *body = endpoint_body(req, false, &in, &errors);
 	if (!body)
 		return STEP_ANSWERED;
-	errors = handlers_errors();
-	check_endpoint(req, body, false, &in, errors);
 	if (json_array_size(errors) > 0) {
 		rc = problem_invalid(req, errors);
 	} else {
@@ -281,15 +289,11 @@ enum step handle_endpoint_rotate(struct request *req)
 	long overlap_hours = 24;
 	enum step rc;
 	const char *id = handlers_uuid(req, "id", NO_ENDPOINT);
-	if (!id)
+	json_t *errors, *body = id ? handlers_body(req, fields, &errors) : NULL;
+	if (!body) /* a 404 or the body's problem is the answer */
 		return STEP_ANSWERED;
-	json_t *body = http_body_json(req), *errors;
-	if (!body)
-		return STEP_ANSWERED;
-	errors = handlers_errors();
 	const char *given = NULL;
-	if (validate_object(body, "", errors)) {
-		validate_known_fields(body, fields, "", errors);
+	if (json_is_object(body)) {
 		const json_t *h = json_object_get(body, "overlap_hours");
 		if (h && (!json_is_integer(h) || json_integer_value(h) < 0 ||
 		          json_integer_value(h) > OVERLAP_MAX_HOURS))
@@ -399,15 +403,11 @@ enum step handle_endpoint_replay(struct request *req)
 	enum step rc;
 	char now[32];
 	const char *id = handlers_uuid(req, "id", NO_ENDPOINT);
-	if (!id)
-		return STEP_ANSWERED;
-	json_t *body = http_body_json(req), *errors;
+	json_t *errors = NULL, *body = id ? handlers_body(req, fields, &errors) : NULL;
 	if (!body)
 		return STEP_ANSWERED;
-	errors = handlers_errors();
 	const char *from = NULL, *to = NULL;
-	if (validate_object(body, "", errors)) {
-		validate_known_fields(body, fields, "", errors);
+	if (json_is_object(body)) {
 		from = replay_bound(body, "from", true, errors);
 		to = replay_bound(body, "to", false, errors);
 	}
@@ -444,12 +444,7 @@ out:
 
 enum step handle_endpoint_test(struct request *req)
 {
-	char *json = NULL;
-	const char *id = handlers_uuid(req, "id", NO_ENDPOINT);
-	if (!id)
-		return STEP_ANSWERED;
-	enum db_status st = endpoints_test(req->app->pool, req->who.tenant_id, id, &json);
-	return reply_found(req, st, json, 202);
+	return on_endpoint(req, endpoints_test, 202);
 }
 
 enum step handle_event_settings_get(struct request *req)
@@ -475,14 +470,12 @@ enum step handle_event_settings_put(struct request *req)
 	static const char *const fields[] = {"tz", "run_at", "expiring_days", NULL};
 	char *json = NULL;
 	enum step rc;
-	json_t *body = http_body_json(req), *errors;
+	json_t *errors, *body = handlers_body(req, fields, &errors);
 	if (!body)
 		return STEP_ANSWERED;
-	errors = handlers_errors();
 	const char *tz = NULL, *run_at = NULL;
 	long days = 0;
-	if (validate_object(body, "", errors)) {
-		validate_known_fields(body, fields, "", errors);
+	if (json_is_object(body)) {
 		tz = validate_string(body, "tz", "", 1, 64, true, errors);
 		run_at = validate_string(body, "run_at", "", 5, 5, true, errors);
 		if (run_at && !clock_ok(run_at)) {
