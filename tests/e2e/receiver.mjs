@@ -2,9 +2,11 @@
 // delivery with the npm `standardwebhooks` package as a shop's receiver would.
 //   node tests/e2e/receiver.mjs PORT OUT.jsonl [SECRET ...]
 // Appends one line per delivery to OUT.jsonl: {"id", "timestamp", "type", "customer_id",
-// "verified", "error", "at"} (at: ms since 1970 when it arrived). Verified against any of
-// the secrets. How it answers is its mode, "ok" at the start, changed by a POST /_mode with
-// the new mode as body (answered 204):
+// "content_type", "body" (parsed), "verified", "error", "mode", "at"} (at: ms since 1970
+// when it arrived). Verified against any of the secrets; a delivery that fails
+// verification is answered 401, whatever the mode. How it answers a verified one is its
+// mode, "ok" at the start, changed by a POST /_mode with the new mode as body (answered
+// 204):
 //   ok             204 at once
 //   status:N       HTTP N (500, 503, 410 …)
 //   slow:MS        204 after MS milliseconds
@@ -57,18 +59,21 @@ const server = createServer((req, res) => {
       return;
     }
     const error = verify(body, req.headers);
-    let type = null, customer = null;
+    let type = null, customer = null, parsed = null;
     try {
       const j = JSON.parse(body);
+      parsed = j;
       type = j.type;
       customer = j.data && j.data.customer_id !== undefined ? j.data.customer_id : null;
     } catch (e) { /* recorded as unverified anyway */ }
     appendFileSync(out, JSON.stringify({
       id: req.headers['webhook-id'] || null, timestamp: req.headers['webhook-timestamp'] || null,
-      type, customer_id: customer, verified: error === null, error, mode, at: Date.now(),
+      type, customer_id: customer, content_type: req.headers['content-type'] || null,
+      body: parsed, verified: error === null, error, mode, at: Date.now(),
     }) + '\n');
     const [m, arg] = mode.split(':');
-    if (m === 'status') res.writeHead(Number(arg)).end();
+    if (error !== null) res.writeHead(401).end();
+    else if (m === 'status') res.writeHead(Number(arg)).end();
     else if (m === 'slow') setTimeout(() => res.writeHead(204).end(), Number(arg));
     else if (m === 'hang') { /* no answer */ }
     else if (m === 'redirect') res.writeHead(302, { location: '/elsewhere' }).end();
