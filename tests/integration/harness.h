@@ -177,4 +177,37 @@ int free_port(void);
 /* Milliseconds since an arbitrary start. */
 long now_ms(void);
 
+/* The Standard Webhooks receiver of tests/e2e/receiver.mjs (node), a separate process on
+ * 127.0.0.1: it verifies every delivery with the npm standardwebhooks package against its
+ * secrets, records one JSON line per delivery in out, and answers as its mode says. */
+struct receiver {
+	pid_t pid;
+	int port;
+	char out[256];
+};
+
+/* Starts a receiver on port (a free one when 0; the same port again to bring one back)
+ * with the JSON array of secrets (may be NULL: none) and the mode "ok"; its records go to
+ * out (a file of its own when NULL; kept when it is given again). Waits until it answers.
+ * Aborts on failure. */
+void receiver_start(struct receiver *rc, int port, const char *secrets_json, const char *out);
+
+/* Stops the receiver (SIGKILL: it holds nothing) and waits; its port is free after. */
+void receiver_stop(struct receiver *rc);
+
+/* Changes how it answers: "ok", "status:N", "slow:MS", "hang", "redirect", "huge". */
+void receiver_mode(const struct receiver *rc, const char *mode);
+
+/* Replaces its secrets with the JSON array secrets_json. */
+void receiver_secrets(const struct receiver *rc, const char *secrets_json);
+
+/* Its records so far, a new JSON array of objects {"id", "timestamp", "type",
+ * "customer_id", "content_type", "body", "verified", "error", "mode", "at"}. */
+json_t *receiver_records(const struct receiver *rc);
+
+/* Runs sql (no result needed: wrap a write as "WITH w AS (UPDATE … RETURNING 1) SELECT
+ * count(*) FROM w") with one text parameter $1 and copies the first column of the first
+ * row into buf (empty for NULL). Aborts on error. */
+const char *db_text(const char *sql, const char *param, char *buf, size_t cap);
+
 #endif
