@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Outbound events benchmarks (outbound-events issue), on a private PostgreSQL
+# (synchronous_commit on, as shipped), loyaltyd with LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1 and
+# the dispatcher's defaults otherwise:
+#   1. ingest cost: orders (a tenant with a programme: points.earned written in the ingest
+#      transaction) to a tenant with two endpoints subscribed to every type against one
+#      with none, alternating rounds, medians, ratio (goal >= 0.90): (a) single-event POST
+#      /v1/events, wrk -t2 -c32; (b) batches of 1,000. The endpoints' receiver is up and
+#      deliveries happen during the endpoints' rounds; before every round (both tenants')
+#      the outbox is drained, so the no-endpoint rounds never compete with deliveries.
+#   2. dispatch rate: N (50,000) messages pre-loaded with SQL for one endpoint and 5,000
+#      customers, loyaltyd started, seconds until every one is delivered (goal >= 2,000/s).
+# The receiver is bench/receiver.c (libmicrohttpd, answers 204 unverified); RECEIVER=node
+# uses tests/e2e/receiver.mjs instead (verifies with standardwebhooks, single-threaded).
+# Usage: bench/outbound.sh [SECONDS]   (ROUNDS=3, BATCHES=5 per round, N=50000)
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+secs=${1:-5}
+rounds=${ROUNDS:-3}
+n_batches=${BATCHES:-5}
+n_msgs=${N:-50000}
+secret=whsec_YmVuY2gtb3V0Ym91bmQtc2VjcmV0LTAxMjM0NTY3
+
+bench_build loyaltyd bench_receiver
+bench_cluster
+work=$bench_work
+rport=$(scripts/free_port.sh)
+if [ "${RECEIVER:-c}" = node ]; then
+  node tests/e2e/receiver.mjs "$rport" "$work/receiver.jsonl" "$secret" >/dev/null &
+  receiver="tests/e2e/receiver.mjs (node, verifying)"
+else
+  build-bench/bench/bench_receiver "$rport" 2 &
+  receiver="bench/receiver.c (libmicrohttpd, 2 threads, unverified)"
+fi
+bench_pids+=("$!")
+echo "receiver: $receiver on port $rport"
+
+shop() { # NAME → sets shop_tenant, shop_key; 1,000 customers c0…c999
+  bench_tenant "$1"
+  shop_tenant=$bench_tenant_id
+  shop_key=$bench_key
+  psqlb -qc "INSERT INTO customers (tenant_id, external_id) SELECT '$shop_tenant', 'c' || g FROM generate_series(0, 999) g"
+}
+shop "No endpoints"; none_key=$shop_key
+shop "Two endpoints"; two_key=$shop_key; two_tenant=$shop_tenant
+shop "Dispatch"; disp_key=$shop_key; disp_tenant=$shop_tenant
+psqlb -qc "INSERT INTO customers (tenant_id, external_id) SELECT '$disp_tenant', 'd' || g FROM generate_series(0, 4999) g; ANALYZE"
+
+LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1 LOYALTYD_LOG=${LOYALTYD_LOG:-warn} bench_serve
+port=$bench_port
+program='{"currency":"EUR","points_per_unit":1,"rounding":"floor","tiers":[{"name":"bronze","threshold":0}],"expiry_days":365,"min_redeem":1,"point_value":"0.01"}'
+for k in "$none_key" "$two_key" "$disp_key"; do
+  curl -fs -X PUT "http://127.0.0.1:$port/v1/program" -H "Authorization: Bearer $k" \
+       -H 'Content-Type: application/json' --data "$program" >/dev/null
+done
+endpoint() { # KEY → the new endpoint's id, every event type, to the receiver
+  curl -fs -X POST "http://127.0.0.1:$port/v1/event-endpoints" -H "Authorization: Bearer $1" \
+       -H 'Content-Type: application/json' \
+       --data "{\"url\":\"http://127.0.0.1:$rport/hook\",\"secret\":\"$secret\"}" | jq -r .id
+}
+endpoint "$two_key" >/dev/null
+endpoint "$two_key" >/dev/null
+
+pending() { psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE status = 'pending'"; }
+drain() { # waits (up to 10 min) until nothing is pending; prints how long it took
+  local start; start=$(date +%s.%N)
+  for _ in $(seq 1 3000); do
+    [ "$(pending)" = 0 ] && break
+    sleep 0.2
+  done
+  [ "$(pending)" = 0 ] || { echo "the outbox did not drain" >&2; exit 1; }
+  echo "$(date +%s.%N) - $start" | bc
+}
+
+echo "== 1a. single-event POST /v1/events (orders), two endpoints vs none (${secs}s each, $rounds alternating rounds)"
+nones=(); twos=()
+for r in $(seq 1 "$rounds"); do
+  d0=$(drain)
+  nones+=("$(BENCH_KEY=$none_key BENCH_PREFIX="n$r" wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
+      "http://127.0.0.1:$port/v1/events" | awk '/Requests\/sec/ {print $2}')")
+  d1=$(drain)
+  twos+=("$(BENCH_KEY=$two_key BENCH_PREFIX="t$r" wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
+      "http://127.0.0.1:$port/v1/events" | awk '/Requests\/sec/ {print $2}')")
+  echo "  round $r: none ${nones[-1]} req/s, two endpoints ${twos[-1]} req/s (drained before: ${d0}s, ${d1}s)"
+done
+none=$(printf '%s\n' "${nones[@]}" | median)
+two=$(printf '%s\n' "${twos[@]}" | median)
+echo "  no endpoints (median): $none req/s; two endpoints (median): $two req/s"
+awk -v a="$two" -v b="$none" 'BEGIN {printf "  ratio: %.2f (goal >= 0.90)\n", a / b}'
+echo "  deliveries left at the end of the last round drained in $(drain) s"
+psqlb -tAc "SELECT '  points.earned delivered for the two endpoints: ' || count(*) FROM outbound_messages WHERE tenant_id = '$two_tenant' AND status = 'delivered' AND type = 'points.earned'"
+
+echo "== 1b. batches of 1,000 orders, two endpoints vs none ($n_batches batches per round, $rounds alternating rounds)"
+mkdir -p "$work/batches"
+for r in $(seq 1 "$rounds"); do
+  for who in n t; do
+    awk -v nb="$n_batches" -v who="$who$r" 'BEGIN {
+      for (b = 0; b < nb; b++) {
+        f = sprintf("'"$work"'/batches/%s-%03d.json", who, b);
+        printf "{\"events\":[" > f;
+        for (i = 0; i < 1000; i++) {
+          n = b * 1000 + i;
+          printf "%s{\"id\":\"%s-%d\",\"customer_id\":\"c%d\",\"type\":\"order\",\"occurred_at\":\"2026-11-01T10:%02d:%02dZ\",\"amount\":\"%d.%02d\",\"currency\":\"EUR\",\"order_id\":\"%s-o%d\"}", (i ? "," : ""), who, n, n % 1000, (n / 60) % 60, n % 60, n % 200 + 1, n % 100, who, n >> f;
+        }
+        printf "]}" >> f;
+        close(f);
+      }
+    }'
+  done
+done
+post_all() { # KEY PREFIX → events/s
+  local start s; start=$(date +%s.%N)
+  for f in "$work"/batches/"$2"-*.json; do
+    curl -fs -X POST "http://127.0.0.1:$port/v1/events" -H "Authorization: Bearer $1" \
+         -H 'Content-Type: application/json' --data-binary @"$f" >/dev/null
+  done
+  s=$(echo "$(date +%s.%N) - $start" | bc)
+  awk -v n="$n_batches" -v s="$s" 'BEGIN {printf "%.0f\n", n * 1000 / s}'
+}
+nones=(); twos=()
+for r in $(seq 1 "$rounds"); do
+  drain >/dev/null
+  nones+=("$(post_all "$none_key" "n$r")")
+  drain >/dev/null
+  twos+=("$(post_all "$two_key" "t$r")")
+  echo "  round $r: none ${nones[-1]} events/s, two endpoints ${twos[-1]} events/s"
+done
+none=$(printf '%s\n' "${nones[@]}" | median)
+two=$(printf '%s\n' "${twos[@]}" | median)
+echo "  no endpoints (median): $none events/s; two endpoints (median): $two events/s"
+awk -v a="$two" -v b="$none" 'BEGIN {printf "  ratio: %.2f (goal >= 0.90)\n", a / b}'
+echo "  their deliveries drained in $(drain) s"
+delivered=$(psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE tenant_id = '$two_tenant' AND status = 'delivered'")
+echo "  messages delivered for the two endpoints: $delivered"
+
+echo "== 2. dispatch rate: $n_msgs messages pre-loaded for one endpoint, 5,000 customers"
+disp_ep=$(endpoint "$disp_key")
+kill "$bench_lpid"; wait "$bench_lpid" 2>/dev/null || true
+psqlb -qc "INSERT INTO outbound_messages (tenant_id, endpoint_id, type, customer_key, body)
+  SELECT '$disp_tenant', '$disp_ep', 'points.earned', c.id,
+         outbound_body('points.earned', now(), jsonb_build_object('customer_id', c.external_id, 'n', g))
+  FROM generate_series(1, $n_msgs) g
+  JOIN customers c ON c.tenant_id = '$disp_tenant' AND c.external_id = 'd' || (g % 5000); ANALYZE outbound_messages"
+echo "  pending: $(pending)"
+start=$(date +%s.%N)
+LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1 LOYALTYD_OUTBOUND_POLL_MS=${POLL_MS:-50} LOYALTYD_LOG=${LOYALTYD_LOG:-warn} bench_serve
+ready=$(echo "$(date +%s.%N) - $start" | bc)
+d=$(drain)
+total=$(echo "$ready + $d" | bc)
+got=$(psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE endpoint_id = '$disp_ep' AND status = 'delivered'")
+awk -v n="$got" -v t="$total" -v r="$ready" -v d="$d" 'BEGIN {
+  printf "  %d delivered in %.2f s from the start of loyaltyd (%.2f s of it until /healthz)\n", n, t, r;
+  printf "  %.0f deliveries/s from the start (goal >= 2,000); %.0f/s once it answered\n", n / t, n / d }'
+if [ "${RECEIVER:-c}" != node ]; then
+  echo "  the receiver counted $(curl -fs "http://127.0.0.1:$rport/_count") deliveries in all"
+fi
