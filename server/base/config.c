@@ -100,12 +100,12 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_OUTBOUND_WORKERS", NUM(outbound_workers), "1", 0, 16,
      "threads that deliver outbound events, each with its own database connection (0: this "
      "process delivers none)"},
-    {"LOYALTYD_OUTBOUND_CONCURRENCY", NUM(outbound_concurrency), "32", 1, 1000,
-     "outbound deliveries one worker makes at once (its claimed batch)"},
+    {"LOYALTYD_OUTBOUND_CONCURRENCY", NUM(outbound_concurrency), "64", 1, 1000,
+     "outbound deliveries one worker keeps in flight (a slot that frees is refilled)"},
     {"LOYALTYD_OUTBOUND_POLL_MS", NUM(outbound_poll_ms), "1000", 10, 60000,
      "how long an idle worker waits before it looks for due deliveries again "
      "(milliseconds)"},
-    {"LOYALTYD_OUTBOUND_PER_ENDPOINT", NUM(outbound_per_endpoint), "16", 1, 1000,
+    {"LOYALTYD_OUTBOUND_PER_ENDPOINT", NUM(outbound_per_endpoint), "32", 1, 1000,
      "outbound deliveries in flight to one endpoint at most, across the dispatcher's "
      "threads and loyaltyd processes (a slow receiver holds this many slots, never all)"},
     {"LOYALTYD_OUTBOUND_LEASE_S", NUM(outbound_lease_s), "60", 5, 3600,

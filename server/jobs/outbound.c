@@ -508,8 +508,12 @@ static void *work(void *arg)
 		}
 		if (w->done > 0 &&
 		    (w->running == 0 || w->done * 2 >= (size_t)o->cfg.outbound_concurrency ||
-		     monotonic_ms() - w->first_done_ms >= OUTBOUND_SETTLE_MS))
+		     monotonic_ms() - w->first_done_ms >= OUTBOUND_SETTLE_MS)) {
 			settle_done(w);
+			/* slots are free and those customers' next messages may be due: look now */
+			if (!stopping)
+				next_claim = monotonic_ms();
+		}
 		long wait = next_claim - monotonic_ms();
 		if (w->running > 0)
 			curl_multi_poll(w->multi, NULL, 0,

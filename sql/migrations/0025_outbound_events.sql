@@ -57,7 +57,8 @@ COMMENT ON TABLE outbound_messages IS 'The outbox: one event for one endpoint. I
 COMMENT ON COLUMN outbound_messages.customer_key IS 'customers.id of the customer the event is about: messages of one customer to one endpoint go in id order. NULL: not about a customer (an anonymous answer, a test).';
 COMMENT ON COLUMN outbound_messages.leased_until IS 'Set by the dispatcher that claimed the attempt: no other claims it before then (a dispatcher that died mid-delivery loses its lease).';
 COMMENT ON COLUMN outbound_messages.last_error IS 'The last failure in words (timeout, refused address, HTTP 500 …).';
-CREATE INDEX outbound_messages_due ON outbound_messages (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX outbound_messages_due ON outbound_messages (next_attempt_at, id)
+    WHERE status = 'pending';
 CREATE INDEX outbound_messages_order ON outbound_messages (endpoint_id, customer_key, id)
     WHERE status = 'pending';
 CREATE INDEX outbound_messages_leased ON outbound_messages (endpoint_id)
