@@ -31,14 +31,14 @@ static struct fixture fx;
 
 /* Runs sql with up to two text parameters (NULL: fewer) on the test database; returns the
  * first column of the first row (malloc'd; "" for no row or NULL). Fails the test on error. */
-static char *db_text(const char *sql, const char *p1, const char *p2)
+static char *sql_value(const char *sql, const char *p1, const char *p2)
 {
 	PGconn *c = PQconnectdb(getenv("LOYALTYD_TEST_DATABASE_URL"));
 	const char *params[] = {p1, p2};
 	int n = p2 ? 2 : p1 ? 1 : 0;
 	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "db_text: %s\n%s\n", PQerrorMessage(c), sql);
+		fprintf(stderr, "sql_value: %s\n%s\n", PQerrorMessage(c), sql);
 		PQclear(r);
 		PQfinish(c);
 		fail();
@@ -115,7 +115,7 @@ static json_t *messages(const char *tenant, const char *types_sql)
 	    "AND l.id = (r.raw->>'entry_id')::bigint "
 	    "WHERE m.tenant_id = $1 AND m.body::jsonb->>'type' = m.type AND m.type = ANY (%s)",
 	    types_sql);
-	char *text = db_text(sql, tenant, NULL);
+	char *text = sql_value(sql, tenant, NULL);
 	json_t *j = json_loads(text, 0, NULL);
 	free(text);
 	return j;
@@ -158,7 +158,7 @@ static void ledger_rows(const char *tenant, const char *customer, const char *va
 	         "v(kind, points, reason, expires_at, created_at) WHERE c.tenant_id = $1 AND "
 	         "c.external_id = $2 RETURNING 1) SELECT count(*) FROM ins",
 	         values_sql);
-	char *n = db_text(sql, tenant, customer);
+	char *n = sql_value(sql, tenant, customer);
 	assert_true(atoi(n) > 0);
 	free(n);
 }
@@ -224,10 +224,10 @@ static void tier_changes_on_ledger_writes(void **state)
 	    "{\"type\":\"tier.changed\",\"customer\":\"orderer\",\"data\":{\"customer_id\":"
 	    "\"orderer\",\"from\":\"silver\",\"to\":\"bronze\",\"direction\":\"down\","
 	    "\"points_in_window\":400,\"at\":true}}]");
-	char *told = db_text("SELECT string_agg(c.external_id || '=' || o.tier, ',' ORDER BY "
-	                     "c.external_id) FROM outbound_tiers o JOIN customers c ON c.id = "
-	                     "o.customer_id WHERE o.tenant_id = $1",
-	                     fx.tenant, NULL);
+	char *told = sql_value("SELECT string_agg(c.external_id || '=' || o.tier, ',' ORDER BY "
+	                       "c.external_id) FROM outbound_tiers o JOIN customers c ON c.id = "
+	                       "o.customer_id WHERE o.tenant_id = $1",
+	                       fx.tenant, NULL);
 	assert_string_equal(told, "climber=gold,early=silver,jumper=silver,orderer=bronze");
 	free(told);
 }
@@ -263,10 +263,10 @@ static void tier_down_by_time_at_the_daily_run(void **state)
 	    "{\"type\":\"tier.changed\",\"customer\":\"faller\",\"data\":{\"customer_id\":"
 	    "\"faller\",\"from\":\"silver\",\"to\":\"bronze\",\"direction\":\"down\","
 	    "\"points_in_window\":300,\"at\":true}}]");
-	char *told = db_text("SELECT string_agg(c.external_id || '=' || o.tier, ',' ORDER BY "
-	                     "c.external_id) FROM outbound_tiers o JOIN customers c ON c.id = "
-	                     "o.customer_id WHERE o.tenant_id = $1",
-	                     tenant, NULL);
+	char *told = sql_value("SELECT string_agg(c.external_id || '=' || o.tier, ',' ORDER BY "
+	                       "c.external_id) FROM outbound_tiers o JOIN customers c ON c.id = "
+	                       "o.customer_id WHERE o.tenant_id = $1",
+	                       tenant, NULL);
 	assert_string_equal(told, "faller=bronze,unseen=bronze");
 	free(told);
 }
@@ -363,10 +363,11 @@ static void segment_entries_once_with_a_baseline_and_reentry(void **state)
 	run_expect(tenant, "{\"ran\":true,\"baseline\":true,\"entered_segment\":0,\"expiring\":0,"
 	                   "\"tier_changed\":0}");
 	expect_messages(tenant, SEGMENT_TYPES, "[]");
-	char *members = db_text("SELECT string_agg(c.external_id || ':' || o.segment, ',' ORDER BY "
-	                        "c.external_id) FROM outbound_segment_members o JOIN customers c "
-	                        "ON c.id = o.customer_id WHERE o.tenant_id = $1",
-	                        tenant, NULL);
+	char *members =
+	    sql_value("SELECT string_agg(c.external_id || ':' || o.segment, ',' ORDER BY "
+	              "c.external_id) FROM outbound_segment_members o JOIN customers c "
+	              "ON c.id = o.customer_id WHERE o.tenant_id = $1",
+	              tenant, NULL);
 	assert_string_equal(members, "bday1:anniversaries,old:lapsed");
 	free(members);
 
@@ -442,14 +443,15 @@ static void run_at_is_local_time_in_the_tenants_zone(void **state)
 	char tenant[37], key[64];
 	create_tenant(fx.srv.port, "Kathmandu shop", tenant, key);
 	add_endpoint(tenant, SEGMENT_TYPES);
-	char *tz = db_text("SELECT CASE WHEN (now() AT TIME ZONE 'Asia/Kathmandu')::time BETWEEN "
-	                   "'00:30' AND '23:30' THEN 'Asia/Kathmandu' ELSE 'America/St_Johns' END",
-	                   NULL, NULL);
+	char *tz =
+	    sql_value("SELECT CASE WHEN (now() AT TIME ZONE 'Asia/Kathmandu')::time BETWEEN "
+	              "'00:30' AND '23:30' THEN 'Asia/Kathmandu' ELSE 'America/St_Johns' END",
+	              NULL, NULL);
 	char *n =
-	    db_text("WITH s AS (INSERT INTO outbound_settings (tenant_id, tz, run_at) "
-	            "VALUES ($1, $2, ((now() AT TIME ZONE $2) + interval '10 minutes')::time) "
-	            "RETURNING 1) SELECT count(*) FROM s",
-	            tenant, tz);
+	    sql_value("WITH s AS (INSERT INTO outbound_settings (tenant_id, tz, run_at) "
+	              "VALUES ($1, $2, ((now() AT TIME ZONE $2) + interval '10 minutes')::time) "
+	              "RETURNING 1) SELECT count(*) FROM s",
+	              tenant, tz);
 	free(n);
 	json_t *j = run_daily(NULL);
 	assert_non_null(j);
@@ -458,23 +460,23 @@ static void run_at_is_local_time_in_the_tenants_zone(void **state)
 	                         "last_run_on IS NULL",
 	                         tenant),
 	                 1);
-	n = db_text("WITH s AS (UPDATE outbound_settings SET run_at = ((now() AT TIME ZONE $2) - "
-	            "interval '10 minutes')::time WHERE tenant_id = $1 RETURNING 1) SELECT "
-	            "count(*) FROM s",
-	            tenant, tz);
+	n = sql_value("WITH s AS (UPDATE outbound_settings SET run_at = ((now() AT TIME ZONE $2) - "
+	              "interval '10 minutes')::time WHERE tenant_id = $1 RETURNING 1) SELECT "
+	              "count(*) FROM s",
+	              tenant, tz);
 	free(n);
 	j = run_daily(NULL);
 	assert_non_null(j);
 	assert_true(json_int(j, "tenants") >= 1);
 	json_decref(j);
-	char *ran_on = db_text("SELECT last_run_on = (now() AT TIME ZONE $2)::date FROM "
-	                       "outbound_settings WHERE tenant_id = $1",
-	                       tenant, tz);
+	char *ran_on = sql_value("SELECT last_run_on = (now() AT TIME ZONE $2)::date FROM "
+	                         "outbound_settings WHERE tenant_id = $1",
+	                         tenant, tz);
 	assert_string_equal(ran_on, "t");
 	free(ran_on);
 	/* done for the local day: a second check (a restart, another process) does nothing */
-	n = db_text("SELECT count(*) FROM outbound_daily_due() d WHERE d.tenant_id = $1", tenant,
-	            NULL);
+	n = sql_value("SELECT count(*) FROM outbound_daily_due() d WHERE d.tenant_id = $1", tenant,
+	              NULL);
 	assert_string_equal(n, "0");
 	free(n);
 	free(tz);
