@@ -29,7 +29,8 @@ if [ "${RECEIVER:-c}" = node ]; then
   node tests/e2e/receiver.mjs "$rport" "$work/receiver.jsonl" "$secret" >/dev/null &
   receiver="tests/e2e/receiver.mjs (node, verifying)"
 else
-  build-bench/bench/bench_receiver "$rport" 2 &
+  # niced: the receiver stands for the shop's machine, not a rival of loyaltyd's own work
+  nice -n 10 build-bench/bench/bench_receiver "$rport" 2 &
   receiver="bench/receiver.c (libmicrohttpd, 2 threads, unverified)"
 fi
 bench_pids+=("$!")

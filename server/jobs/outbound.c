@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "domain/net_address.h"
@@ -580,6 +583,10 @@ static struct worker *worker_new(struct outbound *o, int index)
 static void *run(void *arg)
 {
 	struct worker *w = arg;
+	/* deliveries yield the CPU to requests: in a burst the outbox lags a little behind (it
+	 * is durable), the API and ingest do not (Linux: a thread's nice value is its own) */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), OUTBOUND_NICE) != 0)
+		log_msg(LOG_DEBUG, "outbound: could not lower the dispatcher's priority", NULL);
 	work(w);
 	worker_free(w);
 	return NULL;

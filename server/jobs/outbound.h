@@ -27,6 +27,7 @@
 #define OUTBOUND_PRUNE_EVERY_S 60
 #define OUTBOUND_PRUNE_BATCH 1000
 #define OUTBOUND_REFILL_MS 20 /* look for more to claim while deliveries run */
+#define OUTBOUND_NICE 10      /* the dispatcher threads' nice value: below requests */
 #define OUTBOUND_SETTLE_MS 5  /* settle finished deliveries within this */
 
 struct outbound;

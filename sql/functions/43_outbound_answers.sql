@@ -12,7 +12,10 @@ BEGIN
     WITH answer AS MATERIALIZED (
         SELECT a.tenant_id, a.id, a.customer_id,
                outbound_body('survey.answered', a.received_at,
-                             to_jsonb(survey_response_json(a::survey_responses, c.external_id,
+                             to_jsonb(survey_response_json(a::survey_responses,
+                                                           (SELECT c.external_id FROM customers c
+                                                            WHERE c.tenant_id = a.tenant_id
+                                                              AND c.id = a.customer_id),
                                                            s.kind))
                              || jsonb_build_object(
                                     'survey_kind', s.kind,
@@ -25,7 +28,6 @@ BEGIN
                                                      ELSE 'dissatisfied' END)) AS body
         FROM added a
         JOIN surveys s ON s.tenant_id = a.tenant_id AND s.id = a.survey_id
-        LEFT JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id
     )
     INSERT INTO outbound_messages (tenant_id, endpoint_id, type, customer_key, body)
     SELECT v.tenant_id, e.id, 'survey.answered', v.customer_id, v.body
