@@ -4,10 +4,6 @@
 local counter = 0
 dofile("bench/wrk_threads.lua")
 
-function init(args)
-  key = os.getenv("BENCH_KEY")
-  prefix = os.getenv("BENCH_PREFIX") or "w"
-end
 
 function request()
   counter = counter + 1

@@ -3,11 +3,12 @@
  * of tests/e2e/receiver.mjs verifies, and is the bottleneck long before loyaltyd is).
  * Counts the deliveries; GET /_count answers the count. */
 #include <microhttpd.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mhd_main.h"
 
 static atomic_ulong deliveries;
 
@@ -44,25 +45,5 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench_receiver PORT THREADS\n");
-		return 2;
-	}
-	unsigned port = (unsigned)strtoul(argv[1], NULL, 10);
-	unsigned threads = (unsigned)strtoul(argv[2], NULL, 10);
-	sigset_t stop;
-	int sig;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC, (uint16_t)port, NULL,
-	    NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
-	if (!d)
-		return 1;
-	sigwait(&stop, &sig);
-	MHD_stop_daemon(d);
-	return 0;
+	return mhd_main(argc, argv, "bench_receiver", on_request);
 }
