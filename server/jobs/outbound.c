@@ -208,7 +208,7 @@ static bool prepare(struct worker *w, struct transfer *t, const struct outbox_me
 		return false;
 	}
 	static const char *const fixed[] = {"content-type: application/json",
-	                                    "Expect:", "user-agent: loyaltyd/" LOYALTYD_VERSION};
+	                                    "Expect:", ("user-agent: loyaltyd/" LOYALTYD_VERSION)};
 	struct curl_slist *h = NULL;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		h = curl_slist_append(h, fixed[i]);

@@ -843,14 +843,18 @@ static void private_addresses_are_refused(void **state)
 
 static int setup(void **state)
 {
-	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1", NULL};
+	/* no dispatcher: the messages stay as the tests leave them (test_outbound_delivery.c
+	 * delivers) */
+	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1",
+	                                  "LOYALTYD_OUTBOUND_WORKERS=0", NULL};
 	fixture_setup(state, &fx, env, "Endpoints shop");
 	return 0;
 }
 
 static int setup_ssrf(void **state)
 {
-	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=0", NULL};
+	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=0",
+	                                  "LOYALTYD_OUTBOUND_WORKERS=0", NULL};
 	fixture_setup(state, &ssrf, env, "SSRF shop");
 	return 0;
 }
