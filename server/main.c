@@ -208,7 +208,8 @@ static int cmd_serve(void)
 	    expiry_start(&expiry, app.pool, app.cfg.expiry_interval_s) != 0 ||
 	    outbound_daily_start(&daily, app.pool, app.cfg.outbound_daily_check_s) != 0 ||
 	    analyzer_start(&app.analyze, app.pool, app.cfg.analyze_every) != 0 ||
-	    outbound_start(&outbound, &app.cfg) != 0 || http_start(&app, &dispatch, &daemon) != 0)
+	    outbound_start(&outbound, &app.cfg, &app.in_flight, &app.bulk_in_flight) != 0 ||
+	    http_start(&app, &dispatch, &daemon) != 0)
 		goto out;
 	json_t *f =
 	    json_pack("{s:s, s:s, s:i, s:i}", "listen", app.cfg.listen, "version", LOYALTYD_VERSION,

@@ -24,7 +24,8 @@ struct app {
 
 	const struct route *routes;
 	size_t nroutes;
-	atomic_long in_flight; /* requests between their first callback and completion */
+	atomic_long in_flight;      /* requests between their first callback and completion */
+	atomic_long bulk_in_flight; /* of them, bodies over HTTP_BODY_MAX being handled (imports) */
 };
 
 #endif

@@ -108,6 +108,10 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_OUTBOUND_PER_ENDPOINT", NUM(outbound_per_endpoint), "32", 1, 1000,
      "outbound deliveries in flight to one endpoint at most, across the dispatcher's "
      "threads and loyaltyd processes (a slow receiver holds this many slots, never all)"},
+    {"LOYALTYD_OUTBOUND_YIELD_AT", NUM(outbound_yield_at), "8", 0, 100000,
+     "while this many API requests are in flight, or an import (a body over 64 KiB), the "
+     "dispatcher claims deliveries at most four times a second: they yield the CPU to "
+     "requests in a burst and catch up after it (0: never yield)"},
     {"LOYALTYD_OUTBOUND_LEASE_S", NUM(outbound_lease_s), "60", 5, 3600,
      "seconds a claimed delivery is a dispatcher's before another may make it again (a "
      "dispatcher that died mid-delivery); at least the delivery timeout and 6 s"},

@@ -165,11 +165,25 @@ static enum step admit_route(struct request *req)
 	return query_check(req); /* a typo must not give the default silently */
 }
 
+static enum step run_handler(struct request *req);
+
 /* The second stage, once the whole body is in (within its limit: the transport answers
  * 413 otherwise): the Idempotency-Key and the handler. An answer kept under a key is
  * committed with the handler's work before it is sent; when that fails the answer is
  * replaced by the failure's (never a 2xx for work that did not commit). */
 static enum step run(struct request *req)
+{
+	/* an import in progress: the outbound dispatcher yields to it (jobs/outbound.h) */
+	bool bulk = req->body.len > HTTP_BODY_MAX;
+	if (bulk)
+		atomic_fetch_add(&req->app->bulk_in_flight, 1);
+	enum step rc = run_handler(req);
+	if (bulk)
+		atomic_fetch_sub(&req->app->bulk_in_flight, 1);
+	return rc;
+}
+
+static enum step run_handler(struct request *req)
 {
 	const struct route *route = req->match.route;
 	enum step rc;

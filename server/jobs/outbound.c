@@ -37,6 +37,7 @@ struct outbound {
 	pthread_cond_t wake;
 	atomic_bool stopping;
 	atomic_long stop_deadline; /* monotonic ms past which in-flight deliveries are dropped */
+	atomic_long *busy, *bulk;  /* the API's requests and imports in flight (NULL: no yield) */
 };
 
 /* One checked host of a worker: the verdict of net_resolve for a while. */
@@ -75,6 +76,7 @@ struct worker {
 	struct outbox_outcome *outcomes; /* gathered for a settle */
 	size_t running, done;            /* slots in each state */
 	long first_done_ms;              /* when the oldest unsettled outcome was known */
+	long last_claim_ms;              /* when this worker last claimed */
 	struct resolved cache[RESOLVE_CACHE];
 	size_t ncache;
 	time_t next_lag, next_prune;
@@ -480,6 +482,19 @@ static void idle(struct outbound *o, long ms)
 	pthread_mutex_unlock(&o->lock);
 }
 
+/* Whether the worker leaves the CPU to requests now: while LOYALTYD_OUTBOUND_YIELD_AT or
+ * more of the API's requests are in flight, or an import (a body over 64 KiB, an event
+ * batch), it claims at most once every
+ * OUTBOUND_YIELD_EVERY_MS (deliveries trickle during a burst, and catch up after it: the
+ * outbox is durable, an ingest refused is not). */
+static bool yielding(const struct worker *w, long now)
+{
+	const struct outbound *o = w->o;
+	return o->busy && o->cfg.outbound_yield_at > 0 &&
+	       (atomic_load(o->busy) >= o->cfg.outbound_yield_at || atomic_load(o->bulk) > 0) &&
+	       now - w->last_claim_ms < OUTBOUND_YIELD_EVERY_MS;
+}
+
 /* The worker's loop: slots are refilled as deliveries finish (a slow receiver holds its
  * own slots, never the others'), outcomes settled in small groups. */
 static void *work(void *arg)
@@ -494,7 +509,11 @@ static void *work(void *arg)
 			break; /* past the grace, the leases of those still running expire */
 		if (!stopping && w->index == 0)
 			maintain(w);
-		if (!stopping && now >= next_claim) {
+		if (!stopping && now >= next_claim && yielding(w, now)) {
+			next_claim =
+			    now + OUTBOUND_REFILL_MS; /* the API is busy: look again soon */
+		} else if (!stopping && now >= next_claim) {
+			w->last_claim_ms = now;
 			bool full = false;
 			long got = fill(w, &full);
 			/* more may be due at once; else look again soon while deliveries run (their
@@ -592,7 +611,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int outbound_start(struct outbound **out, const struct config *cfg)
+int outbound_start(struct outbound **out, const struct config *cfg, atomic_long *busy,
+                   atomic_long *bulk)
 {
 	*out = NULL;
 	if (cfg->outbound_workers <= 0)
@@ -601,6 +621,8 @@ int outbound_start(struct outbound **out, const struct config *cfg)
 	if (!o)
 		return -1;
 	o->cfg = *cfg;
+	o->busy = busy;
+	o->bulk = bulk;
 	/* a pool of their own, one connection per worker: the API's and ingest's are never
 	 * taken by deliveries */
 	o->cfg.db_pool = cfg->outbound_workers;

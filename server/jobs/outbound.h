@@ -19,6 +19,8 @@
 #ifndef LOYALTYD_OUTBOUND_H
 #define LOYALTYD_OUTBOUND_H
 
+#include <stdatomic.h>
+
 #include "base/config.h"
 
 #define OUTBOUND_CONNECT_TIMEOUT_MS 5000
@@ -26,16 +28,20 @@
 #define OUTBOUND_LAG_EVERY_S 5
 #define OUTBOUND_PRUNE_EVERY_S 60
 #define OUTBOUND_PRUNE_BATCH 1000
-#define OUTBOUND_REFILL_MS 20 /* look for more to claim while deliveries run */
-#define OUTBOUND_NICE 10      /* the dispatcher threads' nice value: below requests */
-#define OUTBOUND_SETTLE_MS 5  /* settle finished deliveries within this */
+#define OUTBOUND_REFILL_MS 20       /* look for more to claim while deliveries run */
+#define OUTBOUND_YIELD_EVERY_MS 250 /* at most one claim this often while the API is busy */
+#define OUTBOUND_NICE 10            /* the dispatcher threads' nice value: below requests */
+#define OUTBOUND_SETTLE_MS 5        /* settle finished deliveries within this */
 
 struct outbound;
 
-/* Starts the workers of cfg (none when LOYALTYD_OUTBOUND_WORKERS is 0: *out is NULL).
+/* Starts the workers of cfg (none when LOYALTYD_OUTBOUND_WORKERS is 0: *out is NULL);
+ * busy and bulk (NULL: none) count the API's requests and imports in flight, to which
+ * deliveries yield.
  * Returns 0 or -1. */
 __attribute__((warn_unused_result)) int outbound_start(struct outbound **out,
-                                                       const struct config *cfg);
+                                                       const struct config *cfg, atomic_long *busy,
+                                                       atomic_long *bulk);
 
 /* Tells the workers to stop, without waiting: they claim nothing more and finish the
  * deliveries in flight within grace_s seconds. Once only, before outbound_stop(). */

@@ -22,7 +22,11 @@ BEGIN
         GROUP BY b.endpoint_id
     ), eligible AS (
         -- the first due ones in time order, a few batches' worth: enough to fill a batch
-        -- after the per-endpoint cap, without ranking a whole backlog
+        -- after the per-endpoint cap, without ranking a whole backlog. A message blocked
+        -- behind its customer's earlier one costs a probe each claim, so blocked messages
+        -- are kept out of the due range where they can be: behind a failed attempt they
+        -- wait as long as it does (outbound_settle), a disabled endpoint's are parked
+        -- (outbound_park).
         SELECT m.id, m.endpoint_id, m.next_attempt_at
         FROM outbound_messages m
         WHERE m.status = 'pending' AND m.next_attempt_at <= now()

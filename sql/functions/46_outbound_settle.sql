@@ -47,6 +47,14 @@ BEGIN
     )
     SELECT count(*) FILTER (WHERE s.status = 'failed')::integer INTO gave_up FROM settled s;
 
+    -- the messages queued behind a failed attempt of their customer wait as long as it
+    -- does: out of the claim's range until then, instead of walked by every claim
+    UPDATE outbound_messages n SET next_attempt_at = h.next_attempt_at
+    FROM outbound_messages h
+    WHERE h.id = ANY (ids) AND h.status = 'pending' AND h.customer_key IS NOT NULL
+      AND n.endpoint_id = h.endpoint_id AND n.customer_key = h.customer_key
+      AND n.status = 'pending' AND n.id > h.id AND n.next_attempt_at < h.next_attempt_at;
+
     UPDATE event_endpoints e
     SET enabled = false, updated_at = now(),
         disabled_reason = format('disabled by loyaltyd: every delivery failed since %s (last: %s)',
