@@ -49,6 +49,10 @@ BEGIN
         FROM outbound_messages m
         JOIN ranked r ON r.id = m.id
         WHERE r.in_flight <= per_endpoint
+          -- stated again here, on the locked row: FOR UPDATE re-checks them on its newest
+          -- version, so a row another dispatcher claimed since the scan above is not taken
+          AND m.status = 'pending' AND m.next_attempt_at <= now()
+          AND (m.leased_until IS NULL OR m.leased_until <= now())
         ORDER BY r.next_attempt_at, r.id
         LIMIT batch
         FOR UPDATE OF m SKIP LOCKED
@@ -57,7 +61,7 @@ BEGIN
         SET leased_until = now() + make_interval(secs => lease_seconds),
             attempts = m.attempts + 1, last_attempt_at = now()
         FROM due WHERE m.id = due.id
-          AND m.status = 'pending' -- settled between the scan and the lock: not claimed
+          AND m.status = 'pending' AND (m.leased_until IS NULL OR m.leased_until <= now())
         RETURNING m.id, m.tenant_id, m.endpoint_id, m.body, m.attempts, m.created_at
     )
     SELECT c.id, c.tenant_id, c.endpoint_id, e.url, c.body, c.attempts, c.created_at,
