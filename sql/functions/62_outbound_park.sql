@@ -11,3 +11,10 @@ BEGIN
     RETURN NULL;
 END;
 $$;
+
+-- When a message of endpoint e of tenant t made pending again (retry, replay) is due: at
+-- once, or parked while the endpoint is disabled (as outbound_park does).
+CREATE OR REPLACE FUNCTION outbound_due_now(t uuid, e uuid) RETURNS timestamptz
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (SELECT x.enabled FROM event_endpoints x WHERE x.tenant_id = t AND x.id = e)
+                THEN now() ELSE 'infinity' END;

@@ -601,6 +601,22 @@ static void retry_makes_a_message_pending_again(void **state)
 		                         m_id),
 		                 1);
 	}
+	/* a disabled endpoint's message is parked, retried or not: due only once enabled */
+	char ep[96];
+	json_decref(call("PATCH", ep_path(ep, sizeof(ep), id, ""), "{\"enabled\":false}", 200));
+	assert_int_equal(db_long("SELECT count(*) FROM outbound_messages WHERE id = "
+	                         "substr($1, 5)::bigint AND next_attempt_at = 'infinity'",
+	                         m_id),
+	                 1);
+	snprintf(path, sizeof(path), "/v1/event-endpoints/%s/messages/%s/retry", id, m_id);
+	m = call("POST", path, NULL, 202);
+	assert_true(json_is_null(json_object_get(m, "next_attempt_at")));
+	json_decref(m);
+	json_decref(call("PATCH", ep, "{\"enabled\":true}", 200));
+	assert_int_equal(db_long("SELECT count(*) FROM outbound_messages WHERE id = "
+	                         "substr($1, 5)::bigint AND next_attempt_at <= now()",
+	                         m_id),
+	                 1);
 	/* another endpoint's message, and ids that are none */
 	snprintf(path, sizeof(path), "/v1/event-endpoints/%s/messages/%s/retry", other, m_id);
 	json_decref(call("POST", path, NULL, 404));
