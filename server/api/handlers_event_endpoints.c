@@ -149,13 +149,20 @@ static enum step reply_found(struct request *req, enum db_status st, char *json,
 	return handlers_reply_json_text(req, status, json);
 }
 
-/* The endpoint JSON json with "secret" (shown this once) added. */
+/* The endpoint JSON json with "secret" (shown this once) added, and for a 201 its
+ * Location. */
 static enum step reply_with_secret(struct request *req, int status, char *json, const char *secret)
 {
 	json_t *out = json_loads(json, 0, NULL);
 	free(json);
 	if (!out)
 		return STEP_FAILED;
+	if (status == 201) { /* a new endpoint: where it is */
+		char location[96];
+		snprintf(location, sizeof(location), "/v1/event-endpoints/%s",
+		         json_string_value(json_object_get(out, "id")));
+		http_header_add(req, "Location", location);
+	}
 	json_object_set_new(out, "secret", json_string(secret));
 	return http_reply_json(req, status, out);
 }
@@ -193,12 +200,6 @@ enum step handle_endpoint_create(struct request *req)
 		rc = problem_reply(req, 409, "conflict",
 		                   "the tenant has 50 event endpoints: delete one first");
 	} else {
-		char location[96];
-		json_t *peek = json_loads(json, 0, NULL);
-		snprintf(location, sizeof(location), "/v1/event-endpoints/%s",
-		         json_string_value(json_object_get(peek, "id")));
-		json_decref(peek);
-		http_header_add(req, "Location", location);
 		rc = reply_with_secret(req, 201, json, secret);
 	}
 out:
