@@ -2,12 +2,13 @@
 # Outbound events benchmarks (outbound-events issue), on a private PostgreSQL
 # (synchronous_commit on, as shipped), loyaltyd with LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1 and
 # the dispatcher's defaults otherwise:
-#   1. ingest cost: orders (a tenant with a programme: points.earned written in the ingest
+#   1. ingest cost: orders (a tenant with a programme: points.earned recorded in the ingest
 #      transaction) to a tenant with two endpoints subscribed to every type against one
-#      with none, alternating rounds, medians, ratio (goal >= 0.90): (a) single-event POST
-#      /v1/events, wrk -t2 -c32; (b) batches of 1,000. The endpoints' receiver is up and
-#      deliveries happen during the endpoints' rounds; before every round (both tenants')
-#      the outbox is drained, so the no-endpoint rounds never compete with deliveries.
+#      with none, alternating rounds (and which goes first), medians, ratio (goal >= 0.90):
+#      (a) single-event POST /v1/events, wrk -t2 -c32; (b) batches of 1,000. The endpoints'
+#      receiver is up and deliveries happen during the endpoints' rounds; before every round
+#      (both tenants') the outbox is drained (events fanned out, messages delivered), so the
+#      no-endpoint rounds never compete with deliveries.
 #   2. dispatch rate: N (50,000) messages pre-loaded with SQL for one endpoint and 5,000
 #      customers, loyaltyd started, seconds until every one is delivered (goal >= 2,000/s).
 # The receiver is bench/receiver.c (libmicrohttpd, answers 204 unverified); RECEIVER=node
@@ -62,26 +63,52 @@ endpoint() { # KEY → the new endpoint's id, every event type, to the receiver
 endpoint "$two_key" >/dev/null
 endpoint "$two_key" >/dev/null
 
-pending() { psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE status = 'pending'"; }
-drain() { # waits (up to 10 min) until nothing is pending; prints how long it took
+pending() { # messages waiting, and events recorded but not fanned out yet
+  psqlb -tAc "SELECT (SELECT count(*) FROM outbound_messages WHERE status = 'pending') + (SELECT count(*) FROM outbound_events)"
+}
+drain() { # waits (up to DRAIN_S, 600 s) until nothing is pending; prints how long it took
   local start; start=$(date +%s.%N)
-  for _ in $(seq 1 3000); do
+  for i in $(seq 1 $(( ${DRAIN_S:-600} * 5 ))); do
     [ "$(pending)" = 0 ] && break
+    if [ -n "${BENCH_TRACE:-}" ] && [ $((i % 25)) = 0 ]; then
+      psqlb -tAc "SELECT now()::time, type, attempts, last_status, left(last_error, 50), min(next_attempt_at - now()), count(*), (SELECT count(*) FROM outbound_events) FROM outbound_messages WHERE status = 'pending' GROUP BY 1,2,3,4,5 ORDER BY 7 DESC LIMIT 4" >&2
+      psqlb -tAc "SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(regexp_replace(query, '\s+', ' ', 'g'), 70) FROM pg_stat_activity WHERE datname = 'loyaltyd' AND pid <> pg_backend_pid() AND state <> 'idle'" >&2
+    fi
     sleep 0.2
   done
-  [ "$(pending)" = 0 ] || { echo "the outbox did not drain" >&2; exit 1; }
+  if [ "$(pending)" != 0 ]; then
+    echo "the outbox did not drain; what is pending:" >&2
+    psqlb -c "SELECT type, attempts, last_status, left(last_error, 60) AS last_error,
+                     min(next_attempt_at - now()) AS next_in, count(*)
+              FROM outbound_messages WHERE status = 'pending'
+              GROUP BY 1, 2, 3, 4 ORDER BY count(*) DESC LIMIT 20" >&2
+    psqlb -c "SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS xact_for,
+                     left(regexp_replace(query, '\s+', ' ', 'g'), 80) AS query
+              FROM pg_stat_activity WHERE datname = 'loyaltyd' AND pid <> pg_backend_pid()
+                AND state <> 'idle'" >&2
+    tail -20 "$bench_work/serve.log" >&2
+    if [ -n "${BENCH_STUCK_WAIT:-}" ]; then echo "pid $bench_lpid; waiting" >&2; sleep "$BENCH_STUCK_WAIT"; fi
+    exit 1
+  fi
   echo "$(date +%s.%N) - $start" | bc
 }
 
 echo "== 1a. single-event POST /v1/events (orders), two endpoints vs none (${secs}s each, $rounds alternating rounds)"
 nones=(); twos=()
+single() { # KEY PREFIX → req/s of one wrk round
+  BENCH_KEY=$1 BENCH_PREFIX=$2 wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
+      "http://127.0.0.1:$port/v1/events" | awk '/Requests\/sec/ {print $2}'
+}
+# the order alternates (none first in odd rounds, two first in even ones): the shop's tables
+# grow round by round, and a fixed order would favour whichever goes first
 for r in $(seq 1 "$rounds"); do
-  d0=$(drain)
-  nones+=("$(BENCH_KEY=$none_key BENCH_PREFIX="n$r" wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
-      "http://127.0.0.1:$port/v1/events" | awk '/Requests\/sec/ {print $2}')")
-  d1=$(drain)
-  twos+=("$(BENCH_KEY=$two_key BENCH_PREFIX="t$r" wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
-      "http://127.0.0.1:$port/v1/events" | awk '/Requests\/sec/ {print $2}')")
+  if [ $((r % 2)) = 1 ]; then
+    d0=$(drain); nones+=("$(single "$none_key" "n$r")")
+    d1=$(drain); twos+=("$(single "$two_key" "t$r")")
+  else
+    d1=$(drain); twos+=("$(single "$two_key" "t$r")")
+    d0=$(drain); nones+=("$(single "$none_key" "n$r")")
+  fi
   echo "  round $r: none ${nones[-1]} req/s, two endpoints ${twos[-1]} req/s (drained before: ${d0}s, ${d1}s)"
 done
 none=$(printf '%s\n' "${nones[@]}" | median)
@@ -120,10 +147,13 @@ post_all() { # KEY PREFIX → events/s
 }
 nones=(); twos=()
 for r in $(seq 1 "$rounds"); do
-  drain >/dev/null
-  nones+=("$(post_all "$none_key" "n$r")")
-  drain >/dev/null
-  twos+=("$(post_all "$two_key" "t$r")")
+  if [ $((r % 2)) = 1 ]; then
+    drain >/dev/null; nones+=("$(post_all "$none_key" "n$r")")
+    drain >/dev/null; twos+=("$(post_all "$two_key" "t$r")")
+  else
+    drain >/dev/null; twos+=("$(post_all "$two_key" "t$r")")
+    drain >/dev/null; nones+=("$(post_all "$none_key" "n$r")")
+  fi
   echo "  round $r: none ${nones[-1]} events/s, two endpoints ${twos[-1]} events/s"
 done
 none=$(printf '%s\n' "${nones[@]}" | median)

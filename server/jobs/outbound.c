@@ -403,8 +403,11 @@ static void settle_done(struct worker *w)
 }
 
 /* Claims as many due attempts as there are free slots and starts them. Returns how many
- * were claimed, *full when that was all the room (more may be due), -1 on a failure. */
-static long fill(struct worker *w, bool *full)
+ * were claimed, *full when that was all the room (more may be due), -1 on a failure. The
+ * claim fans out recorded events first, few of them while the API is busy (api_busy): the
+ * fan-out costs about as much as the ingest that recorded them, so in a burst they wait,
+ * durable and cheap to keep, and are fanned out after it. */
+static long fill(struct worker *w, bool *full, bool api_busy)
 {
 	const struct config *cfg = &w->o->cfg;
 	size_t cap = (size_t)cfg->outbound_concurrency, room = cap - w->running - w->done;
@@ -413,7 +416,8 @@ static long fill(struct worker *w, bool *full)
 	if (room == 0)
 		return 0;
 	enum db_status st =
-	    outbox_claim(w->o->pool, (int)room, w->o->lease_s, (int)cfg->outbound_per_endpoint, &b);
+	    outbox_claim(w->o->pool, (int)room, w->o->lease_s, (int)cfg->outbound_per_endpoint,
+	                 api_busy ? OUTBOUND_FAN_OUT_BUSY : OUTBOUND_FAN_OUT, &b);
 	if (st != DB_OK) {
 		log_msg(LOG_WARN, "outbound claim failed", db_status_name(st));
 		outbox_batch_free(&b);
@@ -487,12 +491,15 @@ static void idle(struct outbound *o, long ms)
  * batch), it claims at most once every
  * OUTBOUND_YIELD_EVERY_MS (deliveries trickle during a burst, and catch up after it: the
  * outbox is durable, an ingest refused is not). */
+static bool busy(const struct outbound *o)
+{
+	return o->busy && o->cfg.outbound_yield_at > 0 &&
+	       (atomic_load(o->busy) >= o->cfg.outbound_yield_at || atomic_load(o->bulk) > 0);
+}
+
 static bool yielding(const struct worker *w, long now)
 {
-	const struct outbound *o = w->o;
-	return o->busy && o->cfg.outbound_yield_at > 0 &&
-	       (atomic_load(o->busy) >= o->cfg.outbound_yield_at || atomic_load(o->bulk) > 0) &&
-	       now - w->last_claim_ms < OUTBOUND_YIELD_EVERY_MS;
+	return busy(w->o) && now - w->last_claim_ms < OUTBOUND_YIELD_EVERY_MS;
 }
 
 /* The worker's loop: slots are refilled as deliveries finish (a slow receiver holds its
@@ -515,7 +522,7 @@ static void *work(void *arg)
 		} else if (!stopping && now >= next_claim) {
 			w->last_claim_ms = now;
 			bool full = false;
-			long got = fill(w, &full);
+			long got = fill(w, &full, busy(o));
 			/* more may be due at once; else look again soon while deliveries run (their
 			 * ends free slots and unblock their customers' next messages), or after the
 			 * poll interval when all is quiet */

@@ -30,6 +30,8 @@
 #define OUTBOUND_PRUNE_BATCH 1000
 #define OUTBOUND_REFILL_MS 20       /* look for more to claim while deliveries run */
 #define OUTBOUND_YIELD_EVERY_MS 250 /* at most one claim this often while the API is busy */
+#define OUTBOUND_FAN_OUT 5000       /* recorded events fanned out by a claim */
+#define OUTBOUND_FAN_OUT_BUSY 128   /* … by a claim while the API is busy */
 #define OUTBOUND_NICE 10            /* the dispatcher threads' nice value: below requests */
 #define OUTBOUND_SETTLE_MS 5        /* settle finished deliveries within this */
 

@@ -88,11 +88,14 @@ enum db_status endpoints_messages(struct pool *pool, const char *tenant_id, cons
 	snprintf(limit, sizeof(limit), "%d", f->limit + 1);
 	const char *endpoint[] = {tenant_id, id};
 	const char *params[] = {tenant_id, id, f->status, f->after_id, limit};
-	struct db_step steps[] = {{SQL_ENDPOINT_GET, 2, endpoint, &known},
+	PGresult *fanned = NULL;
+	struct db_step steps[] = {{SQL_OUTBOUND_FAN_OUT, 0, NULL, &fanned},
+	                          {SQL_ENDPOINT_GET, 2, endpoint, &known},
 	                          {SQL_ENDPOINT_MESSAGES, 5, params, &rows}};
 	*page = NULL;
 	*found = false;
-	enum db_status st = db_pipeline_run(pool, tenant_id, steps, 2);
+	enum db_status st = db_pipeline_run(pool, tenant_id, steps, 3);
+	PQclear(fanned);
 	if (st != DB_OK)
 		return st;
 	*found = PQntuples(known) > 0;

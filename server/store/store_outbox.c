@@ -11,6 +11,7 @@ struct claim_args {
 	int max;
 	long lease_s;
 	int per_endpoint;
+	int fan_out;
 	struct outbox_batch *out;
 };
 
@@ -52,14 +53,15 @@ static int fill(struct outbox_message *m, const PGresult *res, int i)
 static enum db_status do_claim(struct db *db, void *arg)
 {
 	struct claim_args *a = arg;
-	char max[16], lease[24], per_endpoint[16];
+	char max[16], lease[24], per_endpoint[16], fan_out[16];
 	PGresult *res = NULL;
 	snprintf(max, sizeof(max), "%d", a->max);
 	snprintf(lease, sizeof(lease), "%ld", a->lease_s);
 	snprintf(per_endpoint, sizeof(per_endpoint), "%d", a->per_endpoint);
-	const char *params[] = {max, lease, per_endpoint};
+	snprintf(fan_out, sizeof(fan_out), "%d", a->fan_out);
+	const char *params[] = {max, lease, per_endpoint, fan_out};
 	outbox_batch_free(a->out); /* a retried transaction starts over */
-	enum db_status st = db_query(db, SQL_OUTBOUND_CLAIM, 3, params, &res);
+	enum db_status st = db_query(db, SQL_OUTBOUND_CLAIM, 4, params, &res);
 	if (st != DB_OK)
 		return st;
 	int n = PQntuples(res);
@@ -75,12 +77,12 @@ static enum db_status do_claim(struct db *db, void *arg)
 	return st;
 }
 
-enum db_status outbox_claim(struct pool *pool, int max, long lease_s, int per_endpoint,
+enum db_status outbox_claim(struct pool *pool, int max, long lease_s, int per_endpoint, int fan_out,
                             struct outbox_batch *out)
 {
 	out->m = NULL;
 	out->n = 0;
-	struct claim_args a = {max, lease_s, per_endpoint, out};
+	struct claim_args a = {max, lease_s, per_endpoint, fan_out, out};
 	return db_transaction(pool, NULL, do_claim, &a);
 }
 

@@ -5,15 +5,24 @@
 -- few of the dispatcher's slots, never all), leased for lease_seconds so that no other
 -- dispatcher takes them meanwhile (SKIP LOCKED: concurrent claims take others). A
 -- dispatcher that dies mid-delivery loses its lease; the attempt is made again, with the
--- same webhook-id. secrets: the endpoint's live signing secrets, newest first.
+-- same webhook-id. secrets: the endpoint's live signing secrets, newest first. The claim
+-- first fans out up to fan_out recorded events (outbound_fan_out, without waiting for one
+-- running elsewhere), so that what ingest recorded becomes claimable messages (the
+-- dispatcher asks for few while the API is busy: server/jobs/outbound.c). Planned at
+-- every call (plan_cache_mode): the outbox swings from empty to a burst of thousands, and a
+-- plan cached while it was empty (or analysed empty) probed each due message's customer by
+-- a full index scan: seconds a claim, 70 s to drain a 5-second burst (bench/RESULTS.md).
 DROP FUNCTION IF EXISTS outbound_claim(integer, integer);
+DROP FUNCTION IF EXISTS outbound_claim(integer, integer, integer);
 CREATE OR REPLACE FUNCTION outbound_claim(batch integer, lease_seconds integer,
-                                          per_endpoint integer)
+                                          per_endpoint integer, fan_out integer)
 RETURNS TABLE (id bigint, tenant_id uuid, endpoint_id uuid, url text, body text,
                attempts integer, created_at timestamptz, secrets text[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+    SET plan_cache_mode = force_custom_plan
 AS $$
 BEGIN
+    PERFORM outbound_fan_out(fan_out, false);
     RETURN QUERY
     WITH busy AS (
         SELECT b.endpoint_id, count(*) AS n
@@ -74,5 +83,5 @@ BEGIN
     ORDER BY c.id;
 END;
 $$;
-REVOKE ALL ON FUNCTION outbound_claim(integer, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION outbound_claim(integer, integer, integer) TO loyaltyd_app;
+REVOKE ALL ON FUNCTION outbound_claim(integer, integer, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION outbound_claim(integer, integer, integer, integer) TO loyaltyd_app;

@@ -17,6 +17,7 @@ CREATE FUNCTION outbound_settle(ids bigint[], oks boolean[], codes integer[], er
                                 give_up_seconds integer, disable_seconds integer)
 RETURNS TABLE (gave_up integer, disabled integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+    SET plan_cache_mode = force_custom_plan
 AS $$
 BEGIN
     WITH outcome AS (

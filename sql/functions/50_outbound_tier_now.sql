@@ -1,9 +1,8 @@
 -- Customer c's tier now under programme cfg, computed as points_state and program_tier do
 -- (the points earned in the tier window net of refunds, the tiers granted by running
--- memberships), leaving out the ledger entries whose ids are in skip: with the entries of
--- the statement at hand skipped, the tier just before it. tier is null when the points
--- reach no tier and no membership grants one.
-CREATE OR REPLACE FUNCTION outbound_tier_now(t uuid, c bigint, cfg jsonb, skip bigint[])
+-- memberships). tier is null when the points reach no tier and no membership grants one.
+DROP FUNCTION IF EXISTS outbound_tier_now(uuid, bigint, jsonb, bigint[]);
+CREATE OR REPLACE FUNCTION outbound_tier_now(t uuid, c bigint, cfg jsonb)
 RETURNS TABLE (tier text, earned bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -13,7 +12,6 @@ BEGIN ATOMIC
         FROM points_ledger l
         WHERE l.tenant_id = t AND l.customer_id = c AND l.kind IN ('earn', 'refund')
           AND l.created_at > now() - make_interval(days => coalesce((cfg->>'tier_window_days')::integer, 365))
-          AND l.id <> ALL (coalesce(skip, '{}'))
     )
     SELECT pt.tier, w.earned
     FROM w LEFT JOIN LATERAL program_tier(cfg, w.earned, points_granted(t, c, now())) pt ON true;

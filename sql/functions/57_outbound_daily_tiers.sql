@@ -2,10 +2,10 @@
 -- leaving the tier window, memberships ending or starting, a new programme) and any the
 -- ledger trigger did not tell. Every customer is placed now (points_tier_inputs), in one
 -- statement; those whose tier differs from the one last told, or who have none recorded
--- (recorded then without a message: a baseline), are locked in id order (as the points
--- writers lock them, so that neither tells a change the other tells) and told by
--- outbound_tiers_tell, which places them again under the lock. Nothing for a programme
--- without tiers. Returns the messages written.
+-- (recorded then without a message: a baseline), are told by outbound_tiers_tell under the
+-- outbox lock (outbound_lock, which the fan-out holds when it tells the changes of ledger
+-- entries: neither tells a change the other tells). Nothing for a programme without tiers.
+-- Returns the messages written.
 CREATE OR REPLACE FUNCTION outbound_daily_tiers(t uuid)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE
@@ -27,8 +27,7 @@ BEGIN
     IF cardinality(candidates) = 0 THEN
         RETURN 0;
     END IF;
-    PERFORM 1 FROM unnest(candidates) AS u(id) JOIN customers c ON c.tenant_id = t AND c.id = u.id
-    ORDER BY c.id FOR NO KEY UPDATE OF c;
-    RETURN outbound_tiers_tell(t, cfg, candidates, NULL);
+    PERFORM outbound_lock();
+    RETURN outbound_tiers_tell(t, cfg, candidates);
 END;
 $$;

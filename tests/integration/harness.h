@@ -6,6 +6,7 @@
 #define LOYALTYD_TEST_HARNESS_H
 
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -161,6 +162,8 @@ int pg_signal_all(int sig);
 
 /* Runs sql with one text parameter $1 on the test database and returns the first column
  * of the first row as a number (a count). Aborts on error. */
+/* Runs the outbox's fan-out on c first when sql reads outbound_messages or outbound_tiers. */
+void db_fan_out_first(PGconn *c, const char *sql);
 long db_long(const char *sql, const char *param);
 
 /* A cmocka teardown: fails unless every customer's points hold the ledger invariant —

@@ -492,6 +492,81 @@ static void changes_write_messages_for_subscribed_endpoints(void **state)
 	    0);
 }
 
+/* Ingest records an event once (outbound_events); the fan-out (here: the message list, as
+ * this server does not deliver) makes the messages of the endpoints that want it then and
+ * existed when it was recorded. An erasure before the fan-out takes the customer's recorded
+ * events along. */
+static void events_are_fanned_out_to_the_endpoints_of_then(void **state)
+{
+	(void)state;
+	char tenant[37], key[64], path[160], early[37], later[37], paused[37];
+	create_tenant(fx.srv.port, "Fan-out shop", tenant, key);
+	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/program",
+	                     "{\"currency\":\"EUR\",\"points_per_unit\":1,\"tiers\":[{\"name\":"
+	                     "\"basic\",\"threshold\":0}]}",
+	                     200));
+	char *ids[] = {early, paused};
+	for (int i = 0; i < 2; i++) {
+		json_t *j = api_json(fx.srv.port, key, "POST", "/v1/event-endpoints",
+		                     "{\"url\":\"" URL "\",\"event_types\":[\"points.earned\","
+		                     "\"customer.erased\"]}",
+		                     201);
+		snprintf(ids[i], 37, "%s", json_string_value(json_object_get(j, "id")));
+		json_decref(j);
+	}
+	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/f-1", "{}", 201));
+	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/f-2", "{}", 201));
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/f-1/points/earn",
+	                     "{\"points\":10}", 201));
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/f-2/points/earn",
+	                     "{\"points\":20}", 201));
+	/* an order of ten days ago: its points date from the order, its event from now */
+	char at[32], order[256];
+	snprintf(order, sizeof(order),
+	         "{\"customer_id\":\"f-1\",\"type\":\"order\",\"occurred_at\":\"%s\","
+	         "\"amount\":\"7.00\",\"currency\":\"EUR\",\"order_id\":\"F-1\"}",
+	         time_ago(10, at));
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/events", order, 200));
+	/* recorded once each, whatever the number of endpoints; no message yet */
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM outbound_events WHERE tenant_id = $1::uuid "
+	            "AND type = 'points.earned' AND body IS NULL AND entry_id IS NOT NULL",
+	            tenant),
+	    3);
+	json_decref(api_json(fx.srv.port, key, "PATCH", ep_path(path, sizeof(path), paused, ""),
+	                     "{\"enabled\":false}", 200));
+	json_t *j =
+	    api_json(fx.srv.port, key, "POST", "/v1/event-endpoints", "{\"url\":\"" URL "\"}", 201);
+	snprintf(later, sizeof(later), "%s", json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	json_decref(api_json(fx.srv.port, key, "DELETE", "/v1/customers/f-2", NULL, 204));
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM outbound_events WHERE tenant_id = $1::uuid", tenant),
+	    3); /* f-1's earn and order, f-2's erasure; f-2's earn went with f-2 */
+
+	j = api_json(fx.srv.port, key, "GET", ep_path(path, sizeof(path), early, "/messages"), NULL,
+	             200);
+	json_t *items = json_object_get(j, "data");
+	assert_int_equal(json_array_size(items), 3); /* newest first */
+	const char *want[] = {"customer.erased", "points.earned", "points.earned"};
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(
+		    json_string_value(json_object_get(json_array_get(items, i), "type")), want[i]);
+	json_decref(j);
+	assert_int_equal(
+	    db_long("SELECT count(*) FROM outbound_events WHERE tenant_id = $1::uuid", tenant), 0);
+	/* the bodies rendered from the entries: 10 points, then 7 for the order of 7.00 */
+	assert_int_equal(
+	    db_long("SELECT 100 * count(*) + sum((body::jsonb#>>'{data,points}')::int) "
+	            "FROM outbound_messages WHERE endpoint_id = $1::uuid AND type = "
+	            "'points.earned' AND body::jsonb#>>'{data,customer_id}' = 'f-1'",
+	            early),
+	    217);
+	assert_int_equal(messages(paused, NULL), 0);             /* disabled at the fan-out */
+	assert_int_equal(messages(later, "points.earned"), 0);   /* created after the earns */
+	assert_int_equal(messages(later, "customer.erased"), 1); /* and before the erasure */
+}
+
 static void messages_filter_and_page(void **state)
 {
 	(void)state;
@@ -884,6 +959,7 @@ int main(void)
 	    cmocka_unit_test(delete_takes_the_messages_along),
 	    cmocka_unit_test(rotation_overlaps_then_ends),
 	    cmocka_unit_test(changes_write_messages_for_subscribed_endpoints),
+	    cmocka_unit_test(events_are_fanned_out_to_the_endpoints_of_then),
 	    cmocka_unit_test(messages_filter_and_page),
 	    cmocka_unit_test(retry_makes_a_message_pending_again),
 	    cmocka_unit_test(replay_sends_a_range_again),
