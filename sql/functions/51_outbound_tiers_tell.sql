@@ -1,9 +1,31 @@
+-- Where tier stands in programme cfg's tiers: 1 for the first, 0 for a null tier or one the
+-- programme does not have (below every tier).
+CREATE OR REPLACE FUNCTION outbound_tier_rank(cfg jsonb, tier text) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN coalesce((SELECT x.ord
+                     FROM jsonb_array_elements(cfg->'tiers') WITH ORDINALITY AS x(value, ord)
+                     WHERE x.value->>'name' = tier), 0);
+
+-- The body of a tier.changed about the customer with external id customer, from tier
+-- from_tier to to_tier with earned points in the window, told now under programme cfg:
+-- data {"customer_id", "from", "to", "direction", "points_in_window", "at"}; direction up
+-- when `to` ranks above `from` (outbound_tier_rank), down otherwise.
+CREATE OR REPLACE FUNCTION outbound_tier_changed_body(cfg jsonb, customer text, from_tier text,
+                                                      to_tier text, earned bigint)
+RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN outbound_body('tier.changed', now(),
+                         jsonb_build_object(
+                             'customer_id', customer, 'from', from_tier, 'to', to_tier,
+                             'direction', CASE WHEN outbound_tier_rank(cfg, to_tier)
+                                                    > outbound_tier_rank(cfg, from_tier)
+                                               THEN 'up' ELSE 'down' END,
+                             'points_in_window', earned, 'at', rfc3339(now())));
+
 -- Tells the tier changes of the customers of tenant t in `customers` under programme cfg:
 -- each one's tier now against the tier last told (outbound_tiers); a change is recorded
--- and becomes one tier.changed message for every enabled endpoint that wants it, data
--- {"customer_id", "from", "to", "direction", "points_in_window", "at"} (direction: up when
--- `to` comes later in the programme's tiers than `from`, a null or unknown tier counting as
--- below every tier). A customer seen for the first time (no outbound_tiers row) is
+-- and becomes one tier.changed message for every enabled endpoint that wants it
+-- (outbound_tier_changed_body). A customer seen for the first time (no outbound_tiers row) is
 -- recorded without a message (a baseline). Used by the daily evaluation, for the changes
 -- that time makes; the fan-out tells those of ledger entries (outbound_tiers_steps, below).
 -- The callers hold the outbox lock (outbound_lock), so that two writers never tell one
@@ -16,10 +38,7 @@ AS $$
 DECLARE
     told integer;
 BEGIN
-    WITH ranks AS (
-        SELECT x.value->>'name' AS name, x.ord
-        FROM jsonb_array_elements(cfg->'tiers') WITH ORDINALITY AS x(value, ord)
-    ), now_t AS (
+    WITH now_t AS (
         SELECT c.id AS customer_id, c.external_id, n.tier, n.earned,
                o.customer_id IS NOT NULL AS seen, o.tier AS last_told
         FROM unnest(customers) AS u(id)
@@ -38,13 +57,7 @@ BEGIN
     )
     INSERT INTO outbound_messages (tenant_id, endpoint_id, type, customer_key, body)
     SELECT t, e.id, 'tier.changed', w.customer_id,
-           outbound_body('tier.changed', now(),
-                         jsonb_build_object(
-                             'customer_id', w.external_id, 'from', w.from_tier, 'to', w.tier,
-                             'direction', CASE WHEN coalesce((SELECT r.ord FROM ranks r WHERE r.name = w.tier), 0)
-                                                    > coalesce((SELECT r.ord FROM ranks r WHERE r.name = w.from_tier), 0)
-                                               THEN 'up' ELSE 'down' END,
-                             'points_in_window', w.earned, 'at', rfc3339(now())))
+           outbound_tier_changed_body(cfg, w.external_id, w.from_tier, w.tier, w.earned)
     FROM was w
     CROSS JOIN LATERAL outbound_targets(t, 'tier.changed') AS e(id)
     WHERE w.from_tier IS DISTINCT FROM w.tier
@@ -62,9 +75,7 @@ $$;
 -- granted by running memberships. The first step is compared with the tier last told
 -- (outbound_tiers), or, for a customer seen for the first time, with the tier before the
 -- entry; each later step with the one before. A change is one tier.changed message for
--- every enabled endpoint that wants it, data {"customer_id", "from", "to", "direction",
--- "points_in_window", "at"} (direction: up when `to` comes later in the programme's tiers
--- than `from`, a null or unknown tier counting as below every tier), in the order of the
+-- every enabled endpoint that wants it (outbound_tier_changed_body), in the order of the
 -- entries; the last step is recorded. An entry outside the window moves nothing. Callers
 -- hold the outbox lock (outbound_lock). Returns the messages written.
 CREATE OR REPLACE FUNCTION outbound_tiers_steps(t uuid, cfg jsonb, fresh bigint[])
@@ -74,10 +85,7 @@ AS $$
 DECLARE
     told integer;
 BEGIN
-    WITH ranks AS (
-        SELECT x.value->>'name' AS name, x.ord
-        FROM jsonb_array_elements(cfg->'tiers') WITH ORDINALITY AS x(value, ord)
-    ), fresh_set AS (
+    WITH fresh_set AS (
         SELECT DISTINCT f.id FROM unnest(fresh) AS f(id)
     ), who AS (
         SELECT DISTINCT l.customer_id
@@ -119,13 +127,7 @@ BEGIN
     )
     INSERT INTO outbound_messages (tenant_id, endpoint_id, type, customer_key, body)
     SELECT t, e.id, 'tier.changed', s.customer_id,
-           outbound_body('tier.changed', now(),
-                         jsonb_build_object(
-                             'customer_id', s.external_id, 'from', s.from_tier, 'to', s.after_tier,
-                             'direction', CASE WHEN coalesce((SELECT r.ord FROM ranks r WHERE r.name = s.after_tier), 0)
-                                                    > coalesce((SELECT r.ord FROM ranks r WHERE r.name = s.from_tier), 0)
-                                               THEN 'up' ELSE 'down' END,
-                             'points_in_window', s.earned, 'at', rfc3339(now())))
+           outbound_tier_changed_body(cfg, s.external_id, s.from_tier, s.after_tier, s.earned)
     FROM steps s
     CROSS JOIN LATERAL outbound_targets(t, 'tier.changed') AS e(id)
     WHERE s.from_tier IS DISTINCT FROM s.after_tier
