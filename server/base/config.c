@@ -112,6 +112,10 @@ static const struct config_entry config_table[] = {
      "while this many API requests are in flight, or an import (a body over 64 KiB), the "
      "dispatcher claims deliveries at most four times a second: they yield the CPU to "
      "requests in a burst and catch up after it (0: never yield)"},
+    {"LOYALTYD_OUTBOUND_YIELD_S", NUM(outbound_yield_s), "30", 0, 3600,
+     "while the dispatcher yields, events recorded less than this many seconds ago are not "
+     "yet made into messages: a burst's events wait for it to end, an overload's at most "
+     "this long before they trickle out (0: no wait)"},
     {"LOYALTYD_OUTBOUND_LEASE_S", NUM(outbound_lease_s), "60", 5, 3600,
      "seconds a claimed delivery is a dispatcher's before another may make it again (a "
      "dispatcher that died mid-delivery); at least the delivery timeout and 6 s"},

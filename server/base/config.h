@@ -53,6 +53,7 @@ struct config {
 	long outbound_per_endpoint;    /* LOYALTYD_OUTBOUND_PER_ENDPOINT: in flight per endpoint */
 	long outbound_lease_s;         /* LOYALTYD_OUTBOUND_LEASE_S: a claim's lease */
 	long outbound_yield_at;        /* LOYALTYD_OUTBOUND_YIELD_AT: requests that make it yield */
+	long outbound_yield_s;         /* LOYALTYD_OUTBOUND_YIELD_S: how long events wait then */
 	long outbound_give_up_hours;   /* LOYALTYD_OUTBOUND_GIVE_UP_HOURS */
 	long outbound_disable_hours;   /* LOYALTYD_OUTBOUND_DISABLE_HOURS */
 	long outbound_retention_days;  /* LOYALTYD_OUTBOUND_RETENTION_DAYS */

@@ -404,9 +404,11 @@ static void settle_done(struct worker *w)
 
 /* Claims as many due attempts as there are free slots and starts them. Returns how many
  * were claimed, *full when that was all the room (more may be due), -1 on a failure. The
- * claim fans out recorded events first, few of them while the API is busy (api_busy): the
- * fan-out costs about as much as the ingest that recorded them, so in a burst they wait,
- * durable and cheap to keep, and are fanned out after it. */
+ * claim fans out recorded events first; while the API is busy (api_busy) only few, and
+ * only those recorded LOYALTYD_OUTBOUND_YIELD_S ago or earlier: the fan-out and the
+ * deliveries cost about as much as the ingest that recorded the events, so in a burst they
+ * wait, durable and cheap to keep, and are fanned out after it (in an overload longer than
+ * that, they trickle out meanwhile). */
 static long fill(struct worker *w, bool *full, bool api_busy)
 {
 	const struct config *cfg = &w->o->cfg;
@@ -417,7 +419,8 @@ static long fill(struct worker *w, bool *full, bool api_busy)
 		return 0;
 	enum db_status st =
 	    outbox_claim(w->o->pool, (int)room, w->o->lease_s, (int)cfg->outbound_per_endpoint,
-	                 api_busy ? OUTBOUND_FAN_OUT_BUSY : OUTBOUND_FAN_OUT, &b);
+	                 api_busy ? OUTBOUND_FAN_OUT_BUSY : OUTBOUND_FAN_OUT,
+	                 api_busy ? cfg->outbound_yield_s : 0, &b);
 	if (st != DB_OK) {
 		log_msg(LOG_WARN, "outbound claim failed", db_status_name(st));
 		outbox_batch_free(&b);

@@ -12,6 +12,7 @@ struct claim_args {
 	long lease_s;
 	int per_endpoint;
 	int fan_out;
+	long fan_out_min_age_s;
 	struct outbox_batch *out;
 };
 
@@ -53,15 +54,16 @@ static int fill(struct outbox_message *m, const PGresult *res, int i)
 static enum db_status do_claim(struct db *db, void *arg)
 {
 	struct claim_args *a = arg;
-	char max[16], lease[24], per_endpoint[16], fan_out[16];
+	char max[16], lease[24], per_endpoint[16], fan_out[16], min_age[24];
 	PGresult *res = NULL;
 	snprintf(max, sizeof(max), "%d", a->max);
 	snprintf(lease, sizeof(lease), "%ld", a->lease_s);
 	snprintf(per_endpoint, sizeof(per_endpoint), "%d", a->per_endpoint);
 	snprintf(fan_out, sizeof(fan_out), "%d", a->fan_out);
-	const char *params[] = {max, lease, per_endpoint, fan_out};
+	snprintf(min_age, sizeof(min_age), "%ld", a->fan_out_min_age_s);
+	const char *params[] = {max, lease, per_endpoint, fan_out, min_age};
 	outbox_batch_free(a->out); /* a retried transaction starts over */
-	enum db_status st = db_query(db, SQL_OUTBOUND_CLAIM, 4, params, &res);
+	enum db_status st = db_query(db, SQL_OUTBOUND_CLAIM, 5, params, &res);
 	if (st != DB_OK)
 		return st;
 	int n = PQntuples(res);
@@ -78,11 +80,11 @@ static enum db_status do_claim(struct db *db, void *arg)
 }
 
 enum db_status outbox_claim(struct pool *pool, int max, long lease_s, int per_endpoint, int fan_out,
-                            struct outbox_batch *out)
+                            long fan_out_min_age_s, struct outbox_batch *out)
 {
 	out->m = NULL;
 	out->n = 0;
-	struct claim_args a = {max, lease_s, per_endpoint, fan_out, out};
+	struct claim_args a = {max, lease_s, per_endpoint, fan_out, fan_out_min_age_s, out};
 	return db_transaction(pool, NULL, do_claim, &a);
 }
 

@@ -33,12 +33,13 @@ struct outbox_batch {
 	size_t n;
 };
 
-/* Fans out up to fan_out recorded events (outbound_fan_out), then claims up to max due
- * attempts, leased for lease_s seconds, at most per_endpoint in flight at any endpoint, into
- * *out (freed with outbox_batch_free, also after a failure). */
+/* Fans out up to fan_out recorded events (outbound_fan_out; with fan_out_min_age_s, only
+ * those recorded at least that many seconds ago), then claims up to max due attempts,
+ * leased for lease_s seconds, at most per_endpoint in flight at any endpoint, into *out
+ * (freed with outbox_batch_free, also after a failure). */
 __attribute__((warn_unused_result)) enum db_status outbox_claim(struct pool *pool, int max,
                                                                 long lease_s, int per_endpoint,
-                                                                int fan_out,
+                                                                int fan_out, long fan_out_min_age_s,
                                                                 struct outbox_batch *out);
 
 void outbox_batch_free(struct outbox_batch *b);

@@ -7,22 +7,25 @@
 -- dispatcher that dies mid-delivery loses its lease; the attempt is made again, with the
 -- same webhook-id. secrets: the endpoint's live signing secrets, newest first. The claim
 -- first fans out up to fan_out recorded events (outbound_fan_out, without waiting for one
--- running elsewhere), so that what ingest recorded becomes claimable messages (the
--- dispatcher asks for few while the API is busy: server/jobs/outbound.c). Planned at
+-- running elsewhere), so that what ingest recorded becomes claimable messages; while the
+-- API is busy the dispatcher asks for few, recorded at least fan_out_min_age seconds ago
+-- (server/jobs/outbound.c), so that a burst's events wait for it to end. Planned at
 -- every call (plan_cache_mode): the outbox swings from empty to a burst of thousands, and a
 -- plan cached while it was empty (or analysed empty) probed each due message's customer by
 -- a full index scan: seconds a claim, 70 s to drain a 5-second burst (bench/RESULTS.md).
 DROP FUNCTION IF EXISTS outbound_claim(integer, integer);
 DROP FUNCTION IF EXISTS outbound_claim(integer, integer, integer);
+DROP FUNCTION IF EXISTS outbound_claim(integer, integer, integer, integer);
 CREATE OR REPLACE FUNCTION outbound_claim(batch integer, lease_seconds integer,
-                                          per_endpoint integer, fan_out integer)
+                                          per_endpoint integer, fan_out integer,
+                                          fan_out_min_age integer)
 RETURNS TABLE (id bigint, tenant_id uuid, endpoint_id uuid, url text, body text,
                attempts integer, created_at timestamptz, secrets text[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
     SET plan_cache_mode = force_custom_plan
 AS $$
 BEGIN
-    PERFORM outbound_fan_out(fan_out, false);
+    PERFORM outbound_fan_out(fan_out, false, fan_out_min_age);
     RETURN QUERY
     WITH busy AS (
         SELECT b.endpoint_id, count(*) AS n
@@ -83,5 +86,5 @@ BEGIN
     ORDER BY c.id;
 END;
 $$;
-REVOKE ALL ON FUNCTION outbound_claim(integer, integer, integer, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION outbound_claim(integer, integer, integer, integer) TO loyaltyd_app;
+REVOKE ALL ON FUNCTION outbound_claim(integer, integer, integer, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION outbound_claim(integer, integer, integer, integer, integer) TO loyaltyd_app;

@@ -19,8 +19,12 @@ CREATE OR REPLACE FUNCTION outbound_try_lock() RETURNS boolean
 -- events taken); then the rows go. With wait false, a fan-out already running
 -- elsewhere makes this one return 0 at once (the dispatcher's claim); with wait true it
 -- waits for it (the daily evaluation, a message list). The lock is held to the end of the
--- caller's transaction. Returns the events taken.
-CREATE OR REPLACE FUNCTION outbound_fan_out(max_events integer, wait boolean)
+-- caller's transaction. With min_age_seconds, only events recorded at least that long ago
+-- are taken (the dispatcher's claim while the API is busy: a burst's events wait for it to
+-- end, up to that long). Returns the events taken.
+DROP FUNCTION IF EXISTS outbound_fan_out(integer, boolean);
+CREATE OR REPLACE FUNCTION outbound_fan_out(max_events integer, wait boolean,
+                                            min_age_seconds integer DEFAULT 0)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
     SET plan_cache_mode = force_custom_plan
@@ -35,7 +39,10 @@ BEGIN
     ELSIF NOT outbound_try_lock() THEN
         RETURN 0;
     END IF;
-    ids := ARRAY(SELECT v.id FROM outbound_events v ORDER BY v.id LIMIT max_events FOR UPDATE);
+    ids := ARRAY(SELECT v.id FROM outbound_events v
+                 WHERE min_age_seconds <= 0
+                    OR v.created_at <= now() - make_interval(secs => min_age_seconds)
+                 ORDER BY v.id LIMIT max_events FOR UPDATE);
     IF cardinality(ids) = 0 THEN
         RETURN 0;
     END IF;
@@ -70,5 +77,5 @@ BEGIN
     RETURN cardinality(ids);
 END;
 $$;
-REVOKE ALL ON FUNCTION outbound_fan_out(integer, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION outbound_fan_out(integer, boolean) TO loyaltyd_app;
+REVOKE ALL ON FUNCTION outbound_fan_out(integer, boolean, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION outbound_fan_out(integer, boolean, integer) TO loyaltyd_app;

@@ -160,11 +160,13 @@ int pg_ctl_action(const char *action);
  * the database, SIGCONT resumes it). Returns how many processes were signalled. */
 int pg_signal_all(int sig);
 
-/* Runs sql with one text parameter $1 on the test database and returns the first column
- * of the first row as a number (a count). Aborts on error. */
 /* Runs the outbox's fan-out on c first when sql reads outbound_messages or outbound_tiers. */
 void db_fan_out_first(PGconn *c, const char *sql);
+/* Runs sql with one text parameter $1 on the test database and returns the first column
+ * of the first row as a number (a count), after db_fan_out_first. Aborts on error. */
 long db_long(const char *sql, const char *param);
+/* db_long without the fan-out: the outbox as it stands. */
+long db_long_as_is(const char *sql, const char *param);
 
 /* A cmocka teardown: fails unless every customer's points hold the ledger invariant —
  * balance never below zero, balance plus lapsed-but-unwritten points equal to the sum of

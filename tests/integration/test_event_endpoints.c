@@ -567,6 +567,57 @@ static void events_are_fanned_out_to_the_endpoints_of_then(void **state)
 	assert_int_equal(messages(later, "customer.erased"), 1); /* and before the erasure */
 }
 
+/* While the API is busy the dispatcher's claim fans out only events recorded
+ * LOYALTYD_OUTBOUND_YIELD_S ago or earlier (outbound_fan_out's min_age_seconds). */
+static void a_busy_fan_out_leaves_recent_events(void **state)
+{
+	(void)state;
+	char tenant[37], key[64];
+	create_tenant(fx.srv.port, "Burst shop", tenant, key);
+	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/program",
+	                     "{\"currency\":\"EUR\",\"points_per_unit\":1}", 200));
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/event-endpoints",
+	                     "{\"url\":\"" URL "\",\"event_types\":[\"points.earned\"]}", 201));
+	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/b-1", "{}", 201));
+	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/b-2", "{}", 201));
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/b-1/points/earn",
+	                     "{\"points\":10}", 201));
+	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/b-2/points/earn",
+	                     "{\"points\":20}", 201));
+	const char *events = "SELECT count(*) FROM outbound_events WHERE tenant_id = $1::uuid";
+	const char *messages = "SELECT count(*) FROM outbound_messages WHERE tenant_id = $1::uuid";
+	assert_int_equal(db_long(events, tenant), 2);
+	(void)db_long("SELECT outbound_fan_out(100000, true, 30)", NULL);
+	assert_int_equal(db_long(events, tenant), 2); /* both recorded just now: they wait */
+	assert_int_equal(db_long_as_is(messages, tenant), 0);
+	/* b-1's was recorded 31 s ago: it goes, b-2's (29 s) stays (the endpoint is older) */
+	assert_int_equal(db_long("WITH u AS (UPDATE event_endpoints SET created_at = now() - "
+	                         "interval '1 min' WHERE tenant_id = $1::uuid RETURNING 1) "
+	                         "SELECT count(*) FROM u",
+	                         tenant),
+	                 1);
+	assert_int_equal(
+	    db_long("WITH u AS (UPDATE outbound_events v SET created_at = now() - "
+	            "CASE WHEN c.external_id = 'b-1' THEN interval '31 s' ELSE interval '29 s' END "
+	            "FROM customers c WHERE v.tenant_id = $1::uuid AND c.tenant_id = v.tenant_id "
+	            "AND c.id = v.customer_key RETURNING 1) SELECT count(*) FROM u",
+	            tenant),
+	    2);
+	(void)db_long("SELECT outbound_fan_out(100000, true, 30)", NULL);
+	assert_int_equal(db_long(events, tenant), 1);
+	assert_int_equal(
+	    db_long_as_is("SELECT count(*) FROM outbound_messages m JOIN customers c ON "
+	                  "c.tenant_id = m.tenant_id AND c.id = m.customer_key WHERE "
+	                  "m.tenant_id = $1::uuid AND c.external_id = 'b-1' AND "
+	                  "m.body::jsonb #>> '{data,points}' = '10'",
+	                  tenant),
+	    1);
+	assert_int_equal(db_long_as_is(messages, tenant), 1);
+	(void)db_long("SELECT outbound_fan_out(100000, true)", NULL); /* not busy: all of them */
+	assert_int_equal(db_long(events, tenant), 0);
+	assert_int_equal(db_long(messages, tenant), 2);
+}
+
 static void messages_filter_and_page(void **state)
 {
 	(void)state;
@@ -960,6 +1011,7 @@ int main(void)
 	    cmocka_unit_test(rotation_overlaps_then_ends),
 	    cmocka_unit_test(changes_write_messages_for_subscribed_endpoints),
 	    cmocka_unit_test(events_are_fanned_out_to_the_endpoints_of_then),
+	    cmocka_unit_test(a_busy_fan_out_leaves_recent_events),
 	    cmocka_unit_test(messages_filter_and_page),
 	    cmocka_unit_test(retry_makes_a_message_pending_again),
 	    cmocka_unit_test(replay_sends_a_range_again),

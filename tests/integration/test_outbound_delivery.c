@@ -90,7 +90,7 @@ static void endpoint_new(const struct shop *s, const struct receiver *rc, const 
 
 static void endpoint_delete(const struct shop *s, const char *id)
 {
-	char path[96];
+	char path[256];
 	snprintf(path, sizeof(path), "/v1/event-endpoints/%s", id);
 	json_decref(as(s, "DELETE", path, NULL, 204));
 }
