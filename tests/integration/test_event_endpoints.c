@@ -492,6 +492,19 @@ static void changes_write_messages_for_subscribed_endpoints(void **state)
 	    0);
 }
 
+/* Makes customers <prefix>-1 and <prefix>-2 of key's shop, who earn 10 and 20 points. */
+static void two_earn(const char *key, const char *prefix)
+{
+	for (int i = 1; i <= 2; i++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/v1/customers/%s-%d", prefix, i);
+		json_decref(api_json(fx.srv.port, key, "PUT", path, "{}", 201));
+		snprintf(path, sizeof(path), "/v1/customers/%s-%d/points/earn", prefix, i);
+		json_decref(api_json(fx.srv.port, key, "POST", path,
+		                     i == 1 ? "{\"points\":10}" : "{\"points\":20}", 201));
+	}
+}
+
 /* Ingest records an event once (outbound_events); the fan-out (here: the message list, as
  * this server does not deliver) makes the messages of the endpoints that want it then and
  * existed when it was recorded. An erasure before the fan-out takes the customer's recorded
@@ -514,12 +527,7 @@ static void events_are_fanned_out_to_the_endpoints_of_then(void **state)
 		snprintf(ids[i], 37, "%s", json_string_value(json_object_get(j, "id")));
 		json_decref(j);
 	}
-	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/f-1", "{}", 201));
-	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/f-2", "{}", 201));
-	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/f-1/points/earn",
-	                     "{\"points\":10}", 201));
-	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/f-2/points/earn",
-	                     "{\"points\":20}", 201));
+	two_earn(key, "f");
 	/* an order of ten days ago: its points date from the order, its event from now */
 	char at[32], order[256];
 	snprintf(order, sizeof(order),
@@ -578,12 +586,7 @@ static void a_busy_fan_out_leaves_recent_events(void **state)
 	                     "{\"currency\":\"EUR\",\"points_per_unit\":1}", 200));
 	json_decref(api_json(fx.srv.port, key, "POST", "/v1/event-endpoints",
 	                     "{\"url\":\"" URL "\",\"event_types\":[\"points.earned\"]}", 201));
-	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/b-1", "{}", 201));
-	json_decref(api_json(fx.srv.port, key, "PUT", "/v1/customers/b-2", "{}", 201));
-	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/b-1/points/earn",
-	                     "{\"points\":10}", 201));
-	json_decref(api_json(fx.srv.port, key, "POST", "/v1/customers/b-2/points/earn",
-	                     "{\"points\":20}", 201));
+	two_earn(key, "b");
 	const char *events = "SELECT count(*) FROM outbound_events WHERE tenant_id = $1::uuid";
 	const char *messages = "SELECT count(*) FROM outbound_messages WHERE tenant_id = $1::uuid";
 	assert_int_equal(db_long(events, tenant), 2);
