@@ -8,7 +8,11 @@
 #      (a) single-event POST /v1/events, wrk -t2 -c32; (b) batches of 1,000. The endpoints'
 #      receiver is up and deliveries happen during the endpoints' rounds; before every round
 #      (both tenants') the outbox is drained (events fanned out, messages delivered), so the
-#      no-endpoint rounds never compete with deliveries.
+#      no-endpoint rounds never compete with deliveries. Beside each rate, the CPU time an
+#      event costs loyaltyd and PostgreSQL during the round (from /proc, as
+#      bench/ingest_cpu.sh: every postgres process, so run it with no other cluster busy) and
+#      the CPU time an event's deliveries cost afterwards (the drain); on a shared machine
+#      whose rates swing, CPU time per event moves far less.
 #   2. dispatch rate: N (50,000) messages pre-loaded with SQL for one endpoint and 5,000
 #      customers, loyaltyd started, seconds until every one is delivered (goal >= 2,000/s).
 # The receiver is bench/receiver.c (libmicrohttpd, answers 204 unverified); RECEIVER=node
@@ -63,6 +67,16 @@ endpoint() { # KEY → the new endpoint's id, every event type, to the receiver
 endpoint "$two_key" >/dev/null
 endpoint "$two_key" >/dev/null
 
+ticks() { # user + system clock ticks of loyaltyd and every postgres process
+  local t=0 p
+  for p in "$bench_lpid" $(pgrep postgres); do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+hz=$(getconf CLK_TCK)
+us_per() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN {printf "%.0f\n", t * 1e6 / hz / n}'; }
+
 pending() { # messages waiting, and events recorded but not fanned out yet
   psqlb -tAc "SELECT (SELECT count(*) FROM outbound_messages WHERE status = 'pending') + (SELECT count(*) FROM outbound_events)"
 }
@@ -94,27 +108,52 @@ drain() { # waits (up to DRAIN_S, 600 s) until nothing is pending; prints how lo
 }
 
 echo "== 1a. single-event POST /v1/events (orders), two endpoints vs none (${secs}s each, $rounds alternating rounds)"
-nones=(); twos=()
-single() { # KEY PREFIX → req/s of one wrk round
-  BENCH_KEY=$1 BENCH_PREFIX=$2 wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
-      "http://127.0.0.1:$port/v1/events" | awk '/Requests\/sec/ {print $2}'
+nones=(); twos=(); cpu_nones=(); cpu_twos=(); cpu_sends=()
+single() { # KEY PREFIX → "req/s us-of-CPU-a-request" of one wrk round
+  local t0 t1 out n
+  t0=$(ticks)
+  out=$(BENCH_KEY=$1 BENCH_PREFIX=$2 wrk -t2 -c32 -d"${secs}s" -s bench/post_order.lua \
+      "http://127.0.0.1:$port/v1/events")
+  t1=$(ticks)
+  n=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "$(echo "$out" | awk '/Requests\/sec/ {print $2}') $(us_per $((t1 - t0)) "$n")"
+}
+keep() { # "RATE CPU" → RATE into $1[], CPU into $2[] (names of arrays), from $3
+  local -n rates=$1 cpus=$2
+  rates+=("${3% *}"); cpus+=("${3#* }")
+}
+sent() { # drains; the CPU an event of the previous two-endpoint round cost to deliver
+  local t0 t1 n0 n1
+  n0=$(psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE tenant_id = '$two_tenant' AND status = 'delivered'")
+  t0=$(ticks); drain >/dev/null; t1=$(ticks)
+  n1=$(psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE tenant_id = '$two_tenant' AND status = 'delivered'")
+  # two messages (one an endpoint) an event
+  if [ $((n1 - n0)) -gt 0 ]; then cpu_sends+=("$(us_per $((2 * (t1 - t0))) $((n1 - n0)))"); fi
 }
 # the order alternates (none first in odd rounds, two first in even ones): the shop's tables
 # grow round by round, and a fixed order would favour whichever goes first
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) = 1 ]; then
-    d0=$(drain); nones+=("$(single "$none_key" "n$r")")
-    d1=$(drain); twos+=("$(single "$two_key" "t$r")")
+    d0=$(drain); keep nones cpu_nones "$(single "$none_key" "n$r")"
+    d1=$(drain); keep twos cpu_twos "$(single "$two_key" "t$r")"
+    sent
   else
-    d1=$(drain); twos+=("$(single "$two_key" "t$r")")
-    d0=$(drain); nones+=("$(single "$none_key" "n$r")")
+    d1=$(drain); keep twos cpu_twos "$(single "$two_key" "t$r")"
+    sent
+    d0=$(drain); keep nones cpu_nones "$(single "$none_key" "n$r")"
   fi
-  echo "  round $r: none ${nones[-1]} req/s, two endpoints ${twos[-1]} req/s (drained before: ${d0}s, ${d1}s)"
+  echo "  round $r: none ${nones[-1]} req/s (${cpu_nones[-1]} us CPU a request), two endpoints ${twos[-1]} req/s (${cpu_twos[-1]} us; delivering an event afterwards: ${cpu_sends[-1]:-?} us) (drained before: ${d0}s, ${d1}s)"
 done
 none=$(printf '%s\n' "${nones[@]}" | median)
 two=$(printf '%s\n' "${twos[@]}" | median)
 echo "  no endpoints (median): $none req/s; two endpoints (median): $two req/s"
 awk -v a="$two" -v b="$none" 'BEGIN {printf "  ratio: %.2f (goal >= 0.90)\n", a / b}'
+cn=$(printf '%s\n' "${cpu_nones[@]}" | median)
+ct=$(printf '%s\n' "${cpu_twos[@]}" | median)
+cs=$(printf '%s\n' "${cpu_sends[@]}" | median)
+awk -v a="$cn" -v b="$ct" -v s="$cs" 'BEGIN {
+  printf "  CPU a request during the rounds (median, loyaltyd + PostgreSQL): none %d us, two endpoints %d us: ratio %.2f (goal <= 1.11)\n", a, b, b / a;
+  printf "  CPU of an event'"'"'s two deliveries, after the round (median): %d us\n", s }'
 echo "  deliveries left at the end of the last round drained in $(drain) s"
 psqlb -tAc "SELECT '  points.earned delivered for the two endpoints: ' || count(*) FROM outbound_messages WHERE tenant_id = '$two_tenant' AND status = 'delivered' AND type = 'points.earned'"
 
@@ -136,30 +175,35 @@ for r in $(seq 1 "$rounds"); do
     }'
   done
 done
-post_all() { # KEY PREFIX → events/s
-  local start s; start=$(date +%s.%N)
+post_all() { # KEY PREFIX → "events/s us-of-CPU-an-event"
+  local start s t0 t1; start=$(date +%s.%N); t0=$(ticks)
   for f in "$work"/batches/"$2"-*.json; do
     curl -fs -X POST "http://127.0.0.1:$port/v1/events" -H "Authorization: Bearer $1" \
          -H 'Content-Type: application/json' --data-binary @"$f" >/dev/null
   done
-  s=$(echo "$(date +%s.%N) - $start" | bc)
-  awk -v n="$n_batches" -v s="$s" 'BEGIN {printf "%.0f\n", n * 1000 / s}'
+  t1=$(ticks); s=$(echo "$(date +%s.%N) - $start" | bc)
+  awk -v n="$n_batches" -v s="$s" 'BEGIN {printf "%.0f ", n * 1000 / s}'
+  us_per $((t1 - t0)) $((n_batches * 1000))
 }
-nones=(); twos=()
+nones=(); twos=(); cpu_nones=(); cpu_twos=()
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) = 1 ]; then
-    drain >/dev/null; nones+=("$(post_all "$none_key" "n$r")")
-    drain >/dev/null; twos+=("$(post_all "$two_key" "t$r")")
+    drain >/dev/null; keep nones cpu_nones "$(post_all "$none_key" "n$r")"
+    drain >/dev/null; keep twos cpu_twos "$(post_all "$two_key" "t$r")"
   else
-    drain >/dev/null; twos+=("$(post_all "$two_key" "t$r")")
-    drain >/dev/null; nones+=("$(post_all "$none_key" "n$r")")
+    drain >/dev/null; keep twos cpu_twos "$(post_all "$two_key" "t$r")"
+    drain >/dev/null; keep nones cpu_nones "$(post_all "$none_key" "n$r")"
   fi
-  echo "  round $r: none ${nones[-1]} events/s, two endpoints ${twos[-1]} events/s"
+  echo "  round $r: none ${nones[-1]} events/s (${cpu_nones[-1]} us CPU an event), two endpoints ${twos[-1]} events/s (${cpu_twos[-1]} us)"
 done
 none=$(printf '%s\n' "${nones[@]}" | median)
 two=$(printf '%s\n' "${twos[@]}" | median)
 echo "  no endpoints (median): $none events/s; two endpoints (median): $two events/s"
 awk -v a="$two" -v b="$none" 'BEGIN {printf "  ratio: %.2f (goal >= 0.90)\n", a / b}'
+cn=$(printf '%s\n' "${cpu_nones[@]}" | median)
+ct=$(printf '%s\n' "${cpu_twos[@]}" | median)
+awk -v a="$cn" -v b="$ct" 'BEGIN {
+  printf "  CPU an event during the rounds (median, loyaltyd + PostgreSQL): none %d us, two endpoints %d us: ratio %.2f (goal <= 1.11)\n", a, b, b / a }'
 echo "  their deliveries drained in $(drain) s"
 delivered=$(psqlb -tAc "SELECT count(*) FROM outbound_messages WHERE tenant_id = '$two_tenant' AND status = 'delivered'")
 echo "  messages delivered for the two endpoints: $delivered"
