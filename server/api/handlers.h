@@ -10,6 +10,7 @@
 #include "base/page.h"
 #include "http/request.h"
 #include "store/db.h"
+#include "store/store_customer_pages.h"
 
 enum step handle_healthz(struct request *req);
 enum step handle_readyz(struct request *req);
@@ -72,6 +73,17 @@ enum step handle_endpoint_messages(struct request *req);
 enum step handle_endpoint_retry(struct request *req);
 enum step handle_endpoint_replay(struct request *req);
 enum step handle_endpoint_test(struct request *req);
+enum step handle_reward_create(struct request *req);
+enum step handle_reward_list(struct request *req);
+enum step handle_reward_get(struct request *req);
+enum step handle_reward_patch(struct request *req);
+enum step handle_reward_delete(struct request *req);
+enum step handle_reward_redeem(struct request *req);
+enum step handle_reward_codes_add(struct request *req);
+enum step handle_reward_codes_list(struct request *req);
+enum step handle_coupon_get(struct request *req);
+enum step handle_coupon_use(struct request *req);
+enum step handle_customer_coupons(struct request *req);
 enum step handle_event_settings_get(struct request *req);
 enum step handle_event_settings_put(struct request *req);
 /* GET /dashboard… and /widget/nps.js: the embedded web assets (handlers_static.c) */
@@ -166,6 +178,11 @@ const char *handlers_uuid(struct request *req, const char *name, const char *det
 json_t *handlers_body(struct request *req, const char *const *fields, json_t **errors);
 
 /* Returns a new empty array to collect validation errors into. */
+/* Answers one page of list (named list_name for its cursors) of the customer of the path's
+ * {external_id}: 404 when there is none, 400 for a bad limit or cursor. */
+enum step handlers_customer_page(struct request *req, const char *list_name,
+                                 enum customer_list list);
+
 #define handlers_errors() json_array()
 
 #endif

@@ -231,3 +231,29 @@ json_t *handlers_body(struct request *req, const char *const *fields, json_t **e
 		validate_known_fields(body, fields, "", *errors);
 	return body;
 }
+
+enum step handlers_customer_page(struct request *req, const char *list_name,
+                                 enum customer_list list)
+{
+	const char *id = handlers_external_id(req, "external_id");
+	struct page_params p;
+	char *page = NULL;
+	size_t len = 0;
+	bool found = false;
+	enum step rc;
+	if (!id)
+		return STEP_ANSWERED;
+	if ((rc = handlers_page_params(req, list_name, NULL, &p)) != STEP_GO_ON)
+		return rc;
+	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
+		return handlers_bad_parameter(req, "cursor",
+		                              "is not a cursor this service returned");
+	enum db_status st =
+	    customer_page(req->app->pool, req->who.tenant_id, id, list,
+	                  p.cursor[0] ? p.cursor : NULL, p.limit, p.scope, &page, &len, &found);
+	if (st != DB_OK)
+		return problem_db(req, st);
+	if (!found)
+		return problem_reply(req, 404, "not-found", "no such customer");
+	return http_reply_owned(req, 200, "application/json", page, len);
+}

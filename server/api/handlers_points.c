@@ -62,27 +62,7 @@ enum step handle_points_get(struct request *req)
 
 enum step handle_points_history(struct request *req)
 {
-	const char *id = handlers_external_id(req, "external_id");
-	if (!id)
-		return STEP_ANSWERED;
-	struct page_params p;
-	char *page = NULL;
-	size_t len = 0;
-	bool found = false;
-	enum step rc;
-	if ((rc = handlers_page_params(req, "points", NULL, &p)) != STEP_GO_ON)
-		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
-	enum db_status st =
-	    points_history(req->app->pool, req->who.tenant_id, id, p.cursor[0] ? p.cursor : NULL,
-	                   p.limit, p.scope, &page, &len, &found);
-	if (st != DB_OK)
-		return problem_db(req, st);
-	if (!found)
-		return problem_reply(req, 404, "not-found", "no such customer");
-	return http_reply_owned(req, 200, "application/json", page, len);
+	return handlers_customer_page(req, "points", CUSTOMER_LIST_POINTS);
 }
 
 static enum step change(struct request *req, enum points_op op)

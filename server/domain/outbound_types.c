@@ -12,6 +12,8 @@ const char *const outbound_types[] = {
     "survey.answered",
     "customer.entered_segment",
     "customer.erased",
+    "reward.redeemed",
+    "coupon.used",
     NULL,
 };
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/page.h"
 #include "store/store_program.h"
 
 static enum db_status read_figures(struct db *db, const char *tenant_id, const char *customer,
@@ -97,50 +96,4 @@ enum db_status points_read(struct pool *pool, const char *tenant_id, const char 
 	*found = false;
 	memset(fig, 0, sizeof(*fig));
 	return db_read(pool, tenant_id, do_read, &a);
-}
-
-struct history_args {
-	const char *tenant_id, *external_id, *after_id;
-	int limit;
-	const char *cursor_scope;
-	/* the answer: whether the customer exists, and its page */
-	bool *found;
-	char **page;
-	size_t *len;
-};
-
-static enum db_status do_history(struct db *db, void *arg)
-{
-	struct history_args *a = arg;
-	const char *who[] = {a->tenant_id, a->external_id};
-	char *customer = NULL, limit[16];
-	PGresult *res = NULL;
-	enum db_status st = db_value(db, SQL_CUSTOMER_ID, 2, who, &customer);
-	*a->found = customer != NULL;
-	if (st != DB_OK || !customer) {
-		free(customer);
-		return st;
-	}
-	snprintf(limit, sizeof(limit), "%d", a->limit + 1);
-	const char *params[] = {a->tenant_id, customer, a->after_id, limit};
-	st = db_query(db, SQL_POINTS_HISTORY, 4, params, &res);
-	free(customer);
-	if (st != DB_OK)
-		return st;
-	const char *payload = PQntuples(res) > a->limit ? PQgetvalue(res, a->limit - 1, 0) : NULL;
-	free(*a->page);
-	*a->page = page_render(res, 1, a->limit, a->cursor_scope, payload, a->len);
-	PQclear(res);
-	return *a->page ? DB_OK : DB_ERROR;
-}
-
-enum db_status points_history(struct pool *pool, const char *tenant_id, const char *external_id,
-                              const char *after_id, int limit, const char *cursor_scope,
-                              char **page, size_t *len, bool *found)
-{
-	struct history_args a = {tenant_id,    external_id, after_id, limit,
-	                         cursor_scope, found,       page,     len};
-	*page = NULL;
-	*found = false;
-	return db_read(pool, tenant_id, do_history, &a);
 }

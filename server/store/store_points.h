@@ -49,10 +49,4 @@ __attribute__((warn_unused_result)) enum db_status
 points_read(struct pool *pool, const char *tenant_id, const char *external_id, bool *found,
             struct points_figures *fig, char **program);
 
-/* One page of the customer's ledger, newest first; after_id is the cursor or NULL. */
-__attribute__((warn_unused_result)) enum db_status
-points_history(struct pool *pool, const char *tenant_id, const char *external_id,
-               const char *after_id, int limit, const char *cursor_scope, char **page, size_t *len,
-               bool *found);
-
 #endif

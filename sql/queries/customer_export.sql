@@ -1,5 +1,5 @@
 -- Everything held about one customer, as one JSON document: the customer, their events,
--- their survey answers and their points ledger (figures derived from these, such as the
+-- their survey answers, their points ledger and their coupons (figures derived from these, such as the
 -- order rollups and the ledger's running totals, are not data about them of their own).
 SELECT json_build_object(
     'customer', customer_json(c),
@@ -12,6 +12,9 @@ SELECT json_build_object(
                          WHERE r.tenant_id = c.tenant_id AND r.customer_id = c.id),
     'points_ledger', (SELECT coalesce(json_agg(points_entry_json(p) ORDER BY p.id), '[]')
                       FROM points_ledger p WHERE p.tenant_id = c.tenant_id AND p.customer_id = c.id),
+    'coupons', (SELECT coalesce(json_agg(coupon_json(k, c.external_id, r) ORDER BY k.id), '[]')
+                FROM coupons k JOIN rewards r ON r.tenant_id = k.tenant_id AND r.id = k.reward_id
+                WHERE k.tenant_id = c.tenant_id AND k.customer_id = c.id),
     'exported_at', rfc3339(now()))
 FROM customers c
 WHERE c.tenant_id = $1 AND c.external_id = $2

@@ -601,7 +601,22 @@ int ledger_invariant(void **state)
 	    NULL);
 	if (bad != 0)
 		fprintf(stderr, "harness: %ld customers break the ledger invariant\n", bad);
-	return bad == 0 ? 0 : -1;
+	/* rewards: issued counts the coupons issued, never past the stock, and each issued
+	 * coupon has the one redeem entry that spent its points */
+	long coupons = db_long(
+	    "SELECT (SELECT count(*) FROM rewards r WHERE r.issued <> (SELECT count(*) FROM "
+	    "coupons "
+	    "k WHERE k.tenant_id = r.tenant_id AND k.reward_id = r.id AND k.status <> 'available') "
+	    "OR r.issued > coalesce(r.stock, r.issued)) + (SELECT count(*) FROM coupons k WHERE "
+	    "k.status <> 'available' AND NOT EXISTS (SELECT 1 FROM points_ledger l WHERE "
+	    "l.tenant_id = k.tenant_id AND l.id = k.redeem_entry_id AND l.kind = 'redeem' AND "
+	    "l.customer_id = k.customer_id AND l.points = -k.points AND l.reference = 'coupon:' "
+	    "|| k.code))",
+	    NULL);
+	if (coupons != 0)
+		fprintf(stderr, "harness: %ld rewards or coupons break the coupon invariant\n",
+		        coupons);
+	return bad == 0 && coupons == 0 ? 0 : -1;
 }
 
 int pg_ctl_action(const char *action)

@@ -171,7 +171,8 @@ long db_long_as_is(const char *sql, const char *param);
 /* A cmocka teardown: fails unless every customer's points hold the ledger invariant —
  * balance never below zero, balance plus lapsed-but-unwritten points equal to the sum of
  * the ledger, and the writers' shortcut (points_totals) equal to the full computation
- * (points_state). */
+ * (points_state) — and every reward's coupons theirs: issued equal to the coupons issued,
+ * never above the stock, each issued coupon with the one redeem entry that spent it. */
 
 int ledger_invariant(void **state);
 

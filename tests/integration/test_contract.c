@@ -184,6 +184,39 @@ static const struct walk_step walk[] = {
     {"GET", "/v1/customers/walker/points", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/customers/walker/points/history?limit=1", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/customers/nobody/points", READ_KEY, NULL, NULL, 404},
+    {"POST", "/v1/rewards", ADMIN_KEY, "application/json",
+     "{\"name\":\"Walk off\",\"points_cost\":50,\"kind\":\"fixed_amount\",\"amount\":\"5\","
+     "\"currency\":\"EUR\",\"stock\":100}",
+     201},
+    {"POST", "/v1/rewards", ADMIN_KEY, "application/json",
+     "{\"name\":\"Zero\",\"points_cost\":0,\"kind\":\"custom\"}", 422},
+    {"POST", "/v1/rewards", READ_KEY, "application/json", "{}", 403},
+    {"GET", "/v1/rewards", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/rewards/{reward_id}", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/rewards/00000000-0000-0000-0000-000000000000", READ_KEY, NULL, NULL, 404},
+    {"PATCH", "/v1/rewards/{reward_id}", ADMIN_KEY, "application/json",
+     "{\"description\":\"walk pool\"}", 200},
+    {"PATCH", "/v1/rewards/{reward_id}", ADMIN_KEY, "application/json", "{\"stock\":-1}", 422},
+    {"POST", "/v1/rewards/{reward_id}/codes", ADMIN_KEY, "text/csv", "code\nwalk-3\n", 201},
+    {"POST", "/v1/rewards/{reward_id}/codes", ADMIN_KEY, "text/csv", "no good\n", 422},
+    {"POST", "/v1/rewards/{reward_id}/codes", ADMIN_KEY, "application/json", "{\"count\":2}", 201},
+    {"POST", "/v1/rewards/{reward_id}/codes", ADMIN_KEY, "application/json", "{\"count\":0}", 422},
+    {"GET", "/v1/rewards/{reward_id}/codes?limit=1&status=available", ADMIN_KEY, NULL, NULL, 200},
+    {"GET", "/v1/rewards/{reward_id}/codes?status=lost", ADMIN_KEY, NULL, NULL, 400},
+    {"POST", "/v1/customers/walker/rewards/{reward_id}/redeem", ADMIN_KEY, NULL, NULL, 201},
+    {"POST", "/v1/customers/walker/rewards/{reward2_id}/redeem", ADMIN_KEY, NULL, NULL, 409},
+    {"POST", "/v1/customers/nobody/rewards/{reward_id}/redeem", ADMIN_KEY, NULL, NULL, 404},
+    {"GET", "/v1/customers/walker/coupons?limit=5", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/coupons/walk-1", READ_KEY, NULL, NULL, 200},
+    {"GET", "/v1/coupons/NO-SUCH", READ_KEY, NULL, NULL, 404},
+    {"POST", "/v1/coupons/WALK-1/use", ADMIN_KEY, "application/json", "{\"order_id\":\"w-1\"}",
+     200},
+    {"POST", "/v1/coupons/WALK-1/use", ADMIN_KEY, "application/json", "{\"order_id\":\"w-2\"}",
+     409},
+    {"POST", "/v1/coupons/WALK-1/use", ADMIN_KEY, "application/json", "{}", 422},
+    {"DELETE", "/v1/rewards/{reward_id}", ADMIN_KEY, NULL, NULL, 409},
+    {"DELETE", "/v1/rewards/{reward2_id}", ADMIN_KEY, NULL, NULL, 204},
+    {"DELETE", "/v1/rewards/{reward2_id}", ADMIN_KEY, NULL, NULL, 404},
     {"GET", "/v1/reports/points?tz=Europe/Zagreb", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/rfm", READ_KEY, NULL, NULL, 200},
     {"GET", "/v1/reports/retention", READ_KEY, NULL, NULL, 200},
@@ -301,6 +334,7 @@ static pid_t prism_pid;
 static int prism_port;
 static char read_key[64], read_key_id[37], key_id[37], survey_id[37];
 static char source_id[37], secret_id[37], identity_id[37], endpoint_id[37], message_id[32];
+static char reward_id[37], reward2_id[37];
 
 /* Replaces {key_id} and {survey_id} in a step's path with the ids the walk made. */
 static void fill_path(const char *pattern, char *out, size_t cap)
@@ -311,7 +345,8 @@ static void fill_path(const char *pattern, char *out, size_t cap)
 	} holes[] = {{"{key_id}", key_id},           {"{survey_id}", survey_id},
 	             {"{tenant_id}", fx.tenant},     {"{source_id}", source_id},
 	             {"{secret_id}", secret_id},     {"{identity_id}", identity_id},
-	             {"{endpoint_id}", endpoint_id}, {"{message_id}", message_id}};
+	             {"{endpoint_id}", endpoint_id}, {"{message_id}", message_id},
+	             {"{reward_id}", reward_id},     {"{reward2_id}", reward2_id}};
 	snprintf(out, cap, "%s", pattern);
 	for (size_t i = 0; i < sizeof(holes) / sizeof(holes[0]); i++) {
 		char *at = strstr(out, holes[i].hole);
@@ -394,6 +429,26 @@ static int setup(void **state)
 	j = api_json(fx.srv.port, fx.key, "POST", path, NULL, 202);
 	snprintf(message_id, sizeof(message_id), "%s", json_string_value(json_object_get(j, "id")));
 	json_decref(j);
+
+	/* a pool reward whose oldest code is WALK-1, and one out of stock (deleted by the walk) */
+	j = api_json(fx.srv.port, fx.key, "POST", "/v1/rewards",
+	             "{\"name\":\"Walk pool\",\"points_cost\":50,\"kind\":\"free_shipping\","
+	             "\"codes\":\"pool\",\"coupon_valid_days\":30}",
+	             201);
+	snprintf(reward_id, sizeof(reward_id), "%s", json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	j = api_json(fx.srv.port, fx.key, "POST", "/v1/rewards",
+	             "{\"name\":\"Walk none\",\"points_cost\":50,\"kind\":\"custom\",\"stock\":0}",
+	             201);
+	snprintf(reward2_id, sizeof(reward2_id), "%s", json_string_value(json_object_get(j, "id")));
+	json_decref(j);
+	struct response r;
+	const char *csv[] = {"Content-Type: text/csv", NULL};
+	snprintf(path, sizeof(path), "/v1/rewards/%s/codes", reward_id);
+	if (call_as(fx.srv.port, fx.key, "POST", path, "WALK-1\nWALK-2\n", csv, &r) != 0 ||
+	    r.status != 201)
+		fail_msg("the walk's pool: %d", r.status);
+	response_free(&r);
 
 	start_prism();
 	return 0;

@@ -26,6 +26,7 @@ static struct fixture fx; /* its tenants are a and b */
 struct tenant {
 	char id[37], key[64], survey[37], key_id[37], source[37], secret[37], identity[37];
 	char endpoint[37], message[32]; /* an event endpoint and one of its messages */
+	char reward[37], coupon[80];    /* a reward, and a coupon the customer redeemed */
 };
 static struct tenant a, b;
 
@@ -100,6 +101,15 @@ static void tenant_with_data(struct tenant *t, const char *name, const char *cus
 	json_decref(api(t, "PUT", "/v1/event-settings",
 	                "{\"tz\":\"Europe/Zagreb\",\"run_at\":\"05:00\",\"expiring_days\":3}",
 	                200));
+	json_t *rw = api(t, "POST", "/v1/rewards",
+	                 "{\"name\":\"Iso reward\",\"points_cost\":50,\"kind\":\"custom\"}", 201);
+	snprintf(t->reward, sizeof(t->reward), "%s", json_string_value(json_object_get(rw, "id")));
+	json_decref(rw);
+	snprintf(path, sizeof(path), "/v1/customers/%s/rewards/%s/redeem", customer, t->reward);
+	json_t *red = api(t, "POST", path, NULL, 201);
+	snprintf(t->coupon, sizeof(t->coupon), "%s",
+	         json_string_value(json_object_get(json_object_get(red, "coupon"), "code")));
+	json_decref(red);
 	/* disabled, so that no delivery attempt changes its messages during the walk */
 	snprintf(path, sizeof(path), "/v1/event-endpoints/%s", t->endpoint);
 	json_decref(api(t, "PATCH", path, "{\"enabled\":false}", 200));
@@ -130,7 +140,9 @@ static char *digest_of_b(void)
 	                                     "event_endpoint_secrets",
 	                                     "outbound_messages",
 	                                     "outbound_settings",
-	                                     "outbound_events"};
+	                                     "outbound_events",
+	                                     "rewards",
+	                                     "coupons"};
 	char sql[4096] = "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (";
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		char part[200];
@@ -186,6 +198,19 @@ static const struct walk_step walk[] = {
     {"POST", "/v1/customers/{bc}/points/redeem", "{\"points\":1}", NOT_FOUND},
     {"POST", "/v1/customers/{bc}/points/adjust", "{\"points\":-5,\"reason\":\"x\"}", NOT_FOUND},
     {"DELETE", "/v1/customers/{bc}", NULL, NOT_FOUND},
+    /* rewards and coupons: B's reward, customer and coupon from A */
+    {"POST", "/v1/customers/{bc}/rewards/{br}/redeem", NULL, NOT_FOUND},
+    {"POST", "/v1/customers/{bc}/rewards/{ar}/redeem", NULL, NOT_FOUND},
+    {"GET", "/v1/customers/{bc}/coupons", NULL, NOT_FOUND},
+    {"GET", "/v1/rewards/{br}", NULL, NOT_FOUND},
+    {"PATCH", "/v1/rewards/{br}", "{\"enabled\":false}", NOT_FOUND},
+    {"POST", "/v1/rewards/{br}/codes", "{\"count\":2}", NOT_FOUND},
+    {"GET", "/v1/rewards/{br}/codes", NULL, NOT_FOUND},
+    {"DELETE", "/v1/rewards/{br}", NULL, NOT_FOUND},
+    {"GET", "/v1/coupons/{bq}", NULL, NOT_FOUND},
+    {"POST", "/v1/coupons/{bq}/use", "{\"order_id\":\"a-order\"}", NOT_FOUND},
+    {"GET", "/v1/rewards", NULL, CLEAN},
+    {"POST", "/v1/rewards", "{\"name\":\"A's\",\"points_cost\":5,\"kind\":\"custom\"}", CLEAN},
     /* within A: an id B also uses is A's own customer */
     {"GET", "/v1/customers/shared", NULL, CLEAN},
     {"PUT", "/v1/customers/{bc}", "{\"name\":\"A's own\"}", CLEAN},
@@ -258,7 +283,8 @@ static void fill(const char *in, char *out, size_t cap)
 	} holes[] = {{"{bc}", "iso-b-only"}, {"{bs}", b.survey},   {"{bk}", b.key_id},
 	             {"{bw}", b.source},     {"{bx}", b.secret},   {"{bt}", b.id},
 	             {"{bi}", b.identity},   {"{be}", b.endpoint}, {"{bm}", b.message},
-	             {"{ae}", a.endpoint}};
+	             {"{ae}", a.endpoint},   {"{br}", b.reward},   {"{ar}", a.reward},
+	             {"{bq}", b.coupon}};
 	size_t o = 0;
 	while (*in && o + 1 < cap) {
 		bool done = false;
@@ -316,6 +342,7 @@ static void every_route_with_a_key_against_b_ids(void **state)
 				fail_msg("%s %s shows B's %s", walk[s].method, path, markers[m]);
 		if (strstr(r.body, b.survey) || strstr(r.body, b.key_id) ||
 		    strstr(r.body, b.source) || strstr(r.body, b.endpoint) ||
+		    strstr(r.body, b.reward) || strstr(r.body, b.coupon) ||
 		    (strstr(r.body, b.id) && !strstr(walk[s].path, "openapi")))
 			fail_msg("%s %s shows one of B's ids", walk[s].method, path);
 		response_free(&r);
@@ -357,16 +384,27 @@ static long as_app(const char *tenants, const char *sql)
 static void row_level_security_is_a_second_wall(void **state)
 {
 	(void)state;
-	static const char *const tables[] = {"customers",         "events",
-	                                     "points_ledger",     "points_accounts",
-	                                     "customer_rollups",  "surveys",
-	                                     "survey_responses",  "api_keys",
-	                                     "loyalty_programs",  "webhook_sources",
-	                                     "webhook_secrets",   "webhook_orders",
-	                                     "tenants",           "customer_nps_latest",
-	                                     "event_endpoints",   "event_endpoint_secrets",
-	                                     "outbound_messages", "outbound_settings",
-	                                     "outbound_events"};
+	static const char *const tables[] = {"customers",
+	                                     "events",
+	                                     "points_ledger",
+	                                     "points_accounts",
+	                                     "customer_rollups",
+	                                     "surveys",
+	                                     "survey_responses",
+	                                     "api_keys",
+	                                     "loyalty_programs",
+	                                     "webhook_sources",
+	                                     "webhook_secrets",
+	                                     "webhook_orders",
+	                                     "tenants",
+	                                     "customer_nps_latest",
+	                                     "event_endpoints",
+	                                     "event_endpoint_secrets",
+	                                     "outbound_messages",
+	                                     "outbound_settings",
+	                                     "outbound_events",
+	                                     "rewards",
+	                                     "coupons"};
 	char sql[256];
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		/* no tenant named: nothing at all, though the owner sees rows */
