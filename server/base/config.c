@@ -91,7 +91,7 @@ static const struct config_entry config_table[] = {
     {"LOYALTYD_INGEST_LINGER_US", NUM(ingest_linger_us), "1000", 0, 100000,
      "how long a group commit waits for more small requests (microseconds)"},
     {"LOYALTYD_EXPIRY_INTERVAL_S", NUM(expiry_interval_s), "60", 0, 86400,
-     "how often lapsed points are written off (seconds; 0: never)"},
+     "how often lapsed points and expired coupons are written off (seconds; 0: never)"},
     {"LOYALTYD_OUTBOUND_DAILY_CHECK_S", NUM(outbound_daily_check_s), "60", 0, 86400,
      "how often the daily evaluation of outbound events checks whether a tenant's run_at has "
      "come in its time zone (seconds; 0: never, loyaltyd outbound-daily runs it)"},

@@ -4,17 +4,9 @@
 #include <string.h>
 
 const char *const outbound_types[] = {
-    "points.earned",
-    "points.redeemed",
-    "points.expiring",
-    "points.expired",
-    "tier.changed",
-    "survey.answered",
-    "customer.entered_segment",
-    "customer.erased",
-    "reward.redeemed",
-    "coupon.used",
-    NULL,
+    "points.earned",   "points.redeemed", "points.expiring",          "points.expired",
+    "tier.changed",    "survey.answered", "customer.entered_segment", "customer.erased",
+    "reward.redeemed", "coupon.used",     "coupon.expiring",          NULL,
 };
 
 bool outbound_type_known(const char *type)

@@ -1,10 +1,11 @@
-/* expiry.c - writing lapsed points off in the background. */
+/* expiry.c - writing lapsed points and expired coupons off in the background. */
 #include "jobs/expiry.h"
 
 #include <stdio.h>
 
 #include "base/log.h"
 #include "jobs/periodic.h"
+#include "store/store_coupons.h"
 
 struct batch_args {
 	long visited;
@@ -51,12 +52,31 @@ long expiry_run_once(struct pool *pool)
 	}
 }
 
+long expiry_coupons_once(struct pool *pool)
+{
+	long total = 0, n = 0;
+	do {
+		enum db_status st = coupons_expire(pool, EXPIRY_BATCH, &n);
+		if (st != DB_OK) {
+			log_msg(LOG_WARN, "coupon expiry pass failed", db_status_name(st));
+			return -1;
+		}
+		total += n;
+	} while (n == EXPIRY_BATCH);
+	return total;
+}
+
 static void run_pass(void *arg)
 {
 	long n = expiry_run_once(arg);
 	if (n > 0) {
 		json_t *f = json_pack("{s:I}", "customers", (json_int_t)n);
 		log_event(LOG_INFO, "points expired", f);
+	}
+	n = expiry_coupons_once(arg);
+	if (n > 0) {
+		json_t *f = json_pack("{s:I}", "coupons", (json_int_t)n);
+		log_event(LOG_INFO, "coupons expired", f);
 	}
 }
 

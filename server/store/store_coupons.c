@@ -113,3 +113,19 @@ enum db_status coupons_pool_page(struct pool *pool, const char *tenant_id, const
 	*found = false;
 	return db_read(pool, tenant_id, do_codes, &a);
 }
+
+enum db_status coupons_expire(struct pool *pool, int max, long *count)
+{
+	char limit[16];
+	PGresult *res = NULL;
+	snprintf(limit, sizeof(limit), "%d", max);
+	const char *params[] = {limit};
+	struct db_step step = {SQL_COUPONS_EXPIRE, 1, params, &res};
+	*count = 0;
+	enum db_status st = db_pipeline_run(pool, NULL, &step, 1);
+	if (st != DB_OK)
+		return st;
+	*count = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return DB_OK;
+}

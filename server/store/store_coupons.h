@@ -51,4 +51,10 @@ coupons_pool_page(struct pool *pool, const char *tenant_id, const char *reward_i
                   const char *status, const char *after_id, int limit, const char *cursor_scope,
                   char **page, size_t *len, bool *found);
 
+/* Writes off up to max issued coupons past their expiry, across tenants, giving their
+ * points back when the reward says so (coupons_expire() in
+ * sql/functions/67_coupons_expire.sql). *count: the coupons written off. */
+__attribute__((warn_unused_result)) enum db_status coupons_expire(struct pool *pool, int max,
+                                                                  long *count);
+
 #endif

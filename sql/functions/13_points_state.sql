@@ -27,7 +27,8 @@ BEGIN ATOMIC
         (SELECT sum(left_over) FROM remaining, next_expiry n WHERE remaining.expires_at = n.at)::bigint,
         (SELECT n.at FROM next_expiry n),
         coalesce((SELECT sum(points) FROM l WHERE kind = 'earn'), 0)::bigint,
-        coalesce((SELECT -sum(points) FROM l WHERE kind = 'redeem'), 0)::bigint,
+        -- redeemed net of the points coupons that expired unused gave back
+        coalesce((SELECT -sum(points) FROM l WHERE kind IN ('redeem', 'return')), 0)::bigint,
         greatest(0, coalesce((SELECT sum(CASE WHEN kind = 'earn' THEN points ELSE points - shortfall END)
                               FROM l WHERE kind IN ('earn', 'refund')
                               AND created_at > at - make_interval(days => window_days)), 0))::bigint;

@@ -2,8 +2,8 @@
 -- transaction under t: claims the local day — the tenant's outbound_settings row (made with
 -- the defaults when missing) locked with SKIP LOCKED, so that a second loyaltyd process
 -- evaluating t at the same moment goes away, and last_run_on set to the local date in tz —
--- then the segment entries, the lots expiring within expiring_days and the tier changes by
--- time. First every event recorded so far is fanned out (outbound_fan_out, waiting for one
+-- then the segment entries, the lots and coupons expiring within expiring_days (expiring
+-- counts both) and the tier changes by time. First every event recorded so far is fanned out (outbound_fan_out, waiting for one
 -- running elsewhere), holding the outbox lock to the end of the transaction: the messages
 -- written here come after those of every earlier event. Not due (local time
 -- before run_at, or already run this local day) unless force; nothing at all for a tenant
@@ -37,7 +37,8 @@ BEGIN
     UPDATE outbound_settings o SET last_run_on = local::date WHERE o.tenant_id = t;
     PERFORM outbound_fan_out(1000000, true);
     n_entered := outbound_daily_segments(t, s.tz, s.last_run_on IS NULL);
-    n_expiring := outbound_daily_expiring(t, s.expiring_days);
+    n_expiring := outbound_daily_expiring(t, s.expiring_days)
+                  + outbound_daily_coupons(t, s.expiring_days);
     RETURN QUERY SELECT true, s.last_run_on IS NULL, n_entered, n_expiring, outbound_daily_tiers(t);
 END;
 $$;

@@ -7,6 +7,7 @@
 -- customers per tier (JSON, in programme order, empty tiers included), and one JSON
 -- object per local month overlapping [from, to) with what was earned, redeemed, expired,
 -- taken back by refunds and adjusted in it; and the programme in force (JSON, or null).
+-- Redeemed is net of the points that coupons expired unused gave back ('return' entries).
 WITH prog AS (
     SELECT program_current($1) AS config -- once: (SELECT config FROM prog) below
 ), upper_bound AS (
@@ -50,7 +51,7 @@ WITH prog AS (
     FROM (
         SELECT created_at AS at,
                CASE WHEN kind = 'earn' THEN points ELSE 0 END AS earned,
-               CASE WHEN kind = 'redeem' THEN -points ELSE 0 END AS redeemed,
+               CASE WHEN kind IN ('redeem', 'return') THEN -points ELSE 0 END AS redeemed,
                CASE WHEN kind = 'expire' THEN -points ELSE 0 END AS expired,
                CASE WHEN kind = 'refund' THEN -points ELSE 0 END AS taken_back,
                CASE WHEN kind = 'adjust' THEN points ELSE 0 END AS adjusted
@@ -77,7 +78,7 @@ SELECT
     coalesce((SELECT sum(left_over) FROM live WHERE expires_at <= now() + interval '60 days'), 0)::bigint,
     coalesce((SELECT sum(left_over) FROM live WHERE expires_at <= now() + interval '90 days'), 0)::bigint,
     coalesce((SELECT sum(points) FROM l WHERE kind = 'earn'), 0)::bigint AS earned,
-    coalesce((SELECT -sum(points) FROM l WHERE kind = 'redeem'), 0)::bigint AS redeemed,
+    coalesce((SELECT -sum(points) FROM l WHERE kind IN ('redeem', 'return')), 0)::bigint AS redeemed,
     (coalesce((SELECT -sum(points) FROM l WHERE kind = 'expire'), 0)
      + coalesce((SELECT sum(left_over) FROM lapsed), 0))::bigint AS expired,
     coalesce((SELECT -sum(points) FROM l WHERE kind = 'refund'), 0)::bigint AS taken_back,

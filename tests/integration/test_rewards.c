@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -92,7 +93,9 @@ static int setup(void **state)
 	 * machine, and more connections than the 64 an address may hold by default */
 	static const char *const env[] = {"LOYALTYD_OUTBOUND_ALLOW_PRIVATE=1",
 	                                  "LOYALTYD_DB_CHECKOUT_MS=30000",
-	                                  "LOYALTYD_MAX_CONNECTIONS_PER_IP=200", NULL};
+	                                  "LOYALTYD_MAX_CONNECTIONS_PER_IP=200",
+	                                  /* the expiry task every second */
+	                                  "LOYALTYD_EXPIRY_INTERVAL_S=1", NULL};
 	fixture_setup(state, &fx, env, "Rewards shop");
 	json_decref(
 	    ok_json("PUT", "/v1/program",
@@ -673,10 +676,100 @@ static void redemptions_and_uses_are_outbound_events(void **state)
 	    "body::jsonb->'data'->>'code' = '%s' AND body::jsonb->'data'->>'customer_id' = 'eve'",
 	    endpoint, code);
 	assert_int_equal(rows(sql), 2);
+	/* coupon.expiring: once, from the daily evaluation, for a coupon expiring within the
+	 * tenant's expiring_days (7 by default), not for one expiring later */
+	char soon[37], later[37], soon_code[80];
+	reward("{\"name\":\"Soon\",\"points_cost\":10,\"kind\":\"custom\",\"coupon_valid_days\":3}",
+	       soon);
+	reward(
+	    "{\"name\":\"Later\",\"points_cost\":10,\"kind\":\"custom\",\"coupon_valid_days\":30}",
+	    later);
 	snprintf(path, sizeof(path), "/v1/event-endpoints/%s", endpoint);
+	json_decref(ok_json("PATCH", path, "{\"event_types\":[\"coupon.expiring\"]}", 200));
+	j = redeem("eve", soon, 201);
+	snprintf(soon_code, sizeof(soon_code), "%s", str(json_object_get(j, "coupon"), "code"));
+	json_decref(j);
+	json_decref(redeem("eve", later, 201));
+	assert_int_equal(rows("SELECT expiring FROM outbound_daily_run($1, true)"), 1);
+	assert_int_equal(rows("SELECT expiring FROM outbound_daily_run($1, true)"), 0);
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM outbound_messages WHERE tenant_id = $1 AND type = "
+	         "'coupon.expiring' AND body::jsonb->'data'->>'code' = '%s' AND "
+	         "body::jsonb->'data'->>'status' = 'issued'",
+	         soon_code);
+	assert_int_equal(rows(sql), 1);
 	struct response r;
 	assert_int_equal(call_as(fx.srv.port, fx.key, "DELETE", path, NULL, NULL, &r), 0);
 	response_free(&r);
+}
+
+/* Waits (up to 15 s) until sql counts want; returns the last count. */
+static long wait_for(const char *sql, long want)
+{
+	long got = -1;
+	for (int i = 0; i < 150 && (got = rows(sql)) != want; i++)
+		usleep(100000);
+	return got;
+}
+
+static void an_unused_coupon_expires_and_gives_points_back_if_the_reward_says(void **state)
+{
+	char back[37], kept[37], path[160], sql[400], code_back[80];
+	(void)state;
+	customer_with("exp", 500);
+	reward("{\"name\":\"Comes back\",\"points_cost\":100,\"kind\":\"custom\","
+	       "\"coupon_valid_days\":1,\"refund_on_expiry\":true,\"per_customer_limit\":1}",
+	       back);
+	reward("{\"name\":\"Stays spent\",\"points_cost\":100,\"kind\":\"custom\","
+	       "\"coupon_valid_days\":1}",
+	       kept);
+	json_t *j = redeem("exp", back, 201);
+	snprintf(code_back, sizeof(code_back), "%s", str(json_object_get(j, "coupon"), "code"));
+	json_decref(j);
+	json_decref(redeem("exp", kept, 201));
+	assert_int_equal(balance("exp"), 300);
+	json_t *report = ok_json("GET", "/v1/reports/points", NULL, 200);
+	long redeemed = (long)json_int(json_object_get(report, "lifetime"), "redeemed");
+	json_decref(report);
+	/* a day later (moved back by SQL), the expiry task writes both off */
+	assert_int_equal(
+	    rows("WITH u AS (UPDATE coupons k SET issued_at = issued_at - interval "
+	         "'1 day 1 second', expires_at = expires_at - interval '1 day 1 second' "
+	         "FROM customers c WHERE c.tenant_id = k.tenant_id AND c.id = "
+	         "k.customer_id AND c.external_id = 'exp' AND k.tenant_id = $1 "
+	         "RETURNING 1) SELECT count(*) FROM u"),
+	    2);
+	assert_int_equal(
+	    wait_for("SELECT count(*) FROM coupons k JOIN customers c ON c.tenant_id = "
+	             "k.tenant_id AND c.id = k.customer_id WHERE k.tenant_id = $1 AND "
+	             "c.external_id = 'exp' AND k.status = 'expired' AND "
+	             "k.expired_at = k.expires_at",
+	             2),
+	    2);
+	/* one reward's points came back as a 'return' lot, the other's did not */
+	assert_int_equal(balance("exp"), 400);
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM points_ledger l JOIN coupons k ON k.tenant_id = l.tenant_id "
+	         "AND k.refund_entry_id = l.id WHERE l.tenant_id = $1 AND l.kind = 'return' AND "
+	         "l.points = 100 AND l.reference = 'coupon:%s' AND l.expires_at > now() + "
+	         "interval '364 days'",
+	         code_back);
+	assert_int_equal(rows(sql), 1);
+	snprintf(path, sizeof(path), "/v1/coupons/%s", code_back);
+	j = ok_json("GET", path, NULL, 200);
+	assert_string_equal(str(j, "status"), "expired");
+	assert_true(json_is_true(json_object_get(j, "points_returned")));
+	json_decref(j);
+	/* redeemed is net of what came back; a coupon whose points came back does not count
+	 * towards the per-customer limit */
+	report = ok_json("GET", "/v1/reports/points", NULL, 200);
+	assert_int_equal(json_int(json_object_get(report, "lifetime"), "redeemed"), redeemed - 100);
+	json_decref(report);
+	j = ok_json("GET", "/v1/customers/exp/points", NULL, 200);
+	assert_int_equal(json_int(j, "lifetime_redeemed"), 100);
+	json_decref(j);
+	json_decref(redeem("exp", back, 201));
+	json_decref(redeem("exp", back, 409));
 }
 
 int main(void)
@@ -694,6 +787,9 @@ int main(void)
 	    cmocka_unit_test_teardown(pools_of_codes_drawn_and_imported, ledger_invariant),
 	    cmocka_unit_test_teardown(patch_and_delete, ledger_invariant),
 	    cmocka_unit_test_teardown(redemptions_and_uses_are_outbound_events, ledger_invariant),
+	    cmocka_unit_test_teardown(
+	        an_unused_coupon_expires_and_gives_points_back_if_the_reward_says,
+	        ledger_invariant),
 	};
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }
