@@ -145,7 +145,7 @@ async function setPeriod(page) {
   await page.fill('#tz', PERIOD.tz);
   await page.selectOption('#interval', PERIOD.interval);
   await page.click('#period button[type=submit]');
-  for (const card of ['nps', 'comments', 'retention', 'points', 'cohorts', 'rfm', 'endpoints'])
+  for (const card of ['nps', 'comments', 'retention', 'points', 'cohorts', 'rfm', 'endpoints', 'rewards'])
     await page.waitForSelector(`#${card}:not([data-state=loading])`);
 }
 const text = (page, sel) => page.locator(sel).first().innerText();
@@ -164,6 +164,9 @@ async function dashboard(keys) {
   // the event endpoints need the admin scope: the read key is told so in words, not an error
   assert.equal(await page.getAttribute('#endpoints', 'data-state'), 'empty');
   assert.equal(await text(page, '#endpoints .state'), ADMIN_WORDS);
+  // no reward yet: the card says how to add one
+  assert.equal(await page.getAttribute('#rewards', 'data-state'), 'empty');
+  assert.match(await text(page, '#rewards .state'), /^No reward yet\. Add one with an admin key: POST http.+\/v1\/rewards with its name, points_cost and kind/);
 
   // NPS: the API's figures, and the API's figures are the hand-computed ones
   const nps = await api('GET', `/v1/reports/nps?${Q}&interval=month`, keys.readKey, undefined, 200);
@@ -493,6 +496,35 @@ async function until(what, fn, ms = 20000) {
   }
 }
 
+// ---- the rewards card: two rewards, one redeemed twice and one of those coupons used
+async function rewardsCard(keys) {
+  const off = await api('POST', '/v1/rewards', ADMIN,
+    { name: '5 EUR off', points_cost: 100, kind: 'fixed_amount', amount: '5', currency: 'EUR', stock: 10 }, 201);
+  await api('POST', '/v1/rewards', ADMIN,
+    { name: 'Tote bag', points_cost: 900, kind: 'gift', description: 'a canvas tote', codes: 'pool' }, 201);
+  await api('POST', '/v1/customers/c09/points/earn', ADMIN, { points: 250 }, 201);
+  const first = await api('POST', `/v1/customers/c09/rewards/${off.id}/redeem`, ADMIN, undefined, 201);
+  await api('POST', `/v1/customers/c09/rewards/${off.id}/redeem`, ADMIN, undefined, 201);
+  await api('POST', `/v1/coupons/${first.coupon.code}/use`, ADMIN, { order_id: 'o-77' }, 200);
+
+  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watch(page, 'rewards');
+  await openDashboard(page, keys.readKey); // the catalogue needs only the read scope
+  await setPeriod(page);
+  assert.equal(await page.getAttribute('#rewards', 'data-state'), 'ready');
+  const rows = page.locator('#rewards [data-testid=reward]');
+  assert.equal(await rows.count(), 2);
+  const cells = async (i) => (await rows.nth(i).locator('th, td').allInnerTexts()).map((t) => t.trim());
+  assert.deepEqual(await cells(0), ['5 EUR off', '5.00 EUR off', '100', '8', '2', '1', 'enabled']);
+  assert.deepEqual(await cells(1),
+    ['Tote bag', 'gift: a canvas tote', '900', 'no limit', '0', '0', 'enabled · 0 codes in the pool']);
+  await shot(page, 'dashboard-rewards');
+  await audit(page, 'rewards');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+}
+
 async function endpoints() {
   const received = [];
   const receiver = createServer((req, res) => {
@@ -617,6 +649,7 @@ try {
   await widget(keys);
   await identity(keys);
   await endpoints();
+  await rewardsCard(keys);
   console.log(`browser tests passed; screenshots:\n  ${shots.join('\n  ')}`);
 } finally {
   await browser.close();

@@ -7,7 +7,7 @@
   var KEY_ITEM = 'loyaltyd.key';
   var $ = function (id) { return document.getElementById(id); };
   var state = { key: null, surveys: [], period: null, segment: null, charts: {}, gens: {} };
-  ['loadNps', 'loadComments', 'loadRetention', 'loadPoints', 'loadCohorts', 'loadRfm', 'loadEndpoints'].forEach(function (k) { state.gens[k] = 0; });
+  ['loadNps', 'loadComments', 'loadRetention', 'loadPoints', 'loadCohorts', 'loadRfm', 'loadEndpoints', 'loadRewards'].forEach(function (k) { state.gens[k] = 0; });
 
   /* Wraps a card's answer handler so that an answer to an older request (the user asked
      again meanwhile) is dropped. */
@@ -603,6 +603,50 @@
     }).then(function (note) { return loadEndpoints(true, note, back); }, function () { /* forgotten */ });
   }
 
+  /* What a reward gives, in words. */
+  function gives(r) {
+    if (r.kind === 'fixed_amount') return r.amount + ' ' + r.currency + ' off';
+    if (r.kind === 'percent') return r.percent + ' % off';
+    if (r.kind === 'free_shipping') return 'free shipping';
+    if (r.kind === 'gift') return 'gift: ' + r.description;
+    return r.description || 'custom';
+  }
+
+  /* The catalogue: each reward with its stock and the coupons it has issued and had used. */
+  function loadRewards() {
+    var gen = ++state.gens['loadRewards'];
+    show('rewards', 'loading');
+    return api('/v1/rewards').then(fresh('loadRewards', gen, function (r) {
+      var table = document.querySelector('[data-testid=rewards]');
+      clear(table);
+      if (r.data.length === 0) {
+        show('rewards', 'empty', 'No reward yet. Add one with an admin key: POST ' +
+          window.location.origin + '/v1/rewards with its name, points_cost and kind (see docs/rewards.md).');
+        return;
+      }
+      var head = el('tr');
+      ['Reward', 'Gives', 'Points', 'Stock left', 'Issued', 'Used', 'State'].forEach(function (h) {
+        head.appendChild(el('th', { scope: 'col' }, h));
+      });
+      table.appendChild(el('thead')).appendChild(head);
+      var body = table.appendChild(el('tbody'));
+      r.data.forEach(function (w) {
+        var tr = el('tr', { 'data-testid': 'reward', 'data-reward': w.id });
+        tr.appendChild(el('th', { scope: 'row' }, w.name));
+        tr.appendChild(el('td', null, gives(w)));
+        tr.appendChild(el('td', { class: 'num' }, num(w.points_cost, 0)));
+        tr.appendChild(el('td', { class: 'num' }, w.remaining === null ? 'no limit' : num(w.remaining, 0)));
+        tr.appendChild(el('td', { class: 'num' }, num(w.issued, 0)));
+        tr.appendChild(el('td', { class: 'num' }, num(w.used, 0)));
+        tr.appendChild(el('td', null, (w.enabled ? 'enabled' : 'disabled') +
+          (w.tier ? ' · ' + w.tier + ' and above' : '') +
+          (w.codes === 'pool' ? ' · ' + num(w.pool_available, 0) + ' codes in the pool' : '')));
+        body.appendChild(tr);
+      });
+      show('rewards', 'ready');
+    }), fresh('loadRewards', gen, failed('rewards')));
+  }
+
   /* ---- the page ---- */
 
   function refresh() {
@@ -622,6 +666,7 @@
     loadCohorts(p);
     loadRfm(p);
     loadEndpoints(false);
+    loadRewards();
   }
 
   function notice(text) {
