@@ -69,6 +69,16 @@ bench_serve() {
   return 1
 }
 
+# bench_ticks PID...: user + system clock ticks (getconf CLK_TCK a second) of the processes
+# given, from /proc (a process gone counts 0).
+bench_ticks() {
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+
 # median: the median of the numbers on standard input.
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 

@@ -16,22 +16,15 @@ export BENCH_KEY=$bench_key
 psqlb -qc "INSERT INTO customers (tenant_id, external_id) SELECT '$bench_tenant_id', 'c' || g FROM generate_series(0, 1000) g"
 LOYALTYD_LOG=info bench_serve
 
-ticks() { # user + system clock ticks of the given processes
-  local t=0 p
-  for p in "$@"; do
-    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$t"
-}
 hz=$(getconf CLK_TCK)
 # a warm-up, so that the pool's connections (PostgreSQL backends) exist before counting
 BENCH_PREFIX=warm wrk -t2 -c32 -d1s -s bench/post_event.lua "http://127.0.0.1:$bench_port/v1/events" >/dev/null
 for r in $(seq 1 "$rounds"); do
   pg=$(pgrep postgres | tr '\n' ' ')
-  l0=$(ticks "$bench_lpid"); p0=$(ticks $pg)
+  l0=$(bench_ticks "$bench_lpid"); p0=$(bench_ticks $pg)
   out=$(BENCH_PREFIX="c$r" wrk -t2 -c32 -d"${secs}s" -s bench/post_event.lua \
         "http://127.0.0.1:$bench_port/v1/events")
-  l1=$(ticks "$bench_lpid"); p1=$(ticks $pg)
+  l1=$(bench_ticks "$bench_lpid"); p1=$(bench_ticks $pg)
   n=$(echo "$out" | awk '/requests in/ {print $1}')
   rate=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   awk -v l=$((l1 - l0)) -v p=$((p1 - p0)) -v n="$n" -v r="$rate" -v hz="$hz" -v k="$r" 'BEGIN {

@@ -67,13 +67,7 @@ endpoint() { # KEY → the new endpoint's id, every event type, to the receiver
 endpoint "$two_key" >/dev/null
 endpoint "$two_key" >/dev/null
 
-ticks() { # user + system clock ticks of loyaltyd and every postgres process
-  local t=0 p
-  for p in "$bench_lpid" $(pgrep postgres); do
-    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$t"
-}
+ticks() { bench_ticks "$bench_lpid" $(pgrep postgres); } # loyaltyd and every postgres
 hz=$(getconf CLK_TCK)
 us_per() { awk -v t="$1" -v n="$2" -v hz="$hz" 'BEGIN {printf "%.0f\n", t * 1e6 / hz / n}'; }
 

@@ -106,6 +106,11 @@ struct page_params {
 enum step handlers_page_params(struct request *req, const char *list, const char *extra,
                                struct page_params *p);
 
+/* handlers_page_params() for a list whose cursor is the last id seen: a cursor that is no
+ * id is a 400 naming it. */
+enum step handlers_id_page_params(struct request *req, const char *list, const char *extra,
+                                  struct page_params *p);
+
 /* The parameters of a list in time order: ?limit=, ?cursor=, ?from= and ?to=. */
 struct time_page_params {
 	struct page_params page;

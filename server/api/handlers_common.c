@@ -200,6 +200,18 @@ enum step handlers_report_failed(struct request *req, enum db_status st)
 	return problem_db(req, st);
 }
 
+enum step handlers_id_page_params(struct request *req, const char *list, const char *extra,
+                                  struct page_params *p)
+{
+	enum step rc = handlers_page_params(req, list, extra, p);
+	if (rc != STEP_GO_ON)
+		return rc;
+	if (p->cursor[0] && strspn(p->cursor, "0123456789") != strlen(p->cursor))
+		return handlers_bad_parameter(req, "cursor",
+		                              "is not a cursor this service returned");
+	return STEP_GO_ON;
+}
+
 enum step handlers_time_page_params(struct request *req, const char *list,
                                     struct time_page_params *t)
 {
@@ -243,11 +255,8 @@ enum step handlers_customer_page(struct request *req, const char *list_name,
 	enum step rc;
 	if (!id)
 		return STEP_ANSWERED;
-	if ((rc = handlers_page_params(req, list_name, NULL, &p)) != STEP_GO_ON)
+	if ((rc = handlers_id_page_params(req, list_name, NULL, &p)) != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	enum db_status st =
 	    customer_page(req->app->pool, req->who.tenant_id, id, list,
 	                  p.cursor[0] ? p.cursor : NULL, p.limit, p.scope, &page, &len, &found);

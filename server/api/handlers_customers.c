@@ -68,12 +68,9 @@ enum step handle_customer_list(struct request *req)
 	char *page = NULL;
 	size_t len = 0;
 	enum step rc;
-	if ((rc = handlers_page_params(req, "customers", NULL, &p)) != STEP_GO_ON ||
+	if ((rc = handlers_id_page_params(req, "customers", NULL, &p)) != STEP_GO_ON ||
 	    (rc = handlers_time_param(req, "created_after", created_after)) != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	if (http_query(req, "tag", &f.tag) != 0)
 		return handlers_bad_parameter(req, "tag", "is malformed");
 	if (http_query(req, "email", &f.email) != 0)

@@ -339,11 +339,8 @@ enum step handle_endpoint_messages(struct request *req)
 	const char *id = handlers_uuid(req, "id", NO_ENDPOINT);
 	if (!id)
 		return STEP_ANSWERED;
-	if ((rc = handlers_page_params(req, "messages", NULL, &p)) != STEP_GO_ON)
+	if ((rc = handlers_id_page_params(req, "messages", NULL, &p)) != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	if (http_query(req, "status", &f.status) != 0 ||
 	    (f.status && strcmp(f.status, "pending") != 0 && strcmp(f.status, "delivered") != 0 &&
 	     strcmp(f.status, "failed") != 0))

@@ -85,12 +85,9 @@ enum step handle_key_list(struct request *req)
 {
 	struct page_params p;
 	json_t *page = NULL;
-	enum step rc = handlers_page_params(req, "keys", NULL, &p);
+	enum step rc = handlers_id_page_params(req, "keys", NULL, &p);
 	if (rc != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	enum db_status st = keys_list(req->app->pool, req->who.tenant_id,
 	                              p.cursor[0] ? p.cursor : NULL, p.limit, p.scope, &page);
 	return st == DB_OK ? http_reply_json(req, 200, page) : problem_db(req, st);

@@ -18,11 +18,8 @@ static enum step dry_run(struct request *req, const char *text)
 	struct page_params p;
 	char cursor[CURSOR_MAX];
 	enum step rc;
-	if ((rc = handlers_page_params(req, "dry_run", text, &p)) != STEP_GO_ON)
+	if ((rc = handlers_id_page_params(req, "dry_run", text, &p)) != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	enum db_status st = program_dry_run(req->app->pool, req->who.tenant_id, text,
 	                                    p.cursor[0] ? p.cursor : NULL, p.limit, &run);
 	if (st != DB_OK)

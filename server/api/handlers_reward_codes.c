@@ -214,11 +214,8 @@ enum step handle_reward_codes_list(struct request *req)
 	const char *id = handlers_uuid(req, "id", NO_REWARD);
 	if (!id)
 		return STEP_ANSWERED;
-	if ((rc = handlers_page_params(req, "codes", NULL, &p)) != STEP_GO_ON)
+	if ((rc = handlers_id_page_params(req, "codes", NULL, &p)) != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	if (http_query(req, "status", &status) != 0 ||
 	    (status && strcmp(status, "available") != 0 && strcmp(status, "issued") != 0 &&
 	     strcmp(status, "used") != 0 && strcmp(status, "expired") != 0))

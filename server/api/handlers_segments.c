@@ -193,11 +193,8 @@ enum step handle_segment_customers(struct request *req)
 	struct page_params p;
 	char *page = NULL;
 	size_t len = 0;
-	if ((rc = handlers_page_params(req, "segment", NULL, &p)) != STEP_GO_ON)
+	if ((rc = handlers_id_page_params(req, "segment", NULL, &p)) != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	enum db_status st = segments_page(req->app->pool, &q, p.cursor[0] ? p.cursor : NULL,
 	                                  p.limit, p.scope, &page, &len, &known);
 	if (st != DB_OK)

@@ -81,12 +81,9 @@ enum step handle_survey_list(struct request *req)
 	struct page_params p;
 	char *page = NULL;
 	size_t len = 0;
-	enum step rc = handlers_page_params(req, "surveys", NULL, &p);
+	enum step rc = handlers_id_page_params(req, "surveys", NULL, &p);
 	if (rc != STEP_GO_ON)
 		return rc;
-	if (p.cursor[0] && strspn(p.cursor, "0123456789") != strlen(p.cursor))
-		return handlers_bad_parameter(req, "cursor",
-		                              "is not a cursor this service returned");
 	enum db_status st =
 	    surveys_list(req->app->pool, req->who.tenant_id, p.cursor[0] ? p.cursor : NULL, p.limit,
 	                 p.scope, &page, &len);

@@ -47,20 +47,33 @@ static enum reward_refusal refusal(const PGresult *res, int col)
 	    (in)->per_customer_limit, (in)->coupon_valid_days, (in)->refund_on_expiry,             \
 	    (in)->codes, (in)->code_prefix, (in)->code_length, (in)->enabled
 
-enum db_status rewards_create(struct pool *pool, const char *tenant_id,
-                              const struct reward_input *in, char **json, enum reward_refusal *why)
+/* Runs a write of the catalogue (q: reward_create.sql or reward_update.sql, whose columns
+ * are the reward, the refusal and, for an update, what it has issued). */
+static enum db_status write(struct pool *pool, const char *tenant_id, enum sql_query q, int n,
+                            const char *const *params, char **json, enum reward_refusal *why,
+                            long long *issued)
 {
-	const char *params[] = {tenant_id, REWARD_PARAMS(in)};
 	PGresult *res = NULL;
 	*json = NULL;
-	enum db_status st = one(pool, tenant_id, SQL_REWARD_CREATE, 19, params, &res);
+	*issued = 0;
+	enum db_status st = one(pool, tenant_id, q, n, params, &res);
 	if (st != DB_OK)
 		return st;
 	*why = refusal(res, 1);
+	if (PQnfields(res) > 2 && !PQgetisnull(res, 0, 2))
+		*issued = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
 	if (cell(res, 0, json) != 0)
 		st = DB_ERROR;
 	PQclear(res);
 	return st;
+}
+
+enum db_status rewards_create(struct pool *pool, const char *tenant_id,
+                              const struct reward_input *in, char **json, enum reward_refusal *why)
+{
+	const char *params[] = {tenant_id, REWARD_PARAMS(in)};
+	long long issued;
+	return write(pool, tenant_id, SQL_REWARD_CREATE, 19, params, json, why, &issued);
 }
 
 enum db_status rewards_update(struct pool *pool, const char *tenant_id, const char *id,
@@ -68,19 +81,7 @@ enum db_status rewards_update(struct pool *pool, const char *tenant_id, const ch
                               enum reward_refusal *why, long long *issued)
 {
 	const char *params[] = {tenant_id, REWARD_PARAMS(in), id, updated_at};
-	PGresult *res = NULL;
-	*json = NULL;
-	*issued = 0;
-	enum db_status st = one(pool, tenant_id, SQL_REWARD_UPDATE, 21, params, &res);
-	if (st != DB_OK)
-		return st;
-	*why = refusal(res, 1);
-	if (!PQgetisnull(res, 0, 2))
-		*issued = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-	if (cell(res, 0, json) != 0)
-		st = DB_ERROR;
-	PQclear(res);
-	return st;
+	return write(pool, tenant_id, SQL_REWARD_UPDATE, 21, params, json, why, issued);
 }
 
 static enum db_status first_cell(struct pool *pool, const char *tenant_id, enum sql_query q, int n,

@@ -55,7 +55,10 @@ BEGIN
     SELECT p.config, p.version INTO cfg, ver
     FROM loyalty_programs p WHERE p.tenant_id = t ORDER BY p.version DESC LIMIT 1;
     SELECT s.balance, s.lapsed, s.earned_in_window INTO bal, lapsed_now, earned
-    FROM points_totals(t, c, now(), coalesce((cfg->>'tier_window_days')::integer, 365)) s;
+    -- the points earned in the tier window are read only when the reward has a tier
+    FROM points_totals(t, c, now(),
+                       CASE WHEN r.tier IS NULL THEN 1
+                            ELSE coalesce((cfg->>'tier_window_days')::integer, 365) END) s;
     IF r.tier IS NOT NULL THEN
         SELECT pt.tier INTO have FROM program_tier(cfg, earned, points_granted(t, c, now())) pt;
         IF coalesce(program_tier_rank(cfg, have) >= program_tier_rank(cfg, r.tier), false) IS NOT TRUE THEN

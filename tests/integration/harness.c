@@ -361,7 +361,7 @@ int response_single_error(const struct response *r, int status, const char *poin
 	const char *p = json_string_value(json_object_get(e, "pointer"));
 	const char *m = json_string_value(json_object_get(e, "message"));
 	int ok = r->status == status && json_array_size(errors) == 1 && p && m &&
-	         strcmp(p, pointer) == 0 && strcmp(m, message) == 0;
+	         strcmp(p, pointer) == 0 && (!message || strcmp(m, message) == 0);
 	json_decref(j);
 	return ok;
 }

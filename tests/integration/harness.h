@@ -78,7 +78,7 @@ void response_free(struct response *r);
 const char *response_header(const struct response *r, const char *name);
 
 /* Returns 1 when r has the status and a problem+json body whose errors hold exactly one
- * entry with this pointer and message, else 0. */
+ * entry with this pointer and message (NULL: any message), else 0. */
 int response_single_error(const struct response *r, int status, const char *pointer,
                           const char *message);
 
